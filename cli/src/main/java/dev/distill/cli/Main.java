@@ -1,0 +1,111 @@
+package dev.distill.cli;
+
+import dev.distill.oci.ImageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code distill} command line. {@link #run} is the testable entry point; {@link #main} only exits. */
+@Command(name = "distill",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "SBOMs, signatures and verification for container images.",
+        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
+            "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
+            "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source,",
+            "4 internal error."})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int BAD_INPUT = 3;
+    public static final int INTERNAL = 4;
+
+    @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the full stack trace of an error.")
+    boolean stacktrace;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs distill with the given arguments and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("distill: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            int code = report(e, err);
+            if (main.stacktrace) {
+                e.printStackTrace(err);
+            }
+            return code;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** One line naming the input and what is wrong; the exit code for it. */
+    static int report(Exception e, PrintWriter err) {
+        if (e instanceof ImageException) {
+            err.println("distill: error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof NoSuchFileException n) {
+            err.println("distill: error: no such file: " + n.getFile());
+            return BAD_INPUT;
+        }
+        if (e instanceof AccessDeniedException a) {
+            err.println("distill: error: permission denied: " + a.getFile());
+            return BAD_INPUT;
+        }
+        if (e instanceof IOException) {
+            err.println("distill: error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        err.println("distill: internal error: " + e + " (run with --stacktrace for details)");
+        return INTERNAL;
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"distill " + p.getProperty("version", "unknown")};
+        }
+    }
+}

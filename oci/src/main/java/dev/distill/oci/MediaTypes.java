@@ -1,0 +1,36 @@
+package dev.distill.oci;
+
+/** Media types of the OCI image spec and of Docker's v2 schema 2. */
+public final class MediaTypes {
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+    public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+    public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    public static final String DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+
+    private MediaTypes() {
+    }
+
+    public static boolean isIndex(String mediaType) {
+        return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
+    }
+
+    public static boolean isManifest(String mediaType) {
+        return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
+    }
+
+    /** Layer media types we can unpack: OCI (plain, gzip, zstd, and the non-distributable variants) and Docker's. */
+    public static boolean isLayer(String mediaType) {
+        if (mediaType == null) {
+            return false;
+        }
+        return mediaType.startsWith("application/vnd.oci.image.layer.")
+                || mediaType.startsWith("application/vnd.docker.image.rootfs.");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.distill.sbom.tree;
+
+import dev.distill.oci.ImageException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+
+/**
+ * The filesystem of an image: the squashed view (what a container sees), optionally the entries that upper layers
+ * hid, the captured contents of the files catalogers asked for, and a summary per layer. Built by
+ * {@link FileTreeBuilder}; close it to delete spooled contents.
+ */
+public final class FileTree implements AutoCloseable {
+    private final NavigableMap<String, FileEntry> entries;
+    private final List<FileEntry> hidden;
+    private final Map<FileEntry, FileContent> contents;
+    private final List<LayerSummary> layers;
+    private final Scope scope;
+    private final int maxSymlinkHops;
+
+    FileTree(NavigableMap<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
+             List<LayerSummary> layers, Scope scope, int maxSymlinkHops) {
+        this.entries = Collections.unmodifiableNavigableMap(entries);
+        this.hidden = List.copyOf(hidden);
+        this.contents = contents;
+        this.layers = List.copyOf(layers);
+        this.scope = scope;
+        this.maxSymlinkHops = maxSymlinkHops;
+    }
+
+    /** The squashed filesystem, sorted by path. */
+    public Collection<FileEntry> entries() {
+        return entries.values();
+    }
+
+    /** Entries that upper layers deleted or replaced (only kept in the all-layers scope), in the order hidden. */
+    public List<FileEntry> hiddenEntries() {
+        return hidden;
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    public List<LayerSummary> layers() {
+        return layers;
+    }
+
+    /** The entry at exactly this path, no symlink followed. */
+    public Optional<FileEntry> entry(String path) {
+        return Optional.ofNullable(entries.get(path));
+    }
+
+    /** Where {@code path} leads inside the image, symlinks followed (absolute ones from the image root). */
+    public String realPath(String path) throws ImageException {
+        return PathResolver.resolve(entries, path, true, maxSymlinkHops);
+    }
+
+    /** The entry {@code path} leads to, symlinks followed inside the root; empty when nothing is there. */
+    public Optional<FileEntry> resolve(String path) throws ImageException {
+        return entry(realPath(path));
+    }
+
+    /** The captured content of an entry, when it matched a capture glob. */
+    public Optional<FileContent> content(FileEntry e) {
+        return Optional.ofNullable(contents.get(e));
+    }
+
+    /** Entries (squashed, plus hidden ones in the all-layers scope) whose path matches one of the globs. */
+    public List<FileEntry> find(List<String> globs) {
+        GlobMatcher m = GlobMatcher.of(globs);
+        List<FileEntry> out = new ArrayList<>();
+        for (FileEntry e : entries.values()) {
+            if (m.matches(e.path())) {
+                out.add(e);
+            }
+        }
+        for (FileEntry e : hidden) {
+            if (m.matches(e.path())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Regular files (hardlinks included) in the squashed view. */
+    public long fileCount() {
+        return entries.values().stream().filter(FileEntry::isFile).count();
+    }
+
+    @Override
+    public void close() {
+        contents.values().forEach(FileContent::release);
+    }
+}

@@ -1,0 +1,335 @@
+package dev.distill.sbom.tree;
+
+import dev.distill.oci.Image;
+import dev.distill.oci.ImageException;
+import dev.distill.oci.Layer;
+import dev.distill.oci.LimitExceededException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Builds a {@link FileTree} from an image in one streamed pass per layer (or one walk of a {@code dir:} source),
+ * applying each layer the way overlay filesystems and {@code docker load} do: whiteouts delete, opaque markers
+ * clear a directory of lower layers' entries, a non-directory replaces whatever was at its path, and entry names
+ * are placed through symlinked parent directories resolved inside the root. Nothing is extracted; only the
+ * contents that match the capture globs are kept.
+ */
+public final class FileTreeBuilder {
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+
+    private final TreeOptions options;
+    private final TreeLimits limits;
+    private final GlobMatcher capture;
+    private final TreeMap<String, FileEntry> entries = new TreeMap<>();
+    private final List<FileEntry> hidden = new ArrayList<>();
+    private final Map<FileEntry, FileContent> contents = new HashMap<>();
+    private final List<FileContent> allContents = new ArrayList<>();
+    private final List<LayerSummary> layers = new ArrayList<>();
+    private long totalEntries;
+    private long totalBytes;
+    private String cachedParent;
+    private String cachedResolvedParent;
+
+    private FileTreeBuilder(TreeOptions options) {
+        this.options = options;
+        this.limits = options.limits();
+        this.capture = GlobMatcher.of(options.captureGlobs());
+    }
+
+    public static FileTree build(Image image, TreeOptions options) throws IOException {
+        FileTreeBuilder b = new FileTreeBuilder(options);
+        try {
+            if (image.rootDirectory() != null) {
+                new DirectoryWalker(b, image.reference()).walk(image.rootDirectory());
+            } else {
+                for (Layer layer : image.layers()) {
+                    b.layers.add(b.readLayer(layer));
+                }
+            }
+            return new FileTree(b.entries, b.hidden, b.contents, b.layers, options.scope(),
+                    options.limits().maxSymlinkHops());
+        } catch (IOException | RuntimeException e) {
+            b.allContents.forEach(FileContent::release);
+            throw e;
+        }
+    }
+
+    private LayerSummary readLayer(Layer layer) throws IOException {
+        String where = layer.describe();
+        long entryCount = 0;
+        try (Layer.LayerStream stream = layer.open(limits.maxTotalBytes() - totalBytes,
+                " (all layers together; raise with --max-total-bytes)");
+             TarArchiveInputStream tar = new TarArchiveInputStream(stream, "UTF-8")) {
+            TarArchiveEntry te;
+            while ((te = nextEntry(tar, where)) != null) {
+                entryCount++;
+                addTarEntry(te, tar, layer.index(), where);
+            }
+            stream.finish();
+            totalBytes += stream.uncompressedBytes();
+            return new LayerSummary(layer.index(), layer.digest(), layer.diffId(), layer.descriptor().mediaType(),
+                    stream.compression(), stream.compressedBytes(), stream.uncompressedBytes(), entryCount);
+        }
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String where) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (ImageException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getCause() instanceof ImageException ie) {
+                throw ie;
+            }
+            throw new ImageException(where + ": not a valid tar stream (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void addTarEntry(TarArchiveEntry te, InputStream data, int layer, String where) throws IOException {
+        countEntry(where);
+        String path = normalize(te.getName(), where);
+        checkPathLength(path, where);
+        if (path.equals("/")) {
+            if (te.isDirectory()) {
+                put(path, new FileEntry("/", EntryType.DIRECTORY, te.getMode() & 07777, te.getLongUserId(),
+                        te.getLongGroupId(), 0, null, false, layer));
+            }
+            return;
+        }
+        int slash = path.lastIndexOf('/');
+        String base = path.substring(slash + 1);
+        String parent = placeParent(slash == 0 ? "/" : path.substring(0, slash));
+        String target = child(parent, base);
+
+        if (base.startsWith(WHITEOUT)) {
+            if (base.equals(OPAQUE)) {
+                removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
+            } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
+                String victim = child(parent, base.substring(WHITEOUT.length()));
+                removeAt(victim, layer);
+                removeUnder(victim + "/", layer);
+            }
+            return;
+        }
+
+        FileEntry entry;
+        if (te.isLink()) {
+            String linked = normalize(te.getLinkName(), where + ", hardlink '" + te.getName() + "'");
+            int s = linked.lastIndexOf('/');
+            linked = child(placeParent(s <= 0 ? "/" : linked.substring(0, s)), linked.substring(s + 1));
+            FileEntry to = entries.get(linked);
+            if (to == null || !to.isFile()) {
+                throw new ImageException(where + ": entry '" + te.getName() + "' is a hardlink to '"
+                        + te.getLinkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
+            }
+            entry = new FileEntry(target, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(), to.path(),
+                    true, layer);
+            put(target, entry);
+            FileContent shared = contents.get(to);
+            if (shared != null) {
+                contents.put(entry, shared);
+            }
+            return;
+        }
+        EntryType type = typeOf(te);
+        if (type == null) {
+            return; // volume labels and other non-file records
+        }
+        long size = type == EntryType.FILE ? te.getRealSize() : 0;
+        checkFileSize(target, size, where);
+        entry = new FileEntry(target, type, te.getMode() & 07777, te.getLongUserId(), te.getLongGroupId(), size,
+                type == EntryType.SYMLINK ? te.getLinkName() : null, false, layer);
+        put(target, entry);
+        if (type == EntryType.FILE && capture.matches(target)) {
+            captureContent(entry, data, size);
+        }
+    }
+
+    private static EntryType typeOf(TarArchiveEntry te) {
+        if (te.isSymbolicLink()) {
+            return EntryType.SYMLINK;
+        }
+        if (te.isDirectory()) {
+            return EntryType.DIRECTORY;
+        }
+        if (te.isCharacterDevice()) {
+            return EntryType.CHAR_DEVICE;
+        }
+        if (te.isBlockDevice()) {
+            return EntryType.BLOCK_DEVICE;
+        }
+        if (te.isFIFO()) {
+            return EntryType.FIFO;
+        }
+        if (te.isFile()) {
+            return EntryType.FILE;
+        }
+        return null;
+    }
+
+    void countEntry(String where) throws LimitExceededException {
+        if (++totalEntries > limits.maxEntries()) {
+            throw new LimitExceededException(where + ": more than " + limits.maxEntries()
+                    + " entries (raise with --max-entries)");
+        }
+    }
+
+    void countBytes(long n, String where) throws LimitExceededException {
+        totalBytes += n;
+        if (totalBytes > limits.maxTotalBytes()) {
+            throw new LimitExceededException(where + ": more than " + limits.maxTotalBytes()
+                    + " bytes of content (raise with --max-total-bytes)");
+        }
+    }
+
+    void checkPathLength(String path, String where) throws LimitExceededException {
+        if (path.length() > limits.maxPathLength()) {
+            throw new LimitExceededException(where + ": a path of " + path.length() + " characters, over the limit of "
+                    + limits.maxPathLength() + " (raise with --max-path-length)");
+        }
+    }
+
+    void checkFileSize(String path, long size, String where) throws LimitExceededException {
+        if (size > limits.maxFileSize()) {
+            throw new LimitExceededException(where + ": '" + path + "' is " + size + " bytes, over the limit of "
+                    + limits.maxFileSize() + " (raise with --max-file-size)");
+        }
+    }
+
+    boolean wantsContent(String path) {
+        return capture.matches(path);
+    }
+
+    FileEntry entryAt(String path) {
+        return entries.get(path);
+    }
+
+    /**
+     * Makes a tar entry name an absolute image path. Names that are absolute or climb above the root are refused:
+     * no well-formed layer has them, and a naive extractor would write outside its target.
+     */
+    static String normalize(String name, String where) throws ImageException {
+        if (name.indexOf('\0') >= 0) {
+            throw new ImageException(where + ": entry name contains a NUL byte");
+        }
+        if (name.startsWith("/")) {
+            throw new ImageException(where + ": entry '" + name + "' has an absolute name");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String p : name.split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new ImageException(where + ": entry '" + name + "' escapes the image root");
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(p);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static String child(String parent, String name) {
+        return parent.equals("/") ? "/" + name : parent + "/" + name;
+    }
+
+    /** The directory an entry lands in: its parent path with any symlinked ancestor followed inside the root. */
+    private String placeParent(String parent) throws ImageException {
+        if (parent.equals(cachedParent)) {
+            return cachedResolvedParent;
+        }
+        String resolved = parent;
+        for (int i = parent.indexOf('/', 1); ; i = parent.indexOf('/', i + 1)) {
+            String prefix = i < 0 ? parent : parent.substring(0, i);
+            FileEntry e = entries.get(prefix);
+            if (e != null && e.isSymlink()) {
+                resolved = PathResolver.resolve(entries, parent, true, limits.maxSymlinkHops());
+                break;
+            }
+            if (i < 0) {
+                break;
+            }
+        }
+        cachedParent = parent;
+        cachedResolvedParent = resolved;
+        return resolved;
+    }
+
+    void put(String path, FileEntry entry) {
+        FileEntry old = entries.get(path);
+        if (old != null && !(old.isDirectory() && entry.isDirectory())) {
+            removeAt(path, Integer.MAX_VALUE);
+            removeUnder(path + "/", Integer.MAX_VALUE);
+        }
+        entries.put(path, entry);
+        if (entry.isSymlink() || old != null) {
+            cachedParent = null;
+        }
+    }
+
+    /** Removes the entry at {@code path} if a layer below {@code layer} wrote it. */
+    private void removeAt(String path, int layer) {
+        FileEntry e = entries.get(path);
+        if (e != null && e.layer() < layer) {
+            entries.remove(path);
+            hide(e);
+        }
+    }
+
+    /** Removes entries below {@code prefix} (which ends in '/') that layers below {@code layer} wrote. */
+    private void removeUnder(String prefix, int layer) {
+        String upper = prefix.substring(0, prefix.length() - 1) + (char) ('/' + 1);
+        var sub = entries.subMap(prefix, true, upper, false);
+        var it = sub.values().iterator();
+        while (it.hasNext()) {
+            FileEntry e = it.next();
+            if (e.layer() < layer) {
+                it.remove();
+                hide(e);
+            }
+        }
+        cachedParent = null;
+    }
+
+    private void hide(FileEntry e) {
+        if (options.scope() == Scope.ALL_LAYERS) {
+            hidden.add(e);
+        } else {
+            contents.remove(e);
+        }
+    }
+
+    void captureContent(FileEntry entry, InputStream in, long size) throws IOException {
+        FileContent c;
+        if (size <= options.spoolThreshold()) {
+            byte[] bytes = in.readNBytes((int) size);
+            if (bytes.length != size) {
+                throw new ImageException("'" + entry.path() + "' is truncated: " + bytes.length + " of " + size
+                        + " bytes");
+            }
+            c = FileContent.inMemory(bytes);
+        } else {
+            Path spool = Files.createTempFile("distill-content-", ".bin");
+            c = FileContent.spooled(spool, size);
+            allContents.add(c);
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                in.transferTo(out);
+            }
+        }
+        contents.put(entry, c);
+    }
+}

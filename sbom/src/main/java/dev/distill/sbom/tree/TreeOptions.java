@@ -1,0 +1,39 @@
+package dev.distill.sbom.tree;
+
+import java.util.List;
+
+/**
+ * How to build a tree.
+ *
+ * @param scope squashed (default) or all-layers
+ * @param limits safety bounds
+ * @param captureGlobs paths whose content catalogers want (see {@link GlobMatcher}); nothing else is kept
+ * @param spoolThreshold contents larger than this go to a temp file instead of memory
+ */
+public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold) {
+    public static final long DEFAULT_SPOOL_THRESHOLD = 1L << 20;
+
+    public TreeOptions {
+        captureGlobs = List.copyOf(captureGlobs);
+    }
+
+    public static TreeOptions defaults() {
+        return new TreeOptions(Scope.SQUASHED, TreeLimits.DEFAULT, List.of(), DEFAULT_SPOOL_THRESHOLD);
+    }
+
+    public TreeOptions withScope(Scope s) {
+        return new TreeOptions(s, limits, captureGlobs, spoolThreshold);
+    }
+
+    public TreeOptions withLimits(TreeLimits l) {
+        return new TreeOptions(scope, l, captureGlobs, spoolThreshold);
+    }
+
+    public TreeOptions withCaptureGlobs(List<String> globs) {
+        return new TreeOptions(scope, limits, globs, spoolThreshold);
+    }
+
+    public TreeOptions withSpoolThreshold(long bytes) {
+        return new TreeOptions(scope, limits, captureGlobs, bytes);
+    }
+}
