@@ -3,6 +3,7 @@ package dev.distill.oci;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
@@ -97,12 +98,30 @@ public final class Layer {
                     finish();
                 }
                 return n;
-            } catch (ImageException e) {
-                throw e;
             } catch (IOException e) {
-                throw new ImageException(describe() + ": corrupt " + compression.name().toLowerCase(java.util.Locale.ROOT)
-                        + " data (" + e.getMessage() + ")", e);
+                throw explain(e);
             }
+        }
+
+        /**
+         * When the uncompressed side fails, the compressed bytes are the likelier culprit: report their digest
+         * mismatch if there is one, since it names the blob that is wrong.
+         */
+        private ImageException explain(IOException e) {
+            if (!(e instanceof LimitExceededException) && compressed.actual() == null) {
+                try {
+                    compressed.drain();
+                } catch (ImageException compressedError) {
+                    return compressedError;
+                } catch (IOException ignored) {
+                    // the original error stands
+                }
+            }
+            if (e instanceof ImageException ie) {
+                return ie;
+            }
+            return new ImageException(describe() + ": corrupt " + compression.name().toLowerCase(Locale.ROOT)
+                    + " data (" + e.getMessage() + ")", e);
         }
 
         /** Reads whatever is left (tar padding, trailing bytes) and verifies both digests. */
@@ -113,11 +132,8 @@ public final class Layer {
             try {
                 uncompressed.drain();
                 compressed.drain();
-            } catch (ImageException e) {
-                throw e;
             } catch (IOException e) {
-                throw new ImageException(describe() + ": corrupt " + compression.name().toLowerCase(java.util.Locale.ROOT)
-                        + " data (" + e.getMessage() + ")", e);
+                throw explain(e);
             }
             finished = true;
         }

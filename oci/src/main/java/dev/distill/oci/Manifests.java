@@ -135,8 +135,13 @@ public final class Manifests {
                 throw new ImageException(where + ": layer " + (i + 1) + " has media type '" + ld.mediaType()
                         + "', not an image layer (is this an artifact rather than an image?)");
             }
+            String path = BlobStore.blobPath(ld.digest());
+            if (!store.exists(path)) {
+                throw new ImageException(where + ": layer " + (i + 1) + " " + ld.digest() + " is missing from "
+                        + store.describe());
+            }
             layerDescriptors.add(ld);
-            paths.add(BlobStore.blobPath(ld.digest()));
+            paths.add(path);
         }
         byte[] configBytes = store.readVerified(configDescriptor, MAX_CONFIG_BYTES, "config");
         return assemble(reference, kind, store, d.digest(), d.mediaType(), configDescriptor, configBytes,

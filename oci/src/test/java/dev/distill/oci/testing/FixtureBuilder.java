@@ -1,0 +1,77 @@
+package dev.distill.oci.testing;
+
+import dev.distill.oci.Compression;
+import dev.distill.oci.Platform;
+import dev.distill.oci.testing.ImageBuilder.BuiltImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Assembles the committed fixture images from the root filesystems that {@code fixtures/build.sh} staged out of
+ * Debian packages. Run through that script, never by hand.
+ */
+public final class FixtureBuilder {
+    private FixtureBuilder() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: FixtureBuilder STAGING_DIR FIXTURES_DIR");
+        }
+        Path staging = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+
+        BuiltImage distroless = new ImageBuilder()
+                .layer(layer(staging.resolve("distroless/l1"), Compression.GZIP))
+                .layer(layer(staging.resolve("distroless/l2"), Compression.GZIP))
+                .user("65532")
+                .env("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                        "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
+                .build();
+        replace(out.resolve("distroless-base"));
+        new LayoutWriter().add(distroless, "latest").writeDirectory(out.resolve("distroless-base"));
+
+        BuiltImage layered = new ImageBuilder()
+                .layer(layer(staging.resolve("layered/l1"), Compression.GZIP))
+                .layer(layer(staging.resolve("layered/l2"), Compression.ZSTD))
+                // An entry written through the /lib -> usr/lib symlink of layer 1 lands in /usr/lib/distill.
+                .layer(new LayerBuilder().tree(staging.resolve("layered/l3"), "")
+                        .file("lib/distill/through-symlink", "placed through a symlinked directory\n")
+                        .build(Compression.NONE))
+                .entrypoint("/usr/bin/hostname")
+                .build();
+        replace(out.resolve("layered"));
+        new LayoutWriter().add(layered, "latest").writeDirectory(out.resolve("layered"));
+        new LayoutWriter().add(layered, "latest").writeArchive(out.resolve("layered.oci.tar"));
+        DockerArchiveWriter.write(out.resolve("layered.docker.tar"), layered, "distill/layered:latest");
+
+        BuiltImage amd64 = new ImageBuilder()
+                .layer(layer(staging.resolve("multi/amd64"), Compression.GZIP))
+                .platform(Platform.parse("linux/amd64"))
+                .build();
+        BuiltImage arm64 = new ImageBuilder()
+                .layer(layer(staging.resolve("multi/arm64"), Compression.GZIP))
+                .platform(Platform.parse("linux/arm64/v8"))
+                .build();
+        replace(out.resolve("multi-platform"));
+        LayoutWriter multi = new LayoutWriter();
+        multi.addIndex(List.of(amd64, arm64), "latest");
+        multi.writeDirectory(out.resolve("multi-platform"));
+    }
+
+    private static LayerBuilder.BuiltLayer layer(Path root, Compression c) throws IOException {
+        return new LayerBuilder().tree(root, "").build(c);
+    }
+
+    private static void replace(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
