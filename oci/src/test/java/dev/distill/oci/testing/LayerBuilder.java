@@ -32,6 +32,7 @@ public final class LayerBuilder {
 
     private final ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
+    private byte[] finished;
 
     public LayerBuilder() {
         tar = new TarArchiveOutputStream(tarBytes, "UTF-8");
@@ -182,8 +183,11 @@ public final class LayerBuilder {
     /** The uncompressed tar, ended with its two zero blocks. */
     public byte[] tar() {
         try {
-            tar.finish();
-            return tarBytes.toByteArray();
+            if (finished == null) {
+                tar.finish();
+                finished = tarBytes.toByteArray();
+            }
+            return finished;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,11 +41,14 @@ final class DirectoryWalker {
             } catch (IOException e) {
                 throw new ImageException(reference + ": cannot list " + dir + " (" + e.getMessage() + ")", e);
             }
-            for (int i = children.size() - 1; i >= 0; i--) {
-                Path child = children.get(i);
+            List<Path> subdirs = new java.util.ArrayList<>();
+            for (Path child : children) {
                 if (add(base, child)) {
-                    dirs.push(child);
+                    subdirs.add(child);
                 }
+            }
+            for (int i = subdirs.size() - 1; i >= 0; i--) {
+                dirs.push(subdirs.get(i));
             }
         }
     }
@@ -90,9 +93,8 @@ final class DirectoryWalker {
             String key = a.get("dev") + ":" + a.get("ino");
             String first = inodes.putIfAbsent(key, path);
             if (first != null) {
-                FileEntry to = builder.entryAt(first);
                 builder.put(path, new FileEntry(path, EntryType.FILE, perm, uid, gid, size, first, true, -1));
-                if (to != null && builder.wantsContent(path)) {
+                if (builder.wantsContent(path)) {
                     captureFrom(p, builder.entryAt(path), size);
                 }
                 return;

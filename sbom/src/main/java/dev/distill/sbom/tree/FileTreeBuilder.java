@@ -133,8 +133,8 @@ public final class FileTreeBuilder {
                 throw new ImageException(where + ": entry '" + te.getName() + "' is a hardlink to '"
                         + te.getLinkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
             }
-            entry = new FileEntry(target, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(), to.path(),
-                    true, layer);
+            entry = new FileEntry(target, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
+                    to.hardlink() ? to.linkTarget() : to.path(), true, layer);
             put(target, entry);
             FileContent shared = contents.get(to);
             if (shared != null) {
