@@ -50,6 +50,11 @@ public final class FileTree implements AutoCloseable {
         return layers;
     }
 
+    /** The layer that last wrote an entry; empty for directory sources. */
+    public Optional<LayerSummary> layerOf(FileEntry e) {
+        return e.layer() >= 0 && e.layer() < layers.size() ? Optional.of(layers.get(e.layer())) : Optional.empty();
+    }
+
     /** The entry at exactly this path, no symlink followed. */
     public Optional<FileEntry> entry(String path) {
         return Optional.ofNullable(entries.get(path));

@@ -36,6 +36,7 @@ class FileTreeBuilderTest {
         try (FileTree t = tree(tmp, l1, l2)) {
             assertEquals(List.of("/a", "/a/y", "/b", "/b/new"), paths(t));
             assertEquals(1, t.entry("/b/new").orElseThrow().layer());
+            assertEquals(t.layers().get(1).digest(), t.layerOf(t.entry("/b/new").orElseThrow()).orElseThrow().digest());
             assertEquals(0, t.entry("/a/y").orElseThrow().layer());
         }
     }
