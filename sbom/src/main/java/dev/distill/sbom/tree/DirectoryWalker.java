@@ -80,9 +80,9 @@ final class DirectoryWalker {
         int perm = mode & 07777;
         switch (type) {
             case SYMLINK -> builder.put(path, new FileEntry(path, type, perm, uid, gid, 0,
-                    Files.readSymbolicLink(p).toString(), false, -1));
+                    Files.readSymbolicLink(p).toString(), false, -1, null));
             case FILE -> addFile(p, path, perm, uid, gid, size, a);
-            default -> builder.put(path, new FileEntry(path, type, perm, uid, gid, 0, null, false, -1));
+            default -> builder.put(path, new FileEntry(path, type, perm, uid, gid, 0, null, false, -1, null));
         }
         return type == EntryType.DIRECTORY;
     }
@@ -93,25 +93,19 @@ final class DirectoryWalker {
             String key = a.get("dev") + ":" + a.get("ino");
             String first = inodes.putIfAbsent(key, path);
             if (first != null) {
-                builder.put(path, new FileEntry(path, EntryType.FILE, perm, uid, gid, size, first, true, -1));
-                if (builder.wantsContent(path)) {
-                    captureFrom(p, builder.entryAt(path), size);
-                }
+                FileEntry to = builder.entryAt(first);
+                builder.addHardlink(path, to, -1);
                 return;
             }
         }
         builder.checkFileSize(path, size, reference);
         builder.countBytes(size, reference);
-        FileEntry e = new FileEntry(path, EntryType.FILE, perm, uid, gid, size, null, false, -1);
-        builder.put(path, e);
-        if (builder.wantsContent(path)) {
-            captureFrom(p, e, size);
-        }
-    }
-
-    private void captureFrom(Path p, FileEntry e, long size) throws IOException {
-        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-            builder.captureContent(e, in, size);
+        if (builder.readsContent(path)) {
+            try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                builder.addFile(path, EntryType.FILE, perm, uid, gid, size, null, -1, in);
+            }
+        } else {
+            builder.addFile(path, EntryType.FILE, perm, uid, gid, size, null, -1, InputStream.nullInputStream());
         }
     }
 }

@@ -10,9 +10,11 @@ package dev.distill.sbom.tree;
  *     else null
  * @param hardlink whether this regular file was written as a hardlink
  * @param layer index of the layer that last wrote it (bottom is 0), or -1 for a directory source
+ * @param sha256 hex SHA-256 of a regular file's content, computed while streaming when the tree was asked to
+ *     digest files (or the file's content was captured); else null
  */
 public record FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-                        boolean hardlink, int layer) {
+                        boolean hardlink, int layer, String sha256) {
 
     public boolean isFile() {
         return type == EntryType.FILE;

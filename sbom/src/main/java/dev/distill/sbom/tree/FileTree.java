@@ -39,7 +39,26 @@ public final class FileTree implements AutoCloseable {
 
     /** Entries that upper layers deleted or replaced (only kept in the all-layers scope), in the order hidden. */
     public List<FileEntry> hiddenEntries() {
-        return hidden;
+        return scope == Scope.ALL_LAYERS ? hidden : List.of();
+    }
+
+    /**
+     * Every version of a captured file that the layers wrote, lowest layer first, the current one (if any) last.
+     * Catalogers use it to tell in which layer a package first appeared in a database file.
+     */
+    public List<FileEntry> versions(String path) {
+        List<FileEntry> out = new ArrayList<>();
+        for (FileEntry e : hidden) {
+            if (e.path().equals(path) && contents.containsKey(e)) {
+                out.add(e);
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(FileEntry::layer));
+        FileEntry current = entries.get(path);
+        if (current != null) {
+            out.add(current);
+        }
+        return out;
     }
 
     public Scope scope() {
@@ -84,7 +103,7 @@ public final class FileTree implements AutoCloseable {
                 out.add(e);
             }
         }
-        for (FileEntry e : hidden) {
+        for (FileEntry e : hiddenEntries()) {
             if (m.matches(e.path())) {
                 out.add(e);
             }

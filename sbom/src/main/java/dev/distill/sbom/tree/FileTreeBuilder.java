@@ -103,7 +103,7 @@ public final class FileTreeBuilder {
         if (path.equals("/")) {
             if (te.isDirectory()) {
                 put(path, new FileEntry("/", EntryType.DIRECTORY, te.getMode() & 07777, te.getLongUserId(),
-                        te.getLongGroupId(), 0, null, false, layer));
+                        te.getLongGroupId(), 0, null, false, layer, null));
             }
             return;
         }
@@ -123,7 +123,6 @@ public final class FileTreeBuilder {
             return;
         }
 
-        FileEntry entry;
         if (te.isLink()) {
             String linked = normalize(te.getLinkName(), where + ", hardlink '" + te.getName() + "'");
             int s = linked.lastIndexOf('/');
@@ -133,13 +132,7 @@ public final class FileTreeBuilder {
                 throw new ImageException(where + ": entry '" + te.getName() + "' is a hardlink to '"
                         + te.getLinkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
             }
-            entry = new FileEntry(target, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
-                    to.hardlink() ? to.linkTarget() : to.path(), true, layer);
-            put(target, entry);
-            FileContent shared = contents.get(to);
-            if (shared != null) {
-                contents.put(entry, shared);
-            }
+            addHardlink(target, to, layer);
             return;
         }
         EntryType type = typeOf(te);
@@ -148,11 +141,31 @@ public final class FileTreeBuilder {
         }
         long size = type == EntryType.FILE ? te.getRealSize() : 0;
         checkFileSize(target, size, where);
-        entry = new FileEntry(target, type, te.getMode() & 07777, te.getLongUserId(), te.getLongGroupId(), size,
-                type == EntryType.SYMLINK ? te.getLinkName() : null, false, layer);
-        put(target, entry);
-        if (type == EntryType.FILE && capture.matches(target)) {
-            captureContent(entry, data, size);
+        addFile(target, type, te.getMode() & 07777, te.getLongUserId(), te.getLongGroupId(), size,
+                type == EntryType.SYMLINK ? te.getLinkName() : null, layer, data);
+    }
+
+    /**
+     * Adds a non-hardlink entry. A regular file's content is read from {@code data} when it is to be captured or
+     * digested: both happen in the same pass.
+     */
+    void addFile(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
+                 int layer, InputStream data) throws IOException {
+        FileContent content = null;
+        String sha256 = null;
+        if (type == EntryType.FILE && (capture.matches(path) || options.digestFiles())) {
+            HashingInputStream hashing = new HashingInputStream(data);
+            if (capture.matches(path)) {
+                content = readContent(path, hashing, size);
+            } else {
+                hashing.transferTo(OutputStream.nullOutputStream());
+            }
+            sha256 = hashing.hex();
+        }
+        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, sha256);
+        put(path, entry);
+        if (content != null) {
+            contents.put(entry, content);
         }
     }
 
@@ -207,8 +220,20 @@ public final class FileTreeBuilder {
         }
     }
 
-    boolean wantsContent(String path) {
-        return capture.matches(path);
+    /** Whether a regular file's content will be read (to capture or to digest it). */
+    boolean readsContent(String path) {
+        return options.digestFiles() || capture.matches(path);
+    }
+
+    /** Adds a hardlink: a regular file with its target's metadata, digest and captured content. */
+    void addHardlink(String path, FileEntry to, int layer) {
+        FileEntry entry = new FileEntry(path, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
+                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256());
+        put(path, entry);
+        FileContent shared = contents.get(to);
+        if (shared != null) {
+            contents.put(entry, shared);
+        }
     }
 
     FileEntry entryAt(String path) {
@@ -305,31 +330,31 @@ public final class FileTreeBuilder {
         cachedParent = null;
     }
 
+    /**
+     * Keeps a deleted or replaced entry: all of them in the all-layers scope; in the squashed scope only those whose
+     * content was captured, so that catalogers can see earlier versions of their databases.
+     */
     private void hide(FileEntry e) {
-        if (options.scope() == Scope.ALL_LAYERS) {
+        if (options.scope() == Scope.ALL_LAYERS || contents.containsKey(e)) {
             hidden.add(e);
-        } else {
-            contents.remove(e);
         }
     }
 
-    void captureContent(FileEntry entry, InputStream in, long size) throws IOException {
-        FileContent c;
+    /** Reads a captured file's content: small ones into memory, larger ones into a temp file. */
+    FileContent readContent(String path, InputStream in, long size) throws IOException {
         if (size <= options.spoolThreshold()) {
             byte[] bytes = in.readNBytes((int) size);
             if (bytes.length != size) {
-                throw new ImageException("'" + entry.path() + "' is truncated: " + bytes.length + " of " + size
-                        + " bytes");
+                throw new ImageException("'" + path + "' is truncated: " + bytes.length + " of " + size + " bytes");
             }
-            c = FileContent.inMemory(bytes);
-        } else {
-            Path spool = Files.createTempFile("distill-content-", ".bin");
-            c = FileContent.spooled(spool, size);
-            allContents.add(c);
-            try (OutputStream out = Files.newOutputStream(spool)) {
-                in.transferTo(out);
-            }
+            return FileContent.inMemory(bytes);
         }
-        contents.put(entry, c);
+        Path spool = Files.createTempFile("distill-content-", ".bin");
+        FileContent c = FileContent.spooled(spool, size);
+        allContents.add(c);
+        try (OutputStream out = Files.newOutputStream(spool)) {
+            in.transferTo(out);
+        }
+        return c;
     }
 }

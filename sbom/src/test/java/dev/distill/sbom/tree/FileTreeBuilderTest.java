@@ -265,4 +265,26 @@ class FileTreeBuilderTest {
             assertTrue(t.layers().isEmpty());
         }
     }
+
+    @Test
+    void digestsEveryFileAndKeepsEarlierVersionsOfCapturedOnes() throws IOException {
+        LayerBuilder l1 = new LayerBuilder().dir("db").file("db/status", "v1").file("bin", "binary")
+                .hardlink("bin2", "bin");
+        LayerBuilder l2 = new LayerBuilder().dir("db").file("db/status", "v2");
+        LayerBuilder l3 = new LayerBuilder().dir("db").file("db/status", "v3");
+        TreeOptions opts = TreeOptions.defaults().withDigestFiles(true).withCaptureGlobs(List.of("/db/status"));
+        try (FileTree t = tree(tmp, opts, l1, l2, l3)) {
+            String binDigest = dev.distill.oci.Digest.sha256("binary".getBytes(StandardCharsets.UTF_8)).hex();
+            assertEquals(binDigest, t.entry("/bin").orElseThrow().sha256());
+            assertEquals(binDigest, t.entry("/bin2").orElseThrow().sha256());
+            List<FileEntry> versions = t.versions("/db/status");
+            assertEquals(List.of(0, 1, 2), versions.stream().map(FileEntry::layer).toList());
+            assertEquals("v1", new String(t.content(versions.get(0)).orElseThrow().bytes(), StandardCharsets.UTF_8));
+            assertTrue(t.hiddenEntries().isEmpty(), "history is not the all-layers scope");
+            assertEquals(1, t.find(List.of("/db/*")).size());
+        }
+        try (FileTree t = tree(tmp, TreeOptions.defaults(), l1)) {
+            assertEquals(null, t.entry("/bin").orElseThrow().sha256(), "no digest unless asked");
+        }
+    }
 }

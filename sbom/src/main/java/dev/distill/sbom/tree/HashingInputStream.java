@@ -1,0 +1,59 @@
+package dev.distill.sbom.tree;
+
+import dev.distill.oci.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/** SHA-256 of whatever is read through it. */
+final class HashingInputStream extends FilterInputStream {
+    private final MessageDigest md = Digest.newSha256();
+
+    HashingInputStream(InputStream in) {
+        super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+            md.update((byte) b);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            md.update(b, off, n);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        // Skipped bytes must be hashed too.
+        byte[] buf = new byte[8192];
+        long done = 0;
+        while (done < n) {
+            int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    String hex() {
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
