@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SbomCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
             "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source,",
@@ -35,6 +36,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private Map<String, String> env = Map.of();
+
+    /** The environment the command runs in (tests pass their own). */
+    Map<String, String> env() {
+        return env;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
@@ -49,9 +57,15 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    /** Runs distill with the given arguments and returns the exit code. */
+    /** Runs distill with the given arguments in the process's environment and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** Runs distill with the given arguments and environment and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         Main main = new Main();
+        main.env = Map.copyOf(env);
         CommandLine cl = new CommandLine(main);
         cl.setOut(out);
         cl.setErr(err);
@@ -95,17 +109,23 @@ public final class Main implements Runnable {
         return INTERNAL;
     }
 
-    /** Reads the version Maven wrote into the jar. */
+    /** distill's version, as Maven wrote it into the jar. */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"distill " + p.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {"distill " + version()};
         }
     }
 }

@@ -12,9 +12,10 @@ package dev.distill.sbom.tree;
  * @param layer index of the layer that last wrote it (bottom is 0), or -1 for a directory source
  * @param sha256 hex SHA-256 of a regular file's content, computed while streaming when the tree was asked to
  *     digest files (or the file's content was captured); else null
+ * @param sha1 hex SHA-1 of the same, computed alongside (SPDX 2 requires it for files); else null
  */
 public record FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-                        boolean hardlink, int layer, String sha256) {
+                        boolean hardlink, int layer, String sha256, String sha1) {
 
     public boolean isFile() {
         return type == EntryType.FILE;

@@ -103,7 +103,7 @@ public final class FileTreeBuilder {
         if (path.equals("/")) {
             if (te.isDirectory()) {
                 put(path, new FileEntry("/", EntryType.DIRECTORY, te.getMode() & 07777, te.getLongUserId(),
-                        te.getLongGroupId(), 0, null, false, layer, null));
+                        te.getLongGroupId(), 0, null, false, layer, null, null));
             }
             return;
         }
@@ -153,6 +153,7 @@ public final class FileTreeBuilder {
                  int layer, InputStream data) throws IOException {
         FileContent content = null;
         String sha256 = null;
+        String sha1 = null;
         if (type == EntryType.FILE && (capture.matches(path) || options.digestFiles())) {
             HashingInputStream hashing = new HashingInputStream(data);
             if (capture.matches(path)) {
@@ -160,9 +161,10 @@ public final class FileTreeBuilder {
             } else {
                 hashing.transferTo(OutputStream.nullOutputStream());
             }
-            sha256 = hashing.hex();
+            sha256 = hashing.sha256Hex();
+            sha1 = hashing.sha1Hex();
         }
-        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, sha256);
+        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, sha256, sha1);
         put(path, entry);
         if (content != null) {
             contents.put(entry, content);
@@ -228,7 +230,7 @@ public final class FileTreeBuilder {
     /** Adds a hardlink: a regular file with its target's metadata, digest and captured content. */
     void addHardlink(String path, FileEntry to, int layer) {
         FileEntry entry = new FileEntry(path, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
-                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256());
+                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256(), to.sha1());
         put(path, entry);
         FileContent shared = contents.get(to);
         if (shared != null) {

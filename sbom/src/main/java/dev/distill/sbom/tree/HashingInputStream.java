@@ -7,9 +7,18 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-/** SHA-256 of whatever is read through it. */
+/** SHA-256 and SHA-1 of whatever is read through it. */
 final class HashingInputStream extends FilterInputStream {
     private final MessageDigest md = Digest.newSha256();
+    private final MessageDigest sha1 = newSha1();
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     HashingInputStream(InputStream in) {
         super(in);
@@ -20,6 +29,7 @@ final class HashingInputStream extends FilterInputStream {
         int b = in.read();
         if (b >= 0) {
             md.update((byte) b);
+            sha1.update((byte) b);
         }
         return b;
     }
@@ -29,6 +39,7 @@ final class HashingInputStream extends FilterInputStream {
         int n = in.read(b, off, len);
         if (n > 0) {
             md.update(b, off, n);
+            sha1.update(b, off, n);
         }
         return n;
     }
@@ -53,7 +64,11 @@ final class HashingInputStream extends FilterInputStream {
         return false;
     }
 
-    String hex() {
+    String sha256Hex() {
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    String sha1Hex() {
+        return HexFormat.of().formatHex(sha1.digest());
     }
 }

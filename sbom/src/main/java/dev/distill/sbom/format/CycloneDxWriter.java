@@ -1,0 +1,210 @@
+package dev.distill.sbom.format;
+
+import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Package;
+import dev.distill.sbom.model.Relationship;
+import dev.distill.sbom.model.Sbom;
+import dev.distill.sbom.model.SourceInfo;
+import dev.distill.sbom.model.Unknown;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cyclonedx.Version;
+import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.model.Bom;
+import org.cyclonedx.model.Component;
+import org.cyclonedx.model.Dependency;
+import org.cyclonedx.model.Evidence;
+import org.cyclonedx.model.Hash;
+import org.cyclonedx.model.LicenseChoice;
+import org.cyclonedx.model.Metadata;
+import org.cyclonedx.model.OrganizationalEntity;
+import org.cyclonedx.model.Property;
+import org.cyclonedx.model.component.evidence.Occurrence;
+import org.cyclonedx.model.license.Expression;
+import org.cyclonedx.model.metadata.ToolInformation;
+
+/**
+ * CycloneDX JSON or XML through cyclonedx-core-java, schema 1.6 by default, 1.5 and 1.4 on request. The image is
+ * the metadata component; the distro an operating-system component; each package a library with its purl, CPE,
+ * license expression and where it was found (properties, and evidence occurrences from 1.5 on).
+ */
+public final class CycloneDxWriter implements SbomWriter {
+    private final Version version;
+    private final boolean xml;
+
+    public CycloneDxWriter(Version version, boolean xml) {
+        this.version = version;
+        this.xml = xml;
+    }
+
+    static Version version(String v) {
+        if (v == null) {
+            return Version.VERSION_16;
+        }
+        return switch (v) {
+            case "1.4" -> Version.VERSION_14;
+            case "1.5" -> Version.VERSION_15;
+            case "1.6" -> Version.VERSION_16;
+            default -> throw new IllegalArgumentException("CycloneDX version " + v + " is not supported (1.4, 1.5, 1.6)");
+        };
+    }
+
+    @Override
+    public void write(Sbom sbom, OutputStream out) throws IOException {
+        Bom bom = toBom(sbom);
+        String text;
+        try {
+            text = xml ? BomGeneratorFactory.createXml(version, bom).toXmlString()
+                    : BomGeneratorFactory.createJson(version, bom).toJsonString();
+        } catch (org.cyclonedx.exception.GeneratorException e) {
+            throw new IOException("cannot write CycloneDX: " + e.getMessage(), e);
+        }
+        // The library ends lines with the platform's separator; pin it so output is the same everywhere.
+        text = text.replace("\r\n", "\n");
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+    }
+
+    Bom toBom(Sbom sbom) {
+        Bom bom = new Bom();
+        bom.setSerialNumber("urn:uuid:" + ContentIds.uuid(sbom));
+        bom.setVersion(1);
+        Metadata md = new Metadata();
+        md.setTimestamp(Date.from(sbom.created()));
+        Component tool = new Component();
+        tool.setType(Component.Type.APPLICATION);
+        tool.setName(sbom.tool().name());
+        tool.setVersion(sbom.tool().version());
+        if (version.getVersion() >= Version.VERSION_15.getVersion()) {
+            ToolInformation ti = new ToolInformation();
+            ti.setComponents(List.of(tool));
+            md.setToolChoice(ti);
+        } else {
+            @SuppressWarnings("deprecation")
+            org.cyclonedx.model.Tool legacy = new org.cyclonedx.model.Tool();
+            legacy.setName(sbom.tool().name());
+            legacy.setVersion(sbom.tool().version());
+            @SuppressWarnings("deprecation")
+            List<org.cyclonedx.model.Tool> tools = List.of(legacy);
+            setLegacyTools(md, tools);
+        }
+        md.setComponent(subject(sbom.source()));
+        List<Property> mdProps = new ArrayList<>();
+        int i = 0;
+        for (Unknown u : sbom.unknowns()) {
+            mdProps.add(new Property("distill:unknown:" + i++, u.cataloger() + ": " + u.path() + ": " + u.message()));
+        }
+        if (!mdProps.isEmpty()) {
+            md.setProperties(mdProps);
+        }
+        bom.setMetadata(md);
+
+        List<Component> components = new ArrayList<>();
+        if (sbom.distro() != null) {
+            components.add(os(sbom.distro()));
+        }
+        for (Package p : sbom.packages()) {
+            components.add(component(p));
+        }
+        bom.setComponents(components);
+
+        Map<String, List<String>> deps = new TreeMap<>();
+        for (Package p : sbom.packages()) {
+            deps.put(p.id(), new ArrayList<>());
+        }
+        for (Relationship r : sbom.relationships()) {
+            if (r.type() == Relationship.Type.DEPENDS_ON && deps.containsKey(r.from())) {
+                deps.get(r.from()).add(r.to());
+            }
+        }
+        List<Dependency> dependencies = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : deps.entrySet()) {
+            Dependency d = new Dependency(e.getKey());
+            e.getValue().stream().sorted().forEach(to -> d.addDependency(new Dependency(to)));
+            dependencies.add(d);
+        }
+        bom.setDependencies(dependencies);
+        return bom;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void setLegacyTools(Metadata md, List<org.cyclonedx.model.Tool> tools) {
+        md.setTools(tools); // CycloneDX 1.4 only knows the legacy tools array
+    }
+
+    private static Component subject(SourceInfo s) {
+        Component c = new Component();
+        boolean image = s.digest() != null;
+        c.setType(image ? Component.Type.CONTAINER : Component.Type.FILE);
+        c.setBomRef(image ? s.purl() : "dir:" + s.name());
+        c.setName(s.name());
+        c.setVersion(image ? s.digest() : null);
+        if (image) {
+            c.setPurl(s.purl());
+            c.addHash(new Hash(Hash.Algorithm.SHA_256, s.digest().substring(s.digest().indexOf(':') + 1)));
+        }
+        return c;
+    }
+
+    private static Component os(Distro d) {
+        Component c = new Component();
+        c.setType(Component.Type.OPERATING_SYSTEM);
+        c.setBomRef("os:" + d.qualifier());
+        c.setName(d.id());
+        c.setVersion(d.versionId());
+        c.setDescription(d.prettyName());
+        if (d.cpeName() != null) {
+            c.setCpe(d.cpeName());
+        }
+        return c;
+    }
+
+    private Component component(Package p) {
+        Component c = new Component();
+        c.setType(Component.Type.LIBRARY);
+        c.setBomRef(p.id());
+        c.setName(p.name());
+        c.setVersion(p.version());
+        c.setDescription(p.description());
+        if (p.supplier() != null) {
+            OrganizationalEntity supplier = new OrganizationalEntity();
+            supplier.setName(p.supplier());
+            c.setSupplier(supplier);
+        }
+        if (p.license() != null) {
+            LicenseChoice lc = new LicenseChoice();
+            lc.setExpression(new Expression(p.license()));
+            c.setLicenses(lc);
+        }
+        if (!p.cpes().isEmpty()) {
+            c.setCpe(p.cpes().get(0));
+        }
+        c.setPurl(p.purl());
+        List<Property> props = new ArrayList<>();
+        props.add(new Property("distill:package:foundBy", p.foundBy()));
+        props.add(new Property("distill:location:0:path", p.dbPath()));
+        if (p.layer() != null) {
+            props.add(new Property("distill:location:0:layerID", p.layer().id()));
+        }
+        if (p.architecture() != null) {
+            props.add(new Property("distill:package:arch", p.architecture()));
+        }
+        new TreeMap<>(p.properties()).forEach((k, v) -> props.add(new Property("distill:" + k, v)));
+        props.add(new Property("distill:package:files", Integer.toString(p.files().size())));
+        c.setProperties(props);
+        if (version.getVersion() >= Version.VERSION_15.getVersion()) {
+            Evidence evidence = new Evidence();
+            Occurrence o = new Occurrence();
+            o.setLocation(p.dbPath());
+            evidence.addOccurrence(o);
+            c.setEvidence(evidence);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.distill.sbom.format;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The output formats, by the names the CLI takes. CycloneDX takes a schema version after '@'
+ * ({@code cyclonedx-json@1.5}); 1.6 is the default.
+ */
+public enum SbomFormat {
+    SPDX_JSON("spdx-json"),
+    SPDX_TAG_VALUE("spdx-tag-value"),
+    SPDX3_JSON("spdx3-json"),
+    CYCLONEDX_JSON("cyclonedx-json"),
+    CYCLONEDX_XML("cyclonedx-xml"),
+    TABLE("table");
+
+    private final String id;
+
+    SbomFormat(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(SbomFormat::id).toList();
+    }
+
+    /** A format name with an optional {@code @version}; throws IllegalArgumentException naming the choices. */
+    public static SbomWriter writer(String name) {
+        int at = name.indexOf('@');
+        String id = at < 0 ? name : name.substring(0, at);
+        String version = at < 0 ? null : name.substring(at + 1);
+        for (SbomFormat f : values()) {
+            if (f.id.equals(id)) {
+                if (version != null && f != CYCLONEDX_JSON && f != CYCLONEDX_XML) {
+                    throw new IllegalArgumentException("format " + id + " takes no version");
+                }
+                return switch (f) {
+                    case CYCLONEDX_JSON -> new CycloneDxWriter(CycloneDxWriter.version(version), false);
+                    case CYCLONEDX_XML -> new CycloneDxWriter(CycloneDxWriter.version(version), true);
+                    case TABLE -> new TableWriter();
+                    case SPDX_JSON -> new SpdxWriter(SpdxWriter.Kind.JSON);
+                    case SPDX_TAG_VALUE -> new SpdxWriter(SpdxWriter.Kind.TAG_VALUE);
+                    case SPDX3_JSON -> new Spdx3Writer();
+                };
+            }
+        }
+        throw new IllegalArgumentException("unknown format '" + name + "' (one of " + String.join(", ", ids())
+                + ")");
+    }
+}
