@@ -1,0 +1,69 @@
+package dev.distill.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.distill.sbom.SbomTesting;
+import dev.distill.sbom.model.Sbom;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spdx.library.SpdxModelFactory;
+import org.spdx.tools.SpdxToolsHelper.SerFileType;
+import org.spdx.tools.Verify;
+
+/**
+ * Every SPDX document distill writes passes spdx tools-java's verification: the official JSON schema (2.3 for
+ * JSON, 3.0.1 for JSON-LD) and the model's own checks.
+ */
+class SpdxConformanceTest {
+    private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
+            "multi-platform", "rootfs-netbase");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void init() {
+        System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
+        SpdxModelFactory.init();
+    }
+
+    @Test
+    void spdx23JsonAndTagValueVerify() throws Exception {
+        for (String fixture : FIXTURES) {
+            Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx-json"), ".spdx.json",
+                    SerFileType.JSON), fixture + " as spdx-json");
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx-tag-value"), ".spdx",
+                    SerFileType.TAG), fixture + " as spdx-tag-value");
+        }
+    }
+
+    @Test
+    void spdx3JsonLdVerifies() throws Exception {
+        for (String fixture : List.of("layered", "rootfs-netbase")) {
+            Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx3-json"), ".spdx3.jsonld",
+                    SerFileType.JSONLD), fixture + " as spdx3-json");
+        }
+    }
+
+    @Test
+    void theVerifierCatchesABrokenDocument() throws Exception {
+        Sbom sbom = SbomTesting.sbom(SbomTesting.fixture("layered"));
+        String broken = new String(SbomTesting.render(sbom, "spdx-json"), StandardCharsets.UTF_8)
+                .replace("\"downloadLocation\"", "\"downloadLocationX\"");
+        assertFalse(verify(broken.getBytes(StandardCharsets.UTF_8), ".spdx.json", SerFileType.JSON).isEmpty());
+    }
+
+    private List<String> verify(byte[] bytes, String suffix, SerFileType type) throws Exception {
+        Path f = Files.createTempFile(tmp, "doc", suffix);
+        Files.write(f, bytes);
+        return Verify.verify(f.toString(), type);
+    }
+}
