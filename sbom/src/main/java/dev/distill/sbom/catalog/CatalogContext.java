@@ -77,15 +77,16 @@ public final class CatalogContext {
     }
 
     /**
-     * The files a package database lists, resolved in the image (symlinked directories followed, inside the root):
-     * regular files only, with the digest computed from the image. Listed paths that are gone are skipped.
+     * The files a package database lists, resolved in the image (symlinked parent directories followed, inside
+     * the root; a listed symlink is the package's symlink, not its target): regular files only, with the digests
+     * computed from the image. Listed paths that are gone are skipped.
      */
     public List<PackageFile> ownedFiles(List<String> listed, java.util.Map<String, String> recorded) {
         List<PackageFile> out = new ArrayList<>();
         for (String path : listed) {
             String p = path.startsWith("/") ? path : "/" + path;
             try {
-                Optional<FileEntry> e = tree.resolve(p);
+                Optional<FileEntry> e = tree.resolveParents(p);
                 if (e.isPresent() && e.get().isFile()) {
                     out.add(new PackageFile(p, e.get().sha256(), e.get().sha1(), recorded.get(p)));
                 }

@@ -1,5 +1,6 @@
 package dev.distill.sbom.catalog;
 
+import dev.distill.sbom.catalog.apk.ApkCataloger;
 import dev.distill.sbom.catalog.dpkg.DpkgCataloger;
 import dev.distill.sbom.catalog.osrelease.OsReleaseCataloger;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ public final class Catalogers {
     public static List<Cataloger> all() {
         return List.of(
                 new OsReleaseCataloger(),
-                new DpkgCataloger());
+                new DpkgCataloger(),
+                new ApkCataloger());
     }
 
     /** The globs of all the given catalogers. */

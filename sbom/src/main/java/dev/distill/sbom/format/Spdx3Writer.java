@@ -130,11 +130,12 @@ public final class Spdx3Writer implements SbomWriter {
             imageContains.add(sp);
             byId.put(pkg.id(), sp);
             if (pkg.license() != null) {
-                LicenseExpression lic = licenses.get(pkg.license());
+                String expression = SpdxWriter.spdxSafe(pkg.license());
+                LicenseExpression lic = licenses.get(expression);
                 if (lic == null) {
                     lic = ci.createLicenseExpression(p + "LicenseExpression-" + licenses.size())
-                            .setLicenseExpression(pkg.license()).build();
-                    licenses.put(pkg.license(), lic);
+                            .setLicenseExpression(expression).build();
+                    licenses.put(expression, lic);
                     elements.add(lic);
                 }
                 relationships.add(relationship(ci, p, sp, RelationshipType.HAS_DECLARED_LICENSE, List.of(lic)));

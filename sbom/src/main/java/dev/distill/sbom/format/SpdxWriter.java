@@ -161,7 +161,7 @@ public final class SpdxWriter implements SbomWriter {
     private SpdxPackage pkg(SpdxDocument doc, Package p, IModelStore store, String ns, ModelCopyManager cm,
                             AnyLicenseInfo none, ListedReferenceTypes refTypes, Map<String, SpdxFile> files)
             throws InvalidSPDXAnalysisException {
-        AnyLicenseInfo declared = p.license() == null ? none : license(p.license(), store, ns, cm);
+        AnyLicenseInfo declared = p.license() == null ? none : license(spdxSafe(p.license()), store, ns, cm);
         SpdxPackage.SpdxPackageBuilder b = doc.createPackage(SpdxIds.pkg(p), p.name(), none, "NOASSERTION", declared)
                 .setVersionInfo(p.version())
                 .setDownloadLocation("NOASSERTION")
@@ -231,6 +231,23 @@ public final class SpdxWriter implements SbomWriter {
                     + invalid.getMessage());
         }
         return info;
+    }
+
+    /**
+     * The expression itself when it is valid SPDX, else one LicenseRef naming it: package databases hold license
+     * fields such as "GPL2+ custom" that no SPDX parser accepts, and one odd field must not sink the document.
+     */
+    static String spdxSafe(String expression) {
+        try {
+            AnyLicenseInfo info = LicenseInfoFactory.parseSPDXLicenseStringCompatV2(expression,
+                    new InMemSpdxStore(), "https://distill.invalid/license-check", new ModelCopyManager());
+            if (!(info instanceof InvalidLicenseExpression)) {
+                return expression;
+            }
+        } catch (InvalidSPDXAnalysisException | RuntimeException e) {
+            // fall through to a LicenseRef
+        }
+        return "LicenseRef-" + SpdxIds.clean(expression);
     }
 
     /** Every LicenseRef the expressions used must be declared with a text; ours say where the name came from. */

@@ -89,6 +89,14 @@ public final class FileTree implements AutoCloseable {
         return entry(realPath(path));
     }
 
+    /**
+     * The entry at {@code path} with symlinked parent directories followed inside the root but not the last
+     * element: what {@code lstat} would see in a chroot. Package databases list paths this way.
+     */
+    public Optional<FileEntry> resolveParents(String path) throws ImageException {
+        return entry(PathResolver.resolve(entries, path, false, maxSymlinkHops));
+    }
+
     /** The captured content of an entry, when it matched a capture glob. */
     public Optional<FileContent> content(FileEntry e) {
         return Optional.ofNullable(contents.get(e));

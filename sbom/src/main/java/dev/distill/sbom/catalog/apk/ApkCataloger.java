@@ -1,0 +1,241 @@
+package dev.distill.sbom.catalog.apk;
+
+import dev.distill.sbom.catalog.CatalogContext;
+import dev.distill.sbom.catalog.Cataloger;
+import dev.distill.sbom.catalog.Cpes;
+import dev.distill.sbom.catalog.PackageBuilder;
+import dev.distill.sbom.catalog.Purls;
+import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Package;
+import dev.distill.sbom.model.Relationship;
+import dev.distill.sbom.tree.FileEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Alpine, Wolfi and Chainguard packages from apk-tools' database {@code lib/apk/db/installed}: one paragraph per
+ * package of {@code K:value} lines, files as {@code F:} directories followed by their {@code R:} files and
+ * {@code Z:} checksums (Q1 + base64 SHA-1). {@code D:} dependencies are resolved through names and {@code p:}
+ * provides into relationships.
+ */
+public final class ApkCataloger implements Cataloger {
+    static final String DB = "/lib/apk/db/installed";
+
+    @Override
+    public String name() {
+        return "apk";
+    }
+
+    @Override
+    public Set<Tag> tags() {
+        return Set.of(Tag.OS);
+    }
+
+    @Override
+    public List<String> globs() {
+        return List.of(DB);
+    }
+
+    /** One package paragraph. */
+    record Record(Map<String, String> fields, List<String> depends, List<String> provides, List<String> files,
+                  Map<String, String> checksums) {
+        String get(String key) {
+            return fields.get(key);
+        }
+    }
+
+    @Override
+    public void catalog(CatalogContext ctx) throws IOException {
+        Optional<FileEntry> db = ctx.tree().entry(DB);
+        if (db.isEmpty() || !db.get().isFile()) {
+            return;
+        }
+        Optional<String> text = ctx.text(db.get());
+        if (text.isEmpty()) {
+            return;
+        }
+        List<Record> records;
+        try {
+            records = parse(text.get());
+        } catch (IllegalArgumentException e) {
+            ctx.unknown(DB, name(), e.getMessage());
+            return;
+        }
+        Map<String, Integer> firstLayer = new HashMap<>();
+        for (FileEntry version : ctx.tree().versions(DB)) {
+            Optional<String> t = ctx.text(version);
+            if (t.isPresent()) {
+                try {
+                    for (Record r : parse(t.get())) {
+                        firstLayer.putIfAbsent(r.get("P") + " " + r.get("V"), version.layer());
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // an earlier broken version only costs attribution
+                }
+            }
+        }
+        Map<String, Package> byName = new HashMap<>();
+        Map<String, Package> byProvides = new HashMap<>();
+        List<Package> packages = new ArrayList<>();
+        List<Record> kept = new ArrayList<>();
+        for (Record r : records) {
+            if (r.get("P") == null || r.get("V") == null) {
+                ctx.unknown(DB, name(), "a package without P: or V:");
+                continue;
+            }
+            Integer layer = firstLayer.get(r.get("P") + " " + r.get("V"));
+            Package p = toPackage(ctx, r, layer == null ? db.get().layer() : layer);
+            if (byName.putIfAbsent(p.name(), p) != null) {
+                continue;
+            }
+            packages.add(p);
+            kept.add(r);
+            for (String provided : r.provides()) {
+                byProvides.putIfAbsent(stripVersion(provided), p);
+            }
+        }
+        for (int i = 0; i < packages.size(); i++) {
+            Package p = packages.get(i);
+            ctx.add(p);
+            for (String dep : kept.get(i).depends()) {
+                if (dep.startsWith("!")) {
+                    continue; // a conflict, not a dependency
+                }
+                String key = stripVersion(dep);
+                Package target = byName.containsKey(key) ? byName.get(key) : byProvides.get(key);
+                if (target != null && !target.id().equals(p.id())) {
+                    ctx.relate(new Relationship(p.id(), Relationship.Type.DEPENDS_ON, target.id()));
+                }
+            }
+        }
+    }
+
+    private Package toPackage(CatalogContext ctx, Record r, int layer) {
+        Distro d = ctx.distro();
+        String namespace = d == null ? "alpine" : d.id();
+        Map<String, String> q = new TreeMap<>();
+        q.put("arch", r.get("A"));
+        q.put("distro", d == null ? null : d.qualifier());
+        String origin = r.get("o");
+        if (origin != null && !origin.equals(r.get("P"))) {
+            q.put("upstream", origin);
+        }
+        return new PackageBuilder("apk", r.get("P"), r.get("V"))
+                .purl(Purls.of("apk", namespace, r.get("P"), r.get("V"), q))
+                .cpe(Cpes.application(origin != null ? origin : r.get("P"), origin != null ? origin : r.get("P"),
+                        upstreamVersion(r.get("V"))))
+                .license(r.get("L"))
+                .supplier(r.get("m"))
+                .architecture(r.get("A"))
+                .description(r.get("T"))
+                .foundBy(name(), DB)
+                .layer(ctx.layer(layer))
+                .files(ctx.ownedFiles(r.files(), r.checksums()))
+                .property("apk:origin", origin)
+                .property("apk:commit", r.get("c"))
+                .property("apk:url", r.get("U"))
+                .property("apk:buildTime", r.get("t"))
+                .property("apk:installedSize", r.get("I"))
+                .build();
+    }
+
+    /** The version without its {@code -rN} package release. */
+    static String upstreamVersion(String v) {
+        int r = v.lastIndexOf("-r");
+        return r > 0 ? v.substring(0, r) : v;
+    }
+
+    /** {@code name>=1.2}, {@code so:libc.so=1}, {@code name~1} → the name or provided key. */
+    static String stripVersion(String dep) {
+        int cut = dep.length();
+        for (char c : new char[] {'=', '<', '>', '~'}) {
+            int i = dep.indexOf(c);
+            if (i > 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return dep.substring(0, cut);
+    }
+
+    /** Parses the database; throws IllegalArgumentException naming the line when it is not apk's format. */
+    static List<Record> parse(String text) {
+        List<Record> out = new ArrayList<>();
+        Record cur = null;
+        String dir = "";
+        String lastFile = null;
+        int lineNo = 0;
+        for (String line : text.split("\n", -1)) {
+            lineNo++;
+            if (line.isEmpty()) {
+                if (cur != null) {
+                    out.add(cur);
+                }
+                cur = null;
+                dir = "";
+                lastFile = null;
+                continue;
+            }
+            if (line.length() < 2 || line.charAt(1) != ':') {
+                throw new IllegalArgumentException("line " + lineNo + ": expected 'K:value'");
+            }
+            if (cur == null) {
+                cur = new Record(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                        new HashMap<>());
+            }
+            char key = line.charAt(0);
+            String value = line.substring(2);
+            switch (key) {
+                case 'D' -> cur.depends().addAll(words(value));
+                case 'p' -> cur.provides().addAll(words(value));
+                case 'F' -> {
+                    dir = value;
+                    lastFile = null;
+                }
+                case 'R' -> {
+                    lastFile = "/" + (dir.isEmpty() ? "" : dir + "/") + value;
+                    cur.files().add(lastFile);
+                }
+                case 'Z' -> {
+                    if (lastFile != null) {
+                        cur.checksums().put(lastFile, checksum(value));
+                    }
+                }
+                default -> cur.fields().putIfAbsent(String.valueOf(key), value);
+            }
+        }
+        if (cur != null) {
+            out.add(cur);
+        }
+        return out;
+    }
+
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        for (String w : s.strip().split("\\s+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** {@code Q1<base64 sha1>} as {@code sha1:<hex>}; other forms are kept as written. */
+    static String checksum(String z) {
+        if (z.startsWith("Q1")) {
+            try {
+                return "sha1:" + HexFormat.of().formatHex(Base64.getDecoder().decode(z.substring(2)));
+            } catch (IllegalArgumentException e) {
+                return z;
+            }
+        }
+        return z;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.distill.sbom.catalog.dpkg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.distill.sbom.SbomTesting;
+import dev.distill.sbom.model.Package;
+import dev.distill.sbom.model.Sbom;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Ground truth: a real Debian bookworm root filesystem made by {@code debootstrap --variant=minbase}, whose dpkg
+ * packages must be exactly those {@code dpkg-query} lists (name, version, architecture). The root filesystem is
+ * built once under target/ and reused. Needs root and Debian's debootstrap (./run-tests installs it).
+ */
+class DebootstrapGroundTruthTest {
+    private static final Path ROOTFS = Path.of("target", "debootstrap-bookworm-minbase");
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void dpkgPackagesEqualDpkgQuery() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "debootstrap needs root; CI runs as root");
+        ensureRootfs();
+        Set<String> expected = new TreeSet<>(run(List.of("dpkg-query", "--admindir=" + ROOTFS.resolve("var/lib/dpkg"),
+                "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\n")).lines().toList());
+        Sbom sbom = SbomTesting.sbom("dir:" + ROOTFS);
+        Set<String> actual = sbom.packages().stream().filter(p -> p.type().equals("deb"))
+                .map(p -> p.name() + "\t" + p.version() + "\t" + p.architecture())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(expected.size() > 50, "a minbase system has dozens of packages: " + expected.size());
+        assertEquals(expected, actual);
+        assertEquals("debian", sbom.distro().id());
+        Package dpkg = sbom.packages().stream().filter(p -> p.name().equals("dpkg")).findFirst().orElseThrow();
+        assertTrue(dpkg.files().stream().anyMatch(f -> f.path().equals("/usr/bin/dpkg")), "owned files come from "
+                + "info/dpkg.list");
+        assertTrue(sbom.relationships().size() > 50, "Depends/Pre-Depends become relationships");
+    }
+
+    private static void ensureRootfs() throws Exception {
+        if (Files.isRegularFile(ROOTFS.resolve("var/lib/dpkg/status"))
+                && Files.exists(ROOTFS.resolve(".distill-complete"))) {
+            return;
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/debootstrap"))) {
+            fail("debootstrap is not installed; run ./run-tests, which installs it");
+        }
+        run(List.of("rm", "-rf", ROOTFS.toString()));
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/debootstrap", "--variant=minbase", "bookworm",
+                ROOTFS.toString()));
+        String mirror = aptMirror();
+        if (mirror != null) {
+            cmd.add(mirror);
+        }
+        run(cmd);
+        Files.writeString(ROOTFS.resolve(".distill-complete"), "");
+    }
+
+    /** The Debian mirror this machine's apt uses, so debootstrap goes where apt-get goes. */
+    private static String aptMirror() throws IOException {
+        Path dir = Path.of("/etc/apt/sources.list.d");
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".sources")).sorted().forEach(files::add);
+            }
+        }
+        for (Path f : files) {
+            for (String line : Files.readAllLines(f)) {
+                if (line.startsWith("URIs:") && !line.contains("security")) {
+                    return line.substring(5).strip().split("\\s+")[0];
+                }
+            }
+        }
+        Path list = Path.of("/etc/apt/sources.list");
+        if (Files.isRegularFile(list)) {
+            for (String line : Files.readAllLines(list)) {
+                String[] w = line.strip().split("\\s+");
+                if (w.length >= 3 && w[0].equals("deb") && !line.contains("security")) {
+                    return w[1].startsWith("[") ? w[2] : w[1];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Path log = Files.createTempFile("distill-cmd-", ".log");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                if (!p.waitFor(12, TimeUnit.MINUTES)) {
+                    fail(String.join(" ", command) + " did not finish in 12 minutes");
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(log);
+            if (p.exitValue() != 0) {
+                fail(String.join(" ", command) + " failed: " + out.lines().skip(Math.max(0,
+                        out.lines().count() - 20)).collect(Collectors.joining("\n")));
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
