@@ -17,11 +17,13 @@ public final class ContentIds {
     private ContentIds() {
     }
 
-    /** SHA-256 over the source, tool, time, packages and relationships. */
+    /**
+     * SHA-256 over the image digest (or, for directories, the name), tool, time, packages and relationships. Not
+     * over the reference: the same image read from another path or machine must get the same IDs.
+     */
     public static String hash(Sbom sbom) {
         MessageDigest md = Digest.newSha256();
-        update(md, sbom.source().reference());
-        update(md, sbom.source().digest());
+        update(md, sbom.source().digest() != null ? sbom.source().digest() : sbom.source().name());
         update(md, sbom.tool().name() + "@" + sbom.tool().version());
         update(md, sbom.created().toString());
         for (Package p : sbom.packages()) {

@@ -64,6 +64,27 @@ class SbomFormatsTest {
     }
 
     @Test
+    void theSameImageElsewhereGivesTheSameBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException {
+        java.nio.file.Path copy = tmp.resolve("elsewhere").resolve("layered");
+        try (var s = java.nio.file.Files.walk(Fixtures.path("layered"))) {
+            for (java.nio.file.Path p : s.toList()) {
+                java.nio.file.Path target = copy.resolve(Fixtures.path("layered").relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+        Sbom here = SbomTesting.sbom(Fixtures.path("layered").toString());
+        Sbom there = SbomTesting.sbom(copy.toString());
+        for (String format : FORMATS) {
+            assertArrayEquals(SbomTesting.render(here, format), SbomTesting.render(there, format), format);
+        }
+    }
+
+    @Test
     void theValidatorsCatchBrokenDocuments() throws Exception {
         Sbom sbom = SbomTesting.sbom(Fixtures.path("layered").toString());
         String cdx = new String(SbomTesting.render(sbom, "cyclonedx-json"), StandardCharsets.UTF_8)
