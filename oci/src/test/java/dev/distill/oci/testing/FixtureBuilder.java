@@ -47,6 +47,14 @@ public final class FixtureBuilder {
         new LayoutWriter().add(layered, "latest").writeArchive(out.resolve("layered.oci.tar"));
         DockerArchiveWriter.write(out.resolve("layered.docker.tar"), layered, "distill/layered:latest");
 
+        BuiltImage rpm = new ImageBuilder()
+                .layer(layer(staging.resolve("rpm/l1"), Compression.GZIP))
+                .layer(layer(staging.resolve("rpm/l2"), Compression.GZIP))
+                .entrypoint("/usr/bin/distill-hello")
+                .build();
+        replace(out.resolve("rpm-sqlite"));
+        new LayoutWriter().add(rpm, "latest").writeDirectory(out.resolve("rpm-sqlite"));
+
         BuiltImage amd64 = new ImageBuilder()
                 .layer(layer(staging.resolve("multi/amd64"), Compression.GZIP))
                 .platform(Platform.parse("linux/amd64"))

@@ -3,6 +3,7 @@ package dev.distill.sbom.catalog;
 import dev.distill.sbom.catalog.apk.ApkCataloger;
 import dev.distill.sbom.catalog.dpkg.DpkgCataloger;
 import dev.distill.sbom.catalog.osrelease.OsReleaseCataloger;
+import dev.distill.sbom.catalog.rpm.RpmCataloger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,8 @@ public final class Catalogers {
         return List.of(
                 new OsReleaseCataloger(),
                 new DpkgCataloger(),
-                new ApkCataloger());
+                new ApkCataloger(),
+                new RpmCataloger());
     }
 
     /** The globs of all the given catalogers. */
