@@ -4,17 +4,9 @@ import dev.distill.oci.Image;
 import dev.distill.oci.ImageSources;
 import dev.distill.sbom.SbomGenerator;
 import dev.distill.sbom.SbomOptions;
-import dev.distill.sbom.format.SbomFormat;
-import dev.distill.sbom.format.SbomWriter;
 import dev.distill.sbom.model.Sbom;
 import dev.distill.sbom.model.ToolInfo;
 import dev.distill.sbom.tree.Scope;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,63 +52,19 @@ final class SbomCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private record Output(String format, SbomWriter writer, Path file) {
-    }
-
     @Override
     public Integer call() throws Exception {
-        List<Output> plan = plan();
+        Outputs plan = Outputs.plan(outputs, spec.commandLine());
         SbomOptions options = SbomOptions.defaults(new ToolInfo("distill", Main.version()))
                 .withScope(scope())
                 .withLimits(limits())
-                .withTimestamp(sourceDateEpoch());
+                .withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         Sbom sbom;
         try (Image img = ImageSources.open(image, imageOptions.sourceOptions())) {
             sbom = SbomGenerator.generate(img, options);
         }
-        // Render everything before writing anything: a failure leaves no file behind.
-        List<byte[]> rendered = new ArrayList<>();
-        for (Output o : plan) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            o.writer().write(sbom, buf);
-            rendered.add(buf.toByteArray());
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        for (int i = 0; i < plan.size(); i++) {
-            byte[] bytes = rendered.get(i);
-            if (plan.get(i).file() == null) {
-                out.print(new String(bytes, StandardCharsets.UTF_8));
-                out.flush();
-            } else {
-                AtomicFiles.write(plan.get(i).file(), o -> o.write(bytes));
-            }
-        }
+        plan.write(sbom, spec.commandLine().getOut());
         return Main.OK;
-    }
-
-    private List<Output> plan() {
-        List<String> specs = outputs.isEmpty() ? List.of("table") : outputs;
-        List<Output> plan = new ArrayList<>();
-        int toStdout = 0;
-        for (String s : specs) {
-            int eq = s.indexOf('=');
-            String format = eq < 0 ? s : s.substring(0, eq);
-            String file = eq < 0 ? null : s.substring(eq + 1);
-            if (file != null && file.isEmpty()) {
-                throw usage("empty file name in -o " + s);
-            }
-            SbomWriter writer;
-            try {
-                writer = SbomFormat.writer(format);
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-            if (file == null && ++toStdout > 1) {
-                throw usage("only one output can go to standard output; give the others a file (-o FORMAT=FILE)");
-            }
-            plan.add(new Output(format, writer, file == null ? null : Path.of(file)));
-        }
-        return plan;
     }
 
     private Scope scope() {
@@ -132,18 +80,6 @@ final class SbomCommand implements Callable<Integer> {
             return imageOptions.limits();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
-        }
-    }
-
-    private Instant sourceDateEpoch() {
-        String v = main.env().get("SOURCE_DATE_EPOCH");
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.ofEpochSecond(Long.parseLong(v.strip()));
-        } catch (NumberFormatException e) {
-            throw usage("SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not '" + v + "'");
         }
     }
 

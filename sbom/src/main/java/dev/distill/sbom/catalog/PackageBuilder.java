@@ -52,7 +52,7 @@ public final class PackageBuilder {
     }
 
     public PackageBuilder license(String spdxExpression) {
-        this.license = spdxExpression;
+        this.license = dev.distill.sbom.model.LicenseExpressions.canonical(spdxExpression);
         return this;
     }
 

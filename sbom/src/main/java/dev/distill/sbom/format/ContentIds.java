@@ -19,7 +19,8 @@ public final class ContentIds {
 
     /**
      * SHA-256 over the image digest (or, for directories, the name), tool, time, packages and relationships. Not
-     * over the reference: the same image read from another path or machine must get the same IDs.
+     * over the reference (the same image read from another path or machine must get the same IDs), and only over
+     * what every format carries, so that a converted document keeps its IDs.
      */
     public static String hash(Sbom sbom) {
         MessageDigest md = Digest.newSha256();
@@ -29,7 +30,6 @@ public final class ContentIds {
         for (Package p : sbom.packages()) {
             update(md, p.id());
             update(md, p.license());
-            update(md, String.valueOf(p.files().size()));
         }
         for (Relationship r : sbom.relationships()) {
             update(md, r.from() + " " + r.type() + " " + r.to());

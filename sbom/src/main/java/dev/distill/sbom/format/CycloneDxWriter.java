@@ -191,12 +191,12 @@ public final class CycloneDxWriter implements SbomWriter {
         props.add(new Property("distill:location:0:path", p.dbPath()));
         if (p.layer() != null) {
             props.add(new Property("distill:location:0:layerID", p.layer().id()));
+            props.add(new Property("distill:location:0:layerIndex", Integer.toString(p.layer().index())));
         }
         if (p.architecture() != null) {
             props.add(new Property("distill:package:arch", p.architecture()));
         }
         new TreeMap<>(p.properties()).forEach((k, v) -> props.add(new Property("distill:" + k, v)));
-        props.add(new Property("distill:package:files", Integer.toString(p.files().size())));
         c.setProperties(props);
         if (version.getVersion() >= Version.VERSION_15.getVersion()) {
             Evidence evidence = new Evidence();

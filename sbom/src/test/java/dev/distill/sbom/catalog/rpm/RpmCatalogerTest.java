@@ -34,7 +34,7 @@ class RpmCatalogerTest {
         assertEquals("pkg:rpm/distill-rpm-fixture/distill-hello@1.2.3-4?arch=noarch&distro=distill-rpm-fixture-1"
                 + "&epoch=1&upstream=distill-hello-1.2.3-4.src.rpm", hello.purl());
         assertEquals("MIT", hello.license());
-        assertEquals("GPL-2.0-or-later OR Apache-2.0", data.license());
+        assertEquals("Apache-2.0 OR GPL-2.0-or-later", data.license(), "canonical order");
         assertEquals("distill fixtures", hello.supplier());
         assertEquals(0, data.layer().index(), "installed by the first layer");
         assertEquals(1, hello.layer().index());

@@ -1,0 +1,58 @@
+package dev.distill.cli;
+
+import dev.distill.sbom.format.SbomReader;
+import dev.distill.sbom.model.Sbom;
+import dev.distill.sbom.model.ToolInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code distill convert SBOM -o FORMAT[=FILE]...}: an SPDX 2 or CycloneDX document into other formats. */
+@Command(name = "convert",
+        description = {"Convert an SBOM between formats. Reads SPDX 2.x (JSON, tag-value) and CycloneDX (JSON, XML); "
+                + "writes every format 'distill sbom' writes. What the input format does not carry (CycloneDX has "
+                + "no owned files, SPDX no package properties) is not invented."},
+        mixinStandardHelpOptions = true,
+        footer = {"", "Examples:",
+            "  distill convert sbom.spdx.json -o cyclonedx-json=sbom.cdx.json",
+            "  distill convert bom.xml -o spdx-tag-value"})
+final class ConvertCommand implements Callable<Integer> {
+    /** Upper bound on an input document; SBOMs of the largest images stay far below it. */
+    private static final long MAX_INPUT = 1L << 30;
+
+    @Parameters(paramLabel = "SBOM", description = "The document to read.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT[=FILE]",
+            description = "An output format, written to FILE or else to standard output; repeatable "
+                    + "(default: table).")
+    List<String> outputs = new ArrayList<>();
+
+    @CommandLine.ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Outputs plan = Outputs.plan(outputs, spec.commandLine());
+        Instant fallback = Outputs.sourceDateEpoch(main.env(), spec.commandLine());
+        if (Files.isRegularFile(input) && Files.size(input) > MAX_INPUT) {
+            throw new dev.distill.sbom.format.SbomFormatException(input + " is larger than 1 GiB");
+        }
+        byte[] data = Files.readAllBytes(input);
+        Sbom read = SbomReader.read(data, input.toString(), fallback != null ? fallback : Instant.EPOCH);
+        Sbom sbom = new Sbom(read.source(), read.distro(), read.packages(), read.relationships(), read.unknowns(),
+                new ToolInfo("distill", Main.version()), read.created());
+        plan.write(sbom, spec.commandLine().getOut());
+        return Main.OK;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.distill.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvertCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void convertsBetweenFormatsAndBack() throws Exception {
+        Path spdx = tmp.resolve("a.spdx.json");
+        Path cdx = tmp.resolve("a.cdx.json");
+        assertEquals(0, SbomCommandTest.run(Map.of(), "sbom", "../fixtures/rpm-sqlite", "-o", "spdx-json=" + spdx,
+                "-o", "cyclonedx-json=" + cdx).code());
+        Path converted = tmp.resolve("b.cdx.json");
+        MainTest.Result r = SbomCommandTest.run(Map.of(), "convert", spdx.toString(), "-o",
+                "cyclonedx-json=" + converted, "-o", "table");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("distill-hello          1:1.2.3-4  rpm   MIT"), r.out());
+        String c = Files.readString(converted);
+        assertTrue(c.contains("pkg:rpm/distill-rpm-fixture/distill-hello@1.2.3-4?arch=noarch"), c);
+        Path again = tmp.resolve("c.cdx.json");
+        assertEquals(0, SbomCommandTest.run(Map.of(), "convert", cdx.toString(), "-o", "cyclonedx-json=" + again)
+                .code());
+        assertArrayEquals(Files.readAllBytes(cdx), Files.readAllBytes(again), "CycloneDX round-trips unchanged");
+    }
+
+    @Test
+    void badInputIsNamed() throws Exception {
+        MainTest.Result missing = SbomCommandTest.run(Map.of(), "convert", tmp.resolve("nope.json").toString());
+        assertEquals(3, missing.code());
+        assertTrue(missing.err().startsWith("distill: error: no such file: "), missing.err());
+        Path junk = Files.writeString(tmp.resolve("junk.json"), "{\"hello\": 1}");
+        MainTest.Result bad = SbomCommandTest.run(Map.of(), "convert", junk.toString(), "-o", "spdx-json");
+        assertEquals(3, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().contains("junk.json: JSON, but neither SPDX"), bad.err());
+    }
+}

@@ -1,0 +1,233 @@
+package dev.distill.sbom.format;
+
+import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.LayerInfo;
+import dev.distill.sbom.model.LicenseExpressions;
+import dev.distill.sbom.model.Package;
+import dev.distill.sbom.model.PackageFile;
+import dev.distill.sbom.model.Relationship;
+import dev.distill.sbom.model.Sbom;
+import dev.distill.sbom.model.SourceInfo;
+import dev.distill.sbom.model.ToolInfo;
+import dev.distill.sbom.model.Unknown;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.spdx.core.InvalidSPDXAnalysisException;
+import org.spdx.jacksonstore.MultiFormatStore;
+import org.spdx.library.SpdxModelFactory;
+import org.spdx.library.model.v2.Checksum;
+import org.spdx.library.model.v2.ExternalRef;
+import org.spdx.library.model.v2.SpdxConstantsCompatV2;
+import org.spdx.library.model.v2.SpdxDocument;
+import org.spdx.library.model.v2.SpdxElement;
+import org.spdx.library.model.v2.SpdxFile;
+import org.spdx.library.model.v2.SpdxPackage;
+import org.spdx.library.model.v2.enumerations.ChecksumAlgorithm;
+import org.spdx.library.model.v2.enumerations.Purpose;
+import org.spdx.library.model.v2.enumerations.ReferenceCategory;
+import org.spdx.library.model.v2.enumerations.RelationshipType;
+import org.spdx.storage.IModelStore;
+import org.spdx.storage.simple.InMemSpdxStore;
+import org.spdx.tagvaluestore.TagValueStore;
+
+/** SPDX 2.x (JSON or tag-value) back into the model, through spdx-java-library's stores. */
+final class SpdxReader {
+    private static final Pattern SOURCE_INFO = Pattern.compile("acquired package info from (\\S+) database: (.+)");
+    private static final Pattern LAYER = Pattern.compile("introduced in layer (\\d+) \\((\\S+)\\)");
+    private static final Pattern TOOL = Pattern.compile("Tool: (.+?)-(\\d.*)");
+
+    static {
+        System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
+        SpdxModelFactory.init();
+    }
+
+    private SpdxReader() {
+    }
+
+    static Sbom read(byte[] data, SpdxWriter.Kind kind, String name) throws SbomFormatException {
+        try {
+            InMemSpdxStore base = new InMemSpdxStore();
+            IModelStore store;
+            SpdxDocument doc;
+            if (kind == SpdxWriter.Kind.JSON) {
+                MultiFormatStore s = new MultiFormatStore(base, MultiFormatStore.Format.JSON);
+                doc = s.deSerialize(new ByteArrayInputStream(data), false);
+                store = s;
+            } else {
+                TagValueStore s = new TagValueStore(base);
+                doc = s.deSerialize(new ByteArrayInputStream(data), false);
+                store = s;
+            }
+            return toSbom(doc, store, name);
+        } catch (InvalidSPDXAnalysisException | IOException | RuntimeException e) {
+            throw new SbomFormatException(name + " is not a readable SPDX document: " + e.getMessage(), e);
+        }
+    }
+
+    private static Sbom toSbom(SpdxDocument doc, IModelStore store, String name)
+            throws InvalidSPDXAnalysisException, SbomFormatException {
+        Instant created;
+        try {
+            created = Instant.parse(doc.getCreationInfo().getCreated());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new SbomFormatException(name + ": creationInfo.created is missing or not a timestamp");
+        }
+        ToolInfo tool = new ToolInfo("unknown", "");
+        for (String creator : doc.getCreationInfo().getCreators()) {
+            Matcher m = TOOL.matcher(creator);
+            if (m.matches()) {
+                tool = new ToolInfo(m.group(1), m.group(2));
+                break;
+            }
+        }
+        SpdxPackage root = null;
+        for (SpdxElement e : doc.getDocumentDescribes()) {
+            if (e instanceof SpdxPackage p) {
+                root = p;
+                break;
+            }
+        }
+        List<SpdxPackage> all = new ArrayList<>();
+        SpdxModelFactory.getSpdxObjects(store, null, SpdxConstantsCompatV2.CLASS_SPDX_PACKAGE, null, null)
+                .forEach(o -> all.add((SpdxPackage) o));
+        Distro distro = null;
+        Map<String, String> idBySpdxId = new HashMap<>();
+        Map<String, SpdxPackage> bySpdxId = new LinkedHashMap<>();
+        List<Package> packages = new ArrayList<>();
+        for (SpdxPackage p : all) {
+            if (root != null && p.getId().equals(root.getId())) {
+                continue;
+            }
+            if (p.getPrimaryPurpose().orElse(null) == Purpose.OPERATING_SYSTEM) {
+                distro = new Distro(p.getName().orElse(""), p.getVersionInfo().orElse(null), null,
+                        p.getDescription().orElse(null), ref(p, ReferenceCategory.SECURITY, "cpe23Type"), List.of(),
+                        null);
+                continue;
+            }
+            Package pkg = pkg(p);
+            if (idBySpdxId.values().contains(pkg.id())) {
+                continue;
+            }
+            idBySpdxId.put(p.getId(), pkg.id());
+            bySpdxId.put(p.getId(), p);
+            packages.add(pkg);
+        }
+        packages.sort(Comparator.comparing(Package::type).thenComparing(Package::name)
+                .thenComparing(Package::version).thenComparing(Package::id));
+        List<Relationship> relationships = new ArrayList<>();
+        for (Map.Entry<String, SpdxPackage> e : bySpdxId.entrySet()) {
+            for (org.spdx.library.model.v2.Relationship r : e.getValue().getRelationships()) {
+                Optional<SpdxElement> to = r.getRelatedSpdxElement();
+                if (r.getRelationshipType() == RelationshipType.DEPENDS_ON && to.isPresent()
+                        && idBySpdxId.containsKey(to.get().getId())) {
+                    relationships.add(new Relationship(idBySpdxId.get(e.getKey()), Relationship.Type.DEPENDS_ON,
+                            idBySpdxId.get(to.get().getId())));
+                }
+            }
+        }
+        relationships.sort(Comparator.naturalOrder());
+        return new Sbom(source(root, doc, name), distro, packages, relationships, unknowns(doc), tool, created);
+    }
+
+    private static SourceInfo source(SpdxPackage root, SpdxDocument doc, String name)
+            throws InvalidSPDXAnalysisException {
+        if (root == null) {
+            return new SourceInfo(name, "sbom", doc.getName().orElse(name), null, null, null, null, null, List.of(),
+                    null);
+        }
+        String version = root.getVersionInfo().orElse(null);
+        String digest = version != null && version.matches("sha(256|512):[a-f0-9]+") ? version : null;
+        return new SourceInfo(name, "sbom", root.getName().orElse(name), null, digest, null, null, null, List.of(),
+                digest == null ? null : ref(root, ReferenceCategory.PACKAGE_MANAGER, "purl"));
+    }
+
+    private static List<Unknown> unknowns(SpdxDocument doc) throws InvalidSPDXAnalysisException {
+        List<Unknown> out = new ArrayList<>();
+        String comment = doc.getComment().orElse("");
+        if (comment.startsWith("Files distill could not read:")) {
+            comment.lines().skip(1).forEach(line -> {
+                String[] parts = line.split(": ", 3);
+                if (parts.length == 3) {
+                    out.add(new Unknown(parts[1], parts[0], parts[2]));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static Package pkg(SpdxPackage p) throws InvalidSPDXAnalysisException {
+        String purl = ref(p, ReferenceCategory.PACKAGE_MANAGER, "purl");
+        List<String> cpes = new ArrayList<>();
+        for (ExternalRef r : p.getExternalRefs()) {
+            if (r.getReferenceCategory() == ReferenceCategory.SECURITY
+                    && r.getReferenceType().getIndividualURI().endsWith("cpe23Type")) {
+                cpes.add(r.getReferenceLocator());
+            }
+        }
+        cpes.sort(Comparator.naturalOrder());
+        String type = purl != null && purl.startsWith("pkg:") && purl.indexOf('/') > 4
+                ? purl.substring(4, purl.indexOf('/')) : "unknown";
+        String license = LicenseExpressions.canonical(p.getLicenseDeclared().toString());
+        if (license.equals("NOASSERTION") || license.equals("NONE")) {
+            license = null;
+        }
+        String supplier = p.getSupplier().orElse(null);
+        if (supplier != null) {
+            supplier = supplier.equals("NOASSERTION") ? null : supplier.replaceFirst("^(Person|Organization): ", "");
+        }
+        String foundBy = null;
+        String dbPath = null;
+        Matcher source = SOURCE_INFO.matcher(p.getSourceInfo().orElse(""));
+        if (source.matches()) {
+            foundBy = source.group(1);
+            dbPath = source.group(2);
+        }
+        LayerInfo layer = null;
+        Matcher l = LAYER.matcher(p.getComment().orElse(""));
+        if (l.matches()) {
+            layer = new LayerInfo(Integer.parseInt(l.group(1)) - 1, l.group(2), null);
+        }
+        List<PackageFile> files = new ArrayList<>();
+        for (org.spdx.library.model.v2.Relationship r : p.getRelationships()) {
+            if (r.getRelationshipType() == RelationshipType.CONTAINS && r.getRelatedSpdxElement().isPresent()
+                    && r.getRelatedSpdxElement().get() instanceof SpdxFile f) {
+                String sha1 = null;
+                String sha256 = null;
+                for (Checksum c : f.getChecksums()) {
+                    if (c.getAlgorithm() == ChecksumAlgorithm.SHA1) {
+                        sha1 = c.getValue();
+                    } else if (c.getAlgorithm() == ChecksumAlgorithm.SHA256) {
+                        sha256 = c.getValue();
+                    }
+                }
+                files.add(new PackageFile(f.getName().orElse(""), sha256, sha1, null));
+            }
+        }
+        files.sort(Comparator.comparing(PackageFile::path));
+        String version = p.getVersionInfo().orElse("");
+        String id = purl != null ? purl : p.getId();
+        return new Package(id, p.getName().orElse(""), version, type, purl, cpes, license, supplier, null,
+                p.getSummary().orElse(null), foundBy, dbPath, layer, files, Map.of());
+    }
+
+    private static String ref(SpdxPackage p, ReferenceCategory category, String type)
+            throws InvalidSPDXAnalysisException {
+        for (ExternalRef r : p.getExternalRefs()) {
+            if (r.getReferenceCategory() == category && r.getReferenceType().getIndividualURI().endsWith(type)) {
+                return r.getReferenceLocator();
+            }
+        }
+        return null;
+    }
+}
