@@ -2,6 +2,7 @@ package dev.distill.cli;
 
 import dev.distill.oci.Platform;
 import dev.distill.oci.SourceOptions;
+import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.sbom.tree.TreeLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -11,6 +12,10 @@ final class ImageOptions {
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = PlatformConverter.class,
             description = "Platform to pick from a multi-platform image (default: linux/amd64).")
     Platform platform;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Speak plain http to this registry (loopback registries always may); repeatable.")
+    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
 
     @Option(names = "--max-total-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Uncompressed bytes over all layers (default: 64G).")
@@ -31,7 +36,8 @@ final class ImageOptions {
     Integer maxSymlinkHops;
 
     SourceOptions sourceOptions() {
-        return platform == null ? SourceOptions.defaults() : new SourceOptions(platform, true);
+        SourceOptions base = platform == null ? SourceOptions.defaults() : new SourceOptions(platform, true);
+        return base.withRegistry(RegistryOptions.defaults().withInsecureHosts(java.util.Set.copyOf(insecureRegistries)));
     }
 
     TreeLimits limits() {

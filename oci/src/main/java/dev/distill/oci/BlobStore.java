@@ -35,6 +35,14 @@ public interface BlobStore extends Closeable {
         }
     }
 
+    /**
+     * Reads a manifest or index whole, verified against its descriptor. Layouts keep them as blobs; registries
+     * serve them from their manifests endpoint.
+     */
+    default byte[] readManifest(Descriptor d, String what) throws IOException {
+        return readVerified(d, Manifests.MAX_MANIFEST_BYTES, what);
+    }
+
     /** Reads a blob whole and checks its size and digest against the descriptor. */
     default byte[] readVerified(Descriptor d, long max, String what) throws IOException {
         if (d.size() > max) {

@@ -37,6 +37,14 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(data)));
     }
 
+    /** The digest of {@code data} with the named algorithm (sha256 or sha512). */
+    public static Digest of(String algorithm, byte[] data) {
+        MessageDigest md = new Digest(algorithm, algorithm.equals("sha256") ? "0".repeat(64) : "0".repeat(128))
+                .newMessageDigest();
+        md.update(data);
+        return of(md);
+    }
+
     public static Digest of(MessageDigest md) {
         String algorithm = switch (md.getAlgorithm()) {
             case "SHA-256" -> "sha256";

@@ -4,6 +4,7 @@ import dev.distill.oci.archive.DockerArchiveReader;
 import dev.distill.oci.archive.TarStore;
 import dev.distill.oci.layout.DirectoryStore;
 import dev.distill.oci.layout.OciLayoutReader;
+import dev.distill.oci.registry.RegistrySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,8 @@ import java.util.List;
 
 /**
  * The front door of image reading: {@code oci:DIR[:tag|@digest]}, {@code oci-archive:FILE[:tag|@digest]},
- * {@code docker-archive:FILE[:repo:tag|@index]}, {@code dir:DIR}, or a path without a prefix, whose medium is
- * detected from its contents.
+ * {@code docker-archive:FILE[:repo:tag|@index]}, {@code dir:DIR}, {@code registry:REF}, or, without a prefix, a
+ * path whose medium is detected from its contents, else an image reference in a registry.
  */
 public final class ImageSources {
     private ImageSources() {
@@ -49,9 +50,11 @@ public final class ImageSources {
                 }
                 return directory(dir, reference);
             }
-            case "registry", "docker" -> throw new ImageException(reference
-                    + ": registry images are not supported yet; save the image with skopeo or docker save and "
-                    + "pass the archive");
+            case "registry" -> {
+                return registry(rest, reference, options);
+            }
+            case "docker" -> throw new ImageException(reference + ": the docker daemon is not a source distill "
+                    + "reads; use registry:REF, or docker save and docker-archive:FILE");
             default -> {
                 return detect(reference, options);
             }
@@ -72,6 +75,9 @@ public final class ImageSources {
             return directory(p, reference);
         }
         if (!Files.isRegularFile(p)) {
+            if (!Files.exists(p) && ImageReference.looksLikeReference(reference) && !looksLikePath(reference)) {
+                return registry(reference, reference, options);
+            }
             throw new ImageException(reference + ": no such file or directory");
         }
         TarStore store = TarStore.open(p, reference);
@@ -88,6 +94,25 @@ public final class ImageSources {
             store.close();
             throw e;
         }
+    }
+
+    /** A name that starts like a path here (./x, /x, or a first element that is a local directory) is a path. */
+    private static boolean looksLikePath(String reference) {
+        if (reference.startsWith(".") || reference.startsWith("/")) {
+            return true;
+        }
+        int slash = reference.indexOf('/');
+        return slash > 0 && Files.isDirectory(Path.of(reference.substring(0, slash)));
+    }
+
+    private static Image registry(String ref, String reference, SourceOptions options) throws IOException {
+        ImageReference parsed;
+        try {
+            parsed = ImageReference.parse(ref);
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(reference + ": " + e.getMessage());
+        }
+        return RegistrySource.open(parsed, reference, options);
     }
 
     private static Image readArchive(PathAndSelector ps, String reference, SourceKind kind, SourceOptions options)

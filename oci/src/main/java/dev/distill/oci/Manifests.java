@@ -44,7 +44,7 @@ public final class Manifests {
                 && !p.architecture().isBlank()) {
             platform = new Platform(p.os(), p.architecture(), p.variant());
         }
-        return new Descriptor(t.mediaType(), digest, t.size(), platform, t.annotations());
+        return new Descriptor(t.mediaType(), digest, t.size(), platform, t.annotations(), t.artifactType());
     }
 
     /**
@@ -61,7 +61,7 @@ public final class Manifests {
                 throw new ImageException(reference + ": unsupported media type '" + current.mediaType()
                         + "' for " + current.digest() + " (expected an image manifest or index)");
             }
-            byte[] bytes = store.readVerified(current, MAX_MANIFEST_BYTES, "index");
+            byte[] bytes = store.readManifest(current, "index");
             IndexTemplate index = Json.read(bytes, IndexTemplate.class, "index " + current.digest() + " of " + reference);
             checkMediaType(index.mediaType(), current, reference);
             List<Descriptor> children = descriptors(index.manifests(), "index " + current.digest() + " of " + reference);
@@ -116,7 +116,7 @@ public final class Manifests {
 
     private static Image loadManifest(BlobStore store, Descriptor d, String reference, SourceKind kind,
                                       List<String> repoTags, SourceOptions options) throws IOException {
-        byte[] bytes = store.readVerified(d, MAX_MANIFEST_BYTES, "manifest");
+        byte[] bytes = store.readManifest(d, "manifest");
         String where = "manifest " + d.digest() + " of " + reference;
         ManifestTemplate m = Json.read(bytes, ManifestTemplate.class, where);
         checkMediaType(m.mediaType(), d, reference);

@@ -5,7 +5,8 @@ public enum SourceKind {
     OCI_LAYOUT("oci", "OCI image layout"),
     OCI_ARCHIVE("oci-archive", "tar of an OCI image layout"),
     DOCKER_ARCHIVE("docker-archive", "docker save archive"),
-    DIRECTORY("dir", "root filesystem directory");
+    DIRECTORY("dir", "root filesystem directory"),
+    REGISTRY("registry", "OCI distribution registry");
 
     private final String prefix;
     private final String description;

@@ -182,7 +182,8 @@ class ImageSourcesTest {
         assertTrue(error(ImageException.class, () -> open(tar.toString())).contains("neither an OCI archive"));
         assertTrue(error(ImageException.class, () -> open(tmp.resolve("absent").toString()))
                 .contains("no such file or directory"));
-        assertTrue(error(ImageException.class, () -> open("registry:example.com/x")).contains("not supported"));
+        assertTrue(error(ImageException.class, () -> open("registry:Not A Reference")).contains("invalid"));
+        assertTrue(error(ImageException.class, () -> open("docker:alpine")).contains("docker daemon"));
     }
 
     private Path layout(BuiltImage img) throws IOException {

@@ -106,7 +106,7 @@ public final class OciLayoutReader {
         }
         for (Descriptor d : list) {
             if (MediaTypes.isIndex(d.mediaType())) {
-                byte[] bytes = store.readVerified(d, Manifests.MAX_MANIFEST_BYTES, "index");
+                byte[] bytes = store.readManifest(d, "index");
                 IndexTemplate child = Json.read(bytes, IndexTemplate.class, "index " + d.digest() + " of " + reference);
                 Descriptor found = findByDigest(store,
                         Manifests.descriptors(child.manifests(), "index " + d.digest() + " of " + reference),

@@ -1,0 +1,339 @@
+package dev.distill.oci.registry;
+
+import dev.distill.oci.Descriptor;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageException;
+import dev.distill.oci.Manifests;
+import dev.distill.oci.MediaTypes;
+import dev.distill.oci.wire.DescriptorTemplate;
+import dev.distill.oci.wire.IndexTemplate;
+import dev.distill.oci.wire.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The OCI distribution API, written on {@code java.net.http} (oras-java-sdk was evaluated first; oci/README.md
+ * says why it was not taken). Every manifest read is digest-checked here; blobs are streamed and checked by
+ * their readers ({@code VerifyingInputStream}).
+ */
+public final class RegistryClient {
+    /** Accept header for manifests: every manifest and index media type we read. */
+    static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
+            MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
+
+    private final RegistryHttp http;
+
+    public RegistryClient(RegistryOptions options) {
+        this.http = new RegistryHttp(options);
+    }
+
+    /** A manifest or index as the registry served it, its digest recomputed. */
+    public record Manifest(byte[] bytes, String mediaType, Digest digest) {
+        public Descriptor descriptor() {
+            return new Descriptor(mediaType, digest, bytes.length, null, null);
+        }
+    }
+
+    private static String path(String repository, String kind, String ref) {
+        return "/v2/" + repository + "/" + kind + "/" + ref;
+    }
+
+    private RegistryHttp.Call call(String method, String registry, String repository, String path,
+                                   Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
+                                   boolean push) {
+        return new RegistryHttp.Call(method, registry, repository, path, headers, body, push);
+    }
+
+    private static RegistryException unexpected(HttpResponse<InputStream> r, String what, String registry,
+                                                String repository) {
+        String body;
+        try (InputStream in = r.body()) {
+            body = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.UTF_8).strip()
+                    .replaceAll("\\s+", " ");
+        } catch (IOException alreadyClosed) {
+            body = ""; // HEAD responses and bodies already consumed carry no explanation
+        }
+        return new RegistryException("registry " + registry + ", repository " + repository + ": " + what
+                + " answered HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + body), r.statusCode());
+    }
+
+    /** GETs a manifest by tag or digest; a digest reference must match the bytes, and so must Docker-Content-Digest. */
+    public Manifest manifest(String registry, String repository, String reference) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
+                path(repository, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
+        if (r.statusCode() == 404) {
+            r.body().close();
+            throw new RegistryException("registry " + registry + ": no manifest " + repository + ":" + reference
+                    + " (HTTP 404)", 404);
+        }
+        if (r.statusCode() != 200) {
+            throw unexpected(r, "GET manifest " + reference, registry, repository);
+        }
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
+        }
+        if (bytes.length > Manifests.MAX_MANIFEST_BYTES) {
+            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+                    + " is larger than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
+        }
+        String mediaType = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse(null);
+        Digest digest = Digest.sha256(bytes);
+        if (reference.contains(":")) {
+            Digest wanted = Digest.parse(reference);
+            Digest actual = Digest.of(wanted.algorithm(), bytes);
+            if (!actual.equals(wanted)) {
+                throw new ImageException("registry " + registry + ": manifest " + repository + "@" + wanted
+                        + " has digest " + actual);
+            }
+            digest = actual;
+        }
+        Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
+        if (header.isPresent() && header.get().startsWith(digest.algorithm() + ":")
+                && !header.get().equals(digest.toString())) {
+            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+                    + " has digest " + digest + " but the registry says " + header.get());
+        }
+        return new Manifest(bytes, mediaType, digest);
+    }
+
+    /** HEADs a manifest: its descriptor, or empty when the registry does not have it. */
+    public Optional<Descriptor> head(String registry, String repository, String reference) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("HEAD", registry, repository,
+                path(repository, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
+        r.body().close();
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw unexpected(r, "HEAD manifest " + reference, registry, repository);
+        }
+        Optional<String> digest = r.headers().firstValue("Docker-Content-Digest");
+        if (digest.isEmpty()) {
+            // Without the header the digest cannot be known without the bytes: read them.
+            return Optional.of(manifest(registry, repository, reference).descriptor());
+        }
+        return Optional.of(new Descriptor(r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
+                .orElse(null), Digest.parse(digest.get()), r.headers().firstValueAsLong("Content-Length").orElse(-1),
+                null, null));
+    }
+
+    /** Streams a blob; the caller verifies it (it is opened through a VerifyingInputStream by the readers). */
+    public InputStream blob(String registry, String repository, Digest digest) throws IOException {
+        return new ResumingBlobStream(this, registry, repository, digest);
+    }
+
+    /** One GET of a blob from {@code offset} on; 206 expected when offset > 0. */
+    HttpResponse<InputStream> blobResponse(String registry, String repository, Digest digest, long offset)
+            throws IOException {
+        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
+                path(repository, "blobs", digest.toString()), headers, null, false));
+        if (r.statusCode() == 404) {
+            r.body().close();
+            throw new RegistryException("registry " + registry + ": blob " + digest + " is missing from "
+                    + repository + " (HTTP 404)", 404);
+        }
+        if (r.statusCode() != 200 && !(offset > 0 && r.statusCode() == 206)) {
+            throw unexpected(r, "GET blob " + digest, registry, repository);
+        }
+        return r;
+    }
+
+    /** Whether the repository already has the blob. */
+    public boolean hasBlob(String registry, String repository, Digest digest) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("HEAD", registry, repository,
+                path(repository, "blobs", digest.toString()), Map.of(), null, false));
+        r.body().close();
+        if (r.statusCode() == 200) {
+            return true;
+        }
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        throw unexpected(r, "HEAD blob " + digest, registry, repository);
+    }
+
+    /**
+     * Uploads a blob unless the repository has it: a cross-repository mount from {@code mountFrom} when given and
+     * the registry agrees, else a monolithic upload, or a chunked one when {@code chunkSize} > 0.
+     */
+    public void pushBlob(String registry, String repository, Digest digest, long size,
+                         Supplier<InputStream> content, String mountFrom, long chunkSize) throws IOException {
+        if (hasBlob(registry, repository, digest)) {
+            return;
+        }
+        String start = "/v2/" + repository + "/blobs/uploads/"
+                + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : "");
+        HttpResponse<InputStream> r = http.send(call("POST", registry, repository, start,
+                Map.of(), null, true));
+        r.body().close();
+        if (r.statusCode() == 201 && mountFrom != null) {
+            return; // mounted
+        }
+        if (r.statusCode() != 202) {
+            throw unexpected(r, "POST blob upload", registry, repository);
+        }
+        String location = location(r, registry, repository);
+        if (chunkSize > 0) {
+            location = uploadChunks(registry, repository, location, size, content, chunkSize);
+            location = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
+            finish(registry, repository, location, digest, HttpRequest.BodyPublishers::noBody);
+        } else {
+            String put = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
+            finish(registry, repository, put, digest, () -> HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(content), size));
+        }
+    }
+
+    private String uploadChunks(String registry, String repository, String location, long size,
+                                Supplier<InputStream> content, long chunkSize) throws IOException {
+        try (InputStream in = content.get()) {
+            long offset = 0;
+            while (offset < size) {
+                byte[] chunk = in.readNBytes((int) Math.min(chunkSize, size - offset));
+                if (chunk.length == 0) {
+                    throw new IOException("blob content ended at " + offset + " of " + size + " bytes");
+                }
+                long first = offset;
+                HttpResponse<InputStream> r = http.send(call("PATCH", registry, repository, location,
+                        Map.of("Content-Type", "application/octet-stream",
+                                "Content-Range", first + "-" + (first + chunk.length - 1)),
+                        () -> HttpRequest.BodyPublishers.ofByteArray(chunk), true));
+                r.body().close();
+                if (r.statusCode() != 202) {
+                    throw unexpected(r, "PATCH blob chunk at " + first, registry, repository);
+                }
+                location = location(r, registry, repository);
+                offset += chunk.length;
+            }
+        }
+        return location;
+    }
+
+    private void finish(String registry, String repository, String put, Digest digest,
+                        Supplier<HttpRequest.BodyPublisher> body) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("PUT", registry, repository, put,
+                Map.of("Content-Type", "application/octet-stream"), body, true));
+        r.body().close();
+        if (r.statusCode() != 201) {
+            throw unexpected(r, "PUT blob " + digest, registry, repository);
+        }
+    }
+
+    /** The upload location, as a path and query relative to the registry (it may be absolute). */
+    private String location(HttpResponse<InputStream> r, String registry, String repository) throws IOException {
+        String loc = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException("registry " + registry
+                + ", repository " + repository + ": upload answered without a Location", r.statusCode()));
+        URI uri = URI.create(loc);
+        if (uri.isAbsolute()) {
+            if (!registry.equals(uri.getRawAuthority())) {
+                throw new RegistryException("registry " + registry + " sent an upload location on another host ("
+                        + uri.getRawAuthority() + "); not following it with credentials", r.statusCode());
+            }
+            return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        }
+        return loc;
+    }
+
+    /** PUTs a manifest under a tag or its digest; the registry's digest must be ours. */
+    public Digest putManifest(String registry, String repository, String reference, String mediaType, byte[] bytes)
+            throws IOException {
+        Digest digest = Digest.sha256(bytes);
+        HttpResponse<InputStream> r = http.send(call("PUT", registry, repository,
+                path(repository, "manifests", reference), Map.of("Content-Type", mediaType),
+                () -> HttpRequest.BodyPublishers.ofByteArray(bytes), true));
+        r.body().close();
+        if (r.statusCode() != 201) {
+            throw unexpected(r, "PUT manifest " + reference, registry, repository);
+        }
+        Optional<String> echoed = r.headers().firstValue("Docker-Content-Digest");
+        if (echoed.isPresent() && !echoed.get().equals(digest.toString())) {
+            throw new ImageException("registry " + registry + " stored manifest " + repository + ":" + reference
+                    + " as " + echoed.get() + ", expected " + digest);
+        }
+        return digest;
+    }
+
+    /** How a registry lists the manifests that refer to another. */
+    public enum ReferrersSupport { API, TAG_SCHEMA }
+
+    /** Asks the referrers endpoint; registries without it answer 404 (distribution 2.8) and get the tag schema. */
+    public ReferrersSupport probeReferrers(String registry, String repository, Digest subject) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
+                path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
+                false));
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        r.body().close();
+        return r.statusCode() == 200 && type.startsWith(MediaTypes.OCI_INDEX) ? ReferrersSupport.API
+                : ReferrersSupport.TAG_SCHEMA;
+    }
+
+    /** The tag of the fallback referrers index: {@code sha256-<hex>}. */
+    public static String referrersTag(Digest subject) {
+        return subject.algorithm() + "-" + subject.hex();
+    }
+
+    /**
+     * The manifests that name {@code subject} as their subject: from the referrers API, else from the fallback
+     * tag's index (empty when neither has any).
+     */
+    public List<Descriptor> referrers(String registry, String repository, Digest subject) throws IOException {
+        if (probeReferrers(registry, repository, subject) == ReferrersSupport.API) {
+            HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
+                    path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
+                    false));
+            byte[] bytes;
+            try (InputStream in = r.body()) {
+                bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
+            }
+            return index(bytes, "referrers of " + subject + " in " + registry + "/" + repository);
+        }
+        Optional<Descriptor> tagged = head(registry, repository, referrersTag(subject));
+        if (tagged.isEmpty()) {
+            return List.of();
+        }
+        Manifest m = manifest(registry, repository, referrersTag(subject));
+        return index(m.bytes(), "referrers tag " + referrersTag(subject) + " in " + registry + "/" + repository);
+    }
+
+    private static List<Descriptor> index(byte[] bytes, String what) throws ImageException {
+        IndexTemplate index = Json.read(bytes, IndexTemplate.class, what);
+        return Manifests.descriptors(index.manifests() == null ? List.of() : index.manifests(), what);
+    }
+
+    /**
+     * Pushes a manifest that has a subject and makes it findable: by the registry itself when it has the referrers
+     * API, else by adding it to the fallback tag's index (created when missing).
+     */
+    public Digest pushReferrer(String registry, String repository, Digest subject, String mediaType,
+                               String artifactType, byte[] manifest, Map<String, String> annotations)
+            throws IOException {
+        Digest digest = putManifest(registry, repository, Digest.sha256(manifest).toString(), mediaType, manifest);
+        if (probeReferrers(registry, repository, subject) == ReferrersSupport.API) {
+            return digest;
+        }
+        List<DescriptorTemplate> entries = new ArrayList<>();
+        for (Descriptor d : referrers(registry, repository, subject)) {
+            if (!d.digest().equals(digest)) {
+                entries.add(new DescriptorTemplate(d.mediaType(), d.digest().toString(), d.size(), null,
+                        d.annotations().isEmpty() ? null : new LinkedHashMap<>(d.annotations()), null,
+                        d.artifactType()));
+            }
+        }
+        entries.add(new DescriptorTemplate(mediaType, digest.toString(), (long) manifest.length, null,
+                annotations == null || annotations.isEmpty() ? null : annotations, null, artifactType));
+        byte[] index = Json.write(new IndexTemplate(2, MediaTypes.OCI_INDEX, entries, null));
+        putManifest(registry, repository, referrersTag(subject), MediaTypes.OCI_INDEX, index);
+        return digest;
+    }
+}
