@@ -6,12 +6,10 @@ import dev.distill.sbom.model.ToolInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code distill convert SBOM -o FORMAT[=FILE]...}: an SPDX 2 or CycloneDX document into other formats. */
@@ -30,10 +28,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SBOM", description = "The document to read.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT[=FILE]",
-            description = "An output format, written to FILE or else to standard output; repeatable "
-                    + "(default: table).")
-    List<String> outputs = new ArrayList<>();
+    @Mixin
+    OutputOptions outputs;
 
     @CommandLine.ParentCommand
     Main main;
@@ -43,7 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Outputs plan = Outputs.plan(outputs, spec.commandLine());
+        Outputs plan = outputs.plan(spec.commandLine());
         Instant fallback = Outputs.sourceDateEpoch(main.env(), spec.commandLine());
         if (Files.isRegularFile(input) && Files.size(input) > MAX_INPUT) {
             throw new dev.distill.sbom.format.SbomFormatException(input + " is larger than 1 GiB");

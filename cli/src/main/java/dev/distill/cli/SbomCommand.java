@@ -7,8 +7,6 @@ import dev.distill.sbom.SbomOptions;
 import dev.distill.sbom.model.Sbom;
 import dev.distill.sbom.model.ToolInfo;
 import dev.distill.sbom.tree.Scope;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,10 +32,8 @@ final class SbomCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "The image to describe.")
     String image;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT[=FILE]",
-            description = "An output format, written to FILE or else to standard output; repeatable "
-                    + "(default: table).")
-    List<String> outputs = new ArrayList<>();
+    @Mixin
+    OutputOptions outputs;
 
     @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "squashed",
             description = "squashed (the final filesystem, default) or all-layers (also what upper layers hid).")
@@ -54,7 +50,7 @@ final class SbomCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Outputs plan = Outputs.plan(outputs, spec.commandLine());
+        Outputs plan = outputs.plan(spec.commandLine());
         SbomOptions options = SbomOptions.defaults(new ToolInfo("distill", Main.version()))
                 .withScope(scope())
                 .withLimits(limits())

@@ -76,6 +76,31 @@ public final class CatalogContext {
         return c.isEmpty() ? Optional.empty() : Optional.of(new String(c.get().bytes(), StandardCharsets.UTF_8));
     }
 
+    /** Lists the package keys ("name version") that one version of a database file holds. */
+    @FunctionalInterface
+    public interface KeyReader {
+        java.util.Collection<String> keys(FileEntry version) throws Exception;
+    }
+
+    /**
+     * For each key of a database file, the lowest layer whose version of the file lists it: the layer that
+     * installed that package version, even when upper layers rewrote the database. A version that cannot be read
+     * costs attribution only, so it is skipped (the current version is read, and reported, by the cataloger).
+     */
+    public java.util.Map<String, Integer> firstLayers(String path, KeyReader reader) {
+        java.util.Map<String, Integer> first = new java.util.HashMap<>();
+        for (FileEntry version : tree.versions(path)) {
+            try {
+                for (String key : reader.keys(version)) {
+                    first.putIfAbsent(key, version.layer());
+                }
+            } catch (Exception unreadable) {
+                // see above: an earlier broken version is skipped
+            }
+        }
+        return first;
+    }
+
     /**
      * The files a package database lists, resolved in the image (symlinked parent directories followed, inside
      * the root; a listed symlink is the package's symlink, not its target): regular files only, with the digests

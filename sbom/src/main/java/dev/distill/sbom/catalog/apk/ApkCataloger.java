@@ -69,19 +69,8 @@ public final class ApkCataloger implements Cataloger {
             ctx.unknown(DB, name(), e.getMessage());
             return;
         }
-        Map<String, Integer> firstLayer = new HashMap<>();
-        for (FileEntry version : ctx.tree().versions(DB)) {
-            Optional<String> t = ctx.text(version);
-            if (t.isPresent()) {
-                try {
-                    for (Record r : parse(t.get())) {
-                        firstLayer.putIfAbsent(r.get("P") + " " + r.get("V"), version.layer());
-                    }
-                } catch (IllegalArgumentException ignored) {
-                    // an earlier broken version only costs attribution
-                }
-            }
-        }
+        Map<String, Integer> firstLayer = ctx.firstLayers(DB, v -> parse(ctx.text(v).orElse("")).stream()
+                .map(r -> r.get("P") + " " + r.get("V")).toList());
         Map<String, Package> byName = new HashMap<>();
         Map<String, Package> byProvides = new HashMap<>();
         List<Package> packages = new ArrayList<>();

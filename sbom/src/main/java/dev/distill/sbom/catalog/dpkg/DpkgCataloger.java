@@ -111,7 +111,7 @@ public final class DpkgCataloger implements Cataloger {
     }
 
     private void readStatus(CatalogContext ctx, FileEntry status, List<Found> found) throws IOException {
-        Map<String, Integer> firstLayer = firstLayers(ctx, STATUS);
+        Map<String, Integer> firstLayer = ctx.firstLayers(STATUS, v -> keys(ctx, v));
         List<Map<String, String>> paragraphs = parse(ctx, status);
         if (paragraphs == null) {
             return;
@@ -135,7 +135,7 @@ public final class DpkgCataloger implements Cataloger {
     }
 
     private void readStatusD(CatalogContext ctx, FileEntry entry, List<Found> found) throws IOException {
-        Map<String, Integer> firstLayer = firstLayers(ctx, entry.path());
+        Map<String, Integer> firstLayer = ctx.firstLayers(entry.path(), v -> keys(ctx, v));
         List<Map<String, String>> paragraphs = parse(ctx, entry);
         if (paragraphs == null) {
             return;
@@ -155,27 +155,13 @@ public final class DpkgCataloger implements Cataloger {
         }
     }
 
-    /**
-     * For each "name version" in a database file, the lowest layer whose version of the file lists it: the layer
-     * that installed that version, even when upper layers rewrote the database.
-     */
-    private Map<String, Integer> firstLayers(CatalogContext ctx, String path) throws IOException {
-        Map<String, Integer> first = new HashMap<>();
-        for (FileEntry version : ctx.tree().versions(path)) {
-            Optional<String> text = ctx.text(version);
-            if (text.isEmpty()) {
-                continue;
-            }
-            try {
-                for (Map<String, String> p : DebControl.parse(text.get())) {
-                    first.putIfAbsent(DebControl.get(p, "Package") + " " + DebControl.get(p, "Version"),
-                            version.layer());
-                }
-            } catch (DebControl.MalformedControlException e) {
-                // an earlier broken version only costs attribution; the current one is reported if broken
-            }
+    /** The "name version" keys of one version of a dpkg database file. */
+    private static List<String> keys(CatalogContext ctx, FileEntry version) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Map<String, String> p : DebControl.parse(ctx.text(version).orElse(""))) {
+            keys.add(DebControl.get(p, "Package") + " " + DebControl.get(p, "Version"));
         }
-        return first;
+        return keys;
     }
 
     private List<Map<String, String>> parse(CatalogContext ctx, FileEntry e) throws IOException {

@@ -78,16 +78,8 @@ public final class RpmCataloger implements Cataloger {
     }
 
     private void catalogDb(CatalogContext ctx, String path, FileEntry db) throws IOException {
-        Map<String, Integer> firstLayer = new HashMap<>();
-        for (FileEntry version : ctx.tree().versions(path)) {
-            try {
-                for (RpmHeader h : headers(ctx, version, null)) {
-                    firstLayer.putIfAbsent(nevra(h), version.layer());
-                }
-            } catch (IOException | SQLException | IllegalArgumentException ignored) {
-                // an earlier broken version only costs attribution
-            }
-        }
+        Map<String, Integer> firstLayer = ctx.firstLayers(path, v -> headers(ctx, v, null).stream()
+                .map(RpmCataloger::nevra).toList());
         List<RpmHeader> headers;
         try {
             headers = headers(ctx, db, ctx.tree().entry(path + "-wal").orElse(null));
