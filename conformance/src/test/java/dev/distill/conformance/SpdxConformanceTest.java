@@ -22,7 +22,7 @@ import org.spdx.tools.Verify;
  */
 class SpdxConformanceTest {
     private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
-            "multi-platform", "rootfs-netbase", "rpm-sqlite");
+            "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps");
 
     @TempDir
     Path tmp;

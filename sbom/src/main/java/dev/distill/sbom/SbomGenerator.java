@@ -37,7 +37,8 @@ public final class SbomGenerator {
     public static Sbom generate(Image image, SbomOptions options) throws IOException {
         List<Cataloger> catalogers = Catalogers.all();
         TreeOptions treeOptions = TreeOptions.defaults().withScope(options.scope()).withLimits(options.limits())
-                .withCaptureGlobs(Catalogers.globs(catalogers)).withDigestFiles(true);
+                .withCaptureGlobs(Catalogers.globs(catalogers)).withDigestFiles(true)
+                .withInspectors(Catalogers.inspectors(catalogers));
         try (FileTree tree = FileTreeBuilder.build(image, treeOptions)) {
             List<LayerInfo> layers = new ArrayList<>();
             for (LayerSummary l : tree.layers()) {
@@ -49,18 +50,75 @@ public final class SbomGenerator {
                     c.catalog(ctx);
                 } catch (ImageException e) {
                     ctx.unknown("/", c.name(), e.getMessage());
+                } catch (RuntimeException e) {
+                    // A cataloger's bug must not cost the whole SBOM: say which one failed, and keep the rest.
+                    ctx.unknown("/", c.name(), "cataloger failed: " + e);
                 }
             }
-            List<Package> packages = new ArrayList<>(ctx.packages());
+            List<Package> packages = merge(ctx.packages());
             packages.sort(Comparator.comparing(Package::type).thenComparing(Package::name)
                     .thenComparing(Package::version).thenComparing(Package::id));
-            List<Relationship> relationships = new ArrayList<>(new TreeSet<>(ctx.relationships()));
+            List<Relationship> found = new ArrayList<>(ctx.relationships());
+            found.addAll(ownership(packages));
+            List<Relationship> relationships = new ArrayList<>(new TreeSet<>(found));
             List<Unknown> unknowns = new ArrayList<>(ctx.unknowns());
             unknowns.sort(Comparator.comparing(Unknown::path).thenComparing(Unknown::cataloger)
                     .thenComparing(Unknown::message));
             return new Sbom(source(image, layers), ctx.distro(), packages, relationships, unknowns, options.tool(),
                     timestamp(image, options));
         }
+    }
+
+    private static final java.util.Set<String> OS_TYPES = java.util.Set.of("deb", "apk", "rpm");
+
+    /**
+     * A language package whose metadata file, archive or binary (any of its locations) an OS package owns is
+     * contained by that OS package: Debian's python3-requests contains pypi requests, so scanners can match either advisory source.
+     */
+    static List<Relationship> ownership(List<Package> packages) {
+        Map<String, String> owner = new java.util.HashMap<>();
+        for (Package p : packages) {
+            if (OS_TYPES.contains(p.type())) {
+                p.files().forEach(f -> owner.putIfAbsent(f.path(), p.id()));
+            }
+        }
+        List<Relationship> out = new ArrayList<>();
+        for (Package p : packages) {
+            if (OS_TYPES.contains(p.type())) {
+                continue;
+            }
+            List<String> paths = new ArrayList<>();
+            paths.add(p.dbPath());
+            p.files().forEach(f -> paths.add(f.path()));
+            for (String path : paths) {
+                if (path != null && owner.containsKey(path)) {
+                    out.add(new Relationship(owner.get(path), Relationship.Type.CONTAINS, p.id()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One package per id: the same module found in two Go binaries, or the same jar under two paths, is one
+     * component with every location's files. The first found keeps its other fields.
+     */
+    static List<Package> merge(List<Package> found) {
+        Map<String, Package> byId = new java.util.LinkedHashMap<>();
+        for (Package p : found) {
+            Package seen = byId.get(p.id());
+            if (seen == null) {
+                byId.put(p.id(), p);
+                continue;
+            }
+            Map<String, dev.distill.sbom.model.PackageFile> files = new TreeMap<>();
+            seen.files().forEach(f -> files.put(f.path(), f));
+            p.files().forEach(f -> files.putIfAbsent(f.path(), f));
+            byId.put(p.id(), new Package(seen.id(), seen.name(), seen.version(), seen.type(), seen.purl(),
+                    seen.cpes(), seen.license(), seen.supplier(), seen.architecture(), seen.description(),
+                    seen.foundBy(), seen.dbPath(), seen.layer(), new ArrayList<>(files.values()), seen.properties()));
+        }
+        return new ArrayList<>(byId.values());
     }
 
     private static String str(Object o) {

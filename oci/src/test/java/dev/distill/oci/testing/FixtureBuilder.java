@@ -47,6 +47,15 @@ public final class FixtureBuilder {
         new LayoutWriter().add(layered, "latest").writeArchive(out.resolve("layered.oci.tar"));
         DockerArchiveWriter.write(out.resolve("layered.docker.tar"), layered, "distill/layered:latest");
 
+        BuiltImage lang = new ImageBuilder()
+                .layer(layer(staging.resolve("lang/l1"), Compression.GZIP))
+                .layer(layer(staging.resolve("lang/l2"), Compression.GZIP))
+                .layer(layer(staging.resolve("lang/l3"), Compression.ZSTD))
+                .entrypoint("/usr/local/bin/hello")
+                .build();
+        replace(out.resolve("lang-apps"));
+        new LayoutWriter().add(lang, "latest").writeDirectory(out.resolve("lang-apps"));
+
         BuiltImage rpm = new ImageBuilder()
                 .layer(layer(staging.resolve("rpm/l1"), Compression.GZIP))
                 .layer(layer(staging.resolve("rpm/l2"), Compression.GZIP))

@@ -101,6 +101,18 @@ public final class CatalogContext {
         return first;
     }
 
+    /** The captured text of an entry, which must be valid UTF-8 (metadata formats that say they are UTF-8). */
+    public Optional<String> strictText(FileEntry e) throws IOException {
+        Optional<FileContent> c = tree.content(e);
+        if (c.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(c.get().bytes())).toString());
+    }
+
     /**
      * The files a package database lists, resolved in the image (symlinked parent directories followed, inside
      * the root; a listed symlink is the package's symlink, not its target): regular files only, with the digests

@@ -18,6 +18,11 @@ public interface Cataloger {
 
     void catalog(CatalogContext context) throws IOException;
 
+    /** Inspectors that look at file contents while the layers stream (binary catalogers use them). */
+    default List<dev.distill.sbom.tree.ContentInspector> inspectors() {
+        return List.of();
+    }
+
     /** What a cataloger looks at. */
     enum Tag { OS, LANGUAGE, BINARY }
 }

@@ -2,6 +2,10 @@ package dev.distill.sbom.catalog;
 
 import dev.distill.sbom.catalog.apk.ApkCataloger;
 import dev.distill.sbom.catalog.dpkg.DpkgCataloger;
+import dev.distill.sbom.catalog.golang.GoBinaryCataloger;
+import dev.distill.sbom.catalog.java.JavaArchiveCataloger;
+import dev.distill.sbom.catalog.npm.NpmCataloger;
+import dev.distill.sbom.catalog.python.PythonCataloger;
 import dev.distill.sbom.catalog.osrelease.OsReleaseCataloger;
 import dev.distill.sbom.catalog.rpm.RpmCataloger;
 import java.util.ArrayList;
@@ -17,7 +21,20 @@ public final class Catalogers {
                 new OsReleaseCataloger(),
                 new DpkgCataloger(),
                 new ApkCataloger(),
-                new RpmCataloger());
+                new RpmCataloger(),
+                new JavaArchiveCataloger(),
+                new PythonCataloger(),
+                new NpmCataloger(),
+                new GoBinaryCataloger());
+    }
+
+    /** The content inspectors of all the given catalogers. */
+    public static List<dev.distill.sbom.tree.ContentInspector> inspectors(List<Cataloger> catalogers) {
+        List<dev.distill.sbom.tree.ContentInspector> out = new ArrayList<>();
+        for (Cataloger c : catalogers) {
+            out.addAll(c.inspectors());
+        }
+        return out;
     }
 
     /** The globs of all the given catalogers. */

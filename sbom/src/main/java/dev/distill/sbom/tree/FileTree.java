@@ -18,12 +18,14 @@ public final class FileTree implements AutoCloseable {
     private final NavigableMap<String, FileEntry> entries;
     private final List<FileEntry> hidden;
     private final Map<FileEntry, FileContent> contents;
+    private final Map<FileEntry, Object> inspections;
     private final List<LayerSummary> layers;
     private final Scope scope;
     private final int maxSymlinkHops;
 
     FileTree(NavigableMap<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
-             List<LayerSummary> layers, Scope scope, int maxSymlinkHops) {
+             Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops) {
+        this.inspections = inspections;
         this.entries = Collections.unmodifiableNavigableMap(entries);
         this.hidden = List.copyOf(hidden);
         this.contents = contents;
@@ -100,6 +102,12 @@ public final class FileTree implements AutoCloseable {
     /** The captured content of an entry, when it matched a capture glob. */
     public Optional<FileContent> content(FileEntry e) {
         return Optional.ofNullable(contents.get(e));
+    }
+
+    /** What a content inspector found in an entry, when it is of the given type. */
+    public <T> Optional<T> inspection(FileEntry e, Class<T> type) {
+        Object o = inspections.get(e);
+        return type.isInstance(o) ? Optional.of(type.cast(o)) : Optional.empty();
     }
 
     /** Entries (squashed, plus hidden ones in the all-layers scope) whose path matches one of the globs. */

@@ -34,6 +34,7 @@ public final class FileTreeBuilder {
     private final TreeMap<String, FileEntry> entries = new TreeMap<>();
     private final List<FileEntry> hidden = new ArrayList<>();
     private final Map<FileEntry, FileContent> contents = new HashMap<>();
+    private final Map<FileEntry, Object> inspections = new HashMap<>();
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private long totalEntries;
@@ -57,7 +58,7 @@ public final class FileTreeBuilder {
                     b.layers.add(b.readLayer(layer));
                 }
             }
-            return new FileTree(b.entries, b.hidden, b.contents, b.layers, options.scope(),
+            return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
                     options.limits().maxSymlinkHops());
         } catch (IOException | RuntimeException e) {
             b.allContents.forEach(FileContent::release);
@@ -154,13 +155,24 @@ public final class FileTreeBuilder {
         FileContent content = null;
         String sha256 = null;
         String sha1 = null;
-        if (type == EntryType.FILE && (capture.matches(path) || options.digestFiles())) {
+        Object inspection = null;
+        ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
+        boolean captured = type == EntryType.FILE && capture.matches(path);
+        if (captured || inspector != null || type == EntryType.FILE && options.digestFiles()) {
             HashingInputStream hashing = new HashingInputStream(data);
-            if (capture.matches(path)) {
+            if (captured) {
                 content = readContent(path, hashing, size);
-            } else {
-                hashing.transferTo(OutputStream.nullOutputStream());
             }
+            if (inspector != null) {
+                if (content != null) {
+                    try (InputStream in = content.open()) {
+                        inspection = inspect(inspector, path, in);
+                    }
+                } else {
+                    inspection = inspect(inspector, path, hashing);
+                }
+            }
+            hashing.transferTo(OutputStream.nullOutputStream());
             sha256 = hashing.sha256Hex();
             sha1 = hashing.sha1Hex();
         }
@@ -168,6 +180,30 @@ public final class FileTreeBuilder {
         put(path, entry);
         if (content != null) {
             contents.put(entry, content);
+        }
+        if (inspection != null) {
+            inspections.put(entry, inspection);
+        }
+    }
+
+    private ContentInspector inspectorFor(String path, int mode, long size) {
+        for (ContentInspector i : options.inspectors()) {
+            if (i.wants(path, mode, size)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** Runs an inspector; its own failures become a {@link InspectionFailure}, the stream's propagate. */
+    private static Object inspect(ContentInspector inspector, String path, InputStream in) throws IOException {
+        try {
+            return inspector.inspect(path, in);
+        } catch (ImageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return new InspectionFailure(inspector.getClass().getSimpleName(),
+                    e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
@@ -235,6 +271,10 @@ public final class FileTreeBuilder {
         FileContent shared = contents.get(to);
         if (shared != null) {
             contents.put(entry, shared);
+        }
+        Object inspection = inspections.get(to);
+        if (inspection != null) {
+            inspections.put(entry, inspection);
         }
     }
 

@@ -10,13 +10,24 @@ import java.util.List;
  * @param captureGlobs paths whose content catalogers want (see {@link GlobMatcher}); nothing else is kept
  * @param spoolThreshold contents larger than this go to a temp file instead of memory
  * @param digestFiles whether to compute the SHA-256 of every regular file while streaming
+ * @param inspectors content inspectors; the first that wants a file sees it
  */
 public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
-                          boolean digestFiles) {
+                          boolean digestFiles, List<ContentInspector> inspectors) {
     public static final long DEFAULT_SPOOL_THRESHOLD = 1L << 20;
 
     public TreeOptions {
         captureGlobs = List.copyOf(captureGlobs);
+        inspectors = List.copyOf(inspectors);
+    }
+
+    public TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
+                       boolean digestFiles) {
+        this(scope, limits, captureGlobs, spoolThreshold, digestFiles, List.of());
+    }
+
+    public TreeOptions withInspectors(List<ContentInspector> list) {
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, list);
     }
 
     public static TreeOptions defaults() {
@@ -24,22 +35,22 @@ public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGl
     }
 
     public TreeOptions withScope(Scope s) {
-        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles);
+        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles, inspectors);
     }
 
     public TreeOptions withLimits(TreeLimits l) {
-        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles);
+        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles, inspectors);
     }
 
     public TreeOptions withCaptureGlobs(List<String> globs) {
-        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles);
+        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles, inspectors);
     }
 
     public TreeOptions withDigestFiles(boolean digest) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest, inspectors);
     }
 
     public TreeOptions withSpoolThreshold(long bytes) {
-        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles);
+        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles, inspectors);
     }
 }

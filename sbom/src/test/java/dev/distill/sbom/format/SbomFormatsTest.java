@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SbomFormatsTest {
     private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
-            "multi-platform", "rootfs-netbase", "rpm-sqlite");
+            "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps");
     private static final List<String> FORMATS = List.of("spdx-json", "spdx-tag-value", "spdx3-json",
             "cyclonedx-json", "cyclonedx-xml", "cyclonedx-json@1.5", "cyclonedx-json@1.4", "cyclonedx-xml@1.4",
             "table");

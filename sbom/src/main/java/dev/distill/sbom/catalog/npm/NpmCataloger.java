@@ -1,0 +1,134 @@
+package dev.distill.sbom.catalog.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.sbom.catalog.CatalogContext;
+import dev.distill.sbom.catalog.Cataloger;
+import dev.distill.sbom.catalog.PackageBuilder;
+import dev.distill.sbom.catalog.Purls;
+import dev.distill.sbom.model.Package;
+import dev.distill.sbom.model.Relationship;
+import dev.distill.sbom.tree.FileEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Installed npm packages where Node resolves them: {@code node_modules/NAME/package.json} and
+ * {@code node_modules/@SCOPE/NAME/package.json} at any depth, and the global directories ({@code
+ * /usr/lib/node_modules}, {@code /usr/local/lib/node_modules}, Debian's {@code /usr/share/nodejs}). A
+ * package.json anywhere else (a test fixture, an example) is not an installed package, and neither is one whose
+ * name does not match its directory.
+ */
+public final class NpmCataloger implements Cataloger {
+    private static final List<String> GLOBS = List.of("**/node_modules/*/package.json",
+            "**/node_modules/@*/*/package.json", "/usr/share/nodejs/*/package.json",
+            "/usr/share/nodejs/@*/*/package.json");
+
+    @Override
+    public String name() {
+        return "npm";
+    }
+
+    @Override
+    public Set<Tag> tags() {
+        return Set.of(Tag.LANGUAGE);
+    }
+
+    @Override
+    public List<String> globs() {
+        return GLOBS;
+    }
+
+    private record Found(Package pkg, List<String> dependencies) {
+    }
+
+    @Override
+    public void catalog(CatalogContext ctx) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Found> found = new ArrayList<>();
+        for (FileEntry e : ctx.tree().find(GLOBS)) {
+            Optional<String> text = e.isFile() ? ctx.text(e) : Optional.empty();
+            if (text.isEmpty()) {
+                continue;
+            }
+            JsonNode json;
+            try {
+                json = mapper.readTree(text.get());
+            } catch (IOException ex) {
+                ctx.unknown(e.path(), name(), "package.json is not valid JSON: "
+                        + ex.getMessage().lines().findFirst().orElse(""));
+                continue;
+            }
+            String name = json.path("name").asText(null);
+            String version = json.path("version").asText(null);
+            if (name == null || version == null || !name.equals(directoryName(e.path()))) {
+                continue; // not an installed package (no name, or a file that only looks like one)
+            }
+            String scope = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
+            String bare = scope == null ? name : name.substring(scope.length() + 1);
+            List<String> deps = new ArrayList<>();
+            json.path("dependencies").fieldNames().forEachRemaining(deps::add);
+            Package p = new PackageBuilder("npm", name, version)
+                    .purl(Purls.of("npm", scope, bare, version, Map.of()))
+                    .license(license(json.path("license")))
+                    .supplier(author(json.path("author")))
+                    .description(json.path("description").asText(null))
+                    .foundBy(name(), e.path())
+                    .layer(ctx.layer(e.layer()))
+                    .property("npm:homepage", json.path("homepage").asText(null))
+                    .build();
+            found.add(new Found(p, deps));
+        }
+        Map<String, Package> byName = new HashMap<>();
+        for (Found f : found) {
+            byName.putIfAbsent(f.pkg().name(), f.pkg());
+        }
+        for (Found f : found) {
+            ctx.add(f.pkg());
+            for (String d : f.dependencies()) {
+                Package target = byName.get(d);
+                if (target != null && !target.id().equals(f.pkg().id())) {
+                    ctx.relate(new Relationship(f.pkg().id(), Relationship.Type.DEPENDS_ON, target.id()));
+                }
+            }
+        }
+    }
+
+    /** "name" or "@scope/name" from .../NAME/package.json. */
+    static String directoryName(String path) {
+        String[] parts = path.split("/");
+        if (parts.length < 3) {
+            return null;
+        }
+        String dir = parts[parts.length - 2];
+        String parent = parts[parts.length - 3];
+        return parent.startsWith("@") ? parent + "/" + dir : dir;
+    }
+
+    private static String license(JsonNode node) {
+        if (node.isTextual()) {
+            String v = node.asText().strip();
+            return v.isEmpty() || v.equalsIgnoreCase("UNLICENSED") || v.startsWith("SEE LICENSE") ? null : v;
+        }
+        if (node.isObject() && node.path("type").isTextual()) {
+            return node.path("type").asText();
+        }
+        return null;
+    }
+
+    private static String author(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.isObject() && node.path("name").isTextual()) {
+            return node.path("name").asText() + (node.path("email").isTextual()
+                    ? " <" + node.path("email").asText() + ">" : "");
+        }
+        return null;
+    }
+}
