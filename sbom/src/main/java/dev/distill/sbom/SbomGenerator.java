@@ -35,10 +35,26 @@ public final class SbomGenerator {
     }
 
     public static Sbom generate(Image image, SbomOptions options) throws IOException {
+        return generate(image, options, false, (sbom, tree) -> sbom);
+    }
+
+    /** What a caller makes of an SBOM and the tree it came from, while the tree is still open. */
+    @FunctionalInterface
+    public interface WithTree<T> {
+        T apply(Sbom sbom, FileTree tree) throws IOException;
+    }
+
+    /**
+     * Generates the SBOM and hands it, with its tree, to {@code then} (the audit reads both from one walk).
+     *
+     * @param recordShadowed keep what upper layers deleted or replaced in {@link FileTree#shadowed()}
+     */
+    public static <T> T generate(Image image, SbomOptions options, boolean recordShadowed, WithTree<T> then)
+            throws IOException {
         List<Cataloger> catalogers = Catalogers.all();
         TreeOptions treeOptions = TreeOptions.defaults().withScope(options.scope()).withLimits(options.limits())
                 .withCaptureGlobs(Catalogers.globs(catalogers)).withDigestFiles(true)
-                .withInspectors(Catalogers.inspectors(catalogers));
+                .withInspectors(Catalogers.inspectors(catalogers)).withRecordShadowed(recordShadowed);
         try (FileTree tree = FileTreeBuilder.build(image, treeOptions)) {
             List<LayerInfo> layers = new ArrayList<>();
             for (LayerSummary l : tree.layers()) {
@@ -64,8 +80,8 @@ public final class SbomGenerator {
             List<Unknown> unknowns = new ArrayList<>(ctx.unknowns());
             unknowns.sort(Comparator.comparing(Unknown::path).thenComparing(Unknown::cataloger)
                     .thenComparing(Unknown::message));
-            return new Sbom(source(image, layers), ctx.distro(), packages, relationships, unknowns, options.tool(),
-                    timestamp(image, options));
+            return then.apply(new Sbom(source(image, layers), ctx.distro(), packages, relationships, unknowns,
+                    options.tool(), timestamp(image, options)), tree);
         }
     }
 

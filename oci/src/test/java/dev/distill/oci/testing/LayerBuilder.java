@@ -156,6 +156,18 @@ public final class LayerBuilder {
             } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 e = entry(name + "/", TarConstants.LF_DIR);
                 e.setMode(040000 | mode);
+            } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                // Device nodes and fifos are recorded, never read (reading /dev/zero would not end).
+                int type = (Integer) a.get("mode") & 0170000;
+                if (type != 0020000 && type != 0060000 && type != 0010000) {
+                    continue; // sockets do not go into layers
+                }
+                e = entry(name, type == 0020000 ? TarConstants.LF_CHR : type == 0060000 ? TarConstants.LF_BLK
+                        : TarConstants.LF_FIFO);
+                e.setMode(type | mode);
+                long rdev = ((Number) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).longValue();
+                e.setDevMajor((int) ((rdev >> 8) & 0xfff));
+                e.setDevMinor((int) ((rdev & 0xff) | ((rdev >> 12) & 0xfff00)));
             } else {
                 String first = (Integer) a.get("nlink") > 1 ? seen.putIfAbsent(a.get("ino"), name) : null;
                 if (first != null) {

@@ -45,6 +45,14 @@ public final class FileTree implements AutoCloseable {
     }
 
     /**
+     * Every entry an upper layer deleted or replaced that the tree kept: all of them in the all-layers scope or
+     * when asked to record them, else only earlier versions of captured files. Each keeps the layer that wrote it.
+     */
+    public List<FileEntry> shadowed() {
+        return hidden;
+    }
+
+    /**
      * Every version of a captured file that the layers wrote, lowest layer first, the current one (if any) last.
      * Catalogers use it to tell in which layer a package first appeared in a database file.
      */

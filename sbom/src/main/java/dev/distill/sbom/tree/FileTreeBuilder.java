@@ -377,7 +377,7 @@ public final class FileTreeBuilder {
      * content was captured, so that catalogers can see earlier versions of their databases.
      */
     private void hide(FileEntry e) {
-        if (options.scope() == Scope.ALL_LAYERS || contents.containsKey(e)) {
+        if (options.scope() == Scope.ALL_LAYERS || options.recordShadowed() || contents.containsKey(e)) {
             hidden.add(e);
         }
     }

@@ -11,9 +11,11 @@ import java.util.List;
  * @param spoolThreshold contents larger than this go to a temp file instead of memory
  * @param digestFiles whether to compute the SHA-256 of every regular file while streaming
  * @param inspectors content inspectors; the first that wants a file sees it
+ * @param recordShadowed keep the metadata of entries upper layers deleted or replaced ({@link FileTree#shadowed})
+ *     without widening the scope catalogers see
  */
 public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
-                          boolean digestFiles, List<ContentInspector> inspectors) {
+                          boolean digestFiles, List<ContentInspector> inspectors, boolean recordShadowed) {
     public static final long DEFAULT_SPOOL_THRESHOLD = 1L << 20;
 
     public TreeOptions {
@@ -23,11 +25,15 @@ public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGl
 
     public TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
                        boolean digestFiles) {
-        this(scope, limits, captureGlobs, spoolThreshold, digestFiles, List.of());
+        this(scope, limits, captureGlobs, spoolThreshold, digestFiles, List.of(), false);
+    }
+
+    public TreeOptions withRecordShadowed(boolean record) {
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, record);
     }
 
     public TreeOptions withInspectors(List<ContentInspector> list) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, list);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, list, recordShadowed);
     }
 
     public static TreeOptions defaults() {
@@ -35,22 +41,22 @@ public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGl
     }
 
     public TreeOptions withScope(Scope s) {
-        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles, inspectors);
+        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed);
     }
 
     public TreeOptions withLimits(TreeLimits l) {
-        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles, inspectors);
+        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed);
     }
 
     public TreeOptions withCaptureGlobs(List<String> globs) {
-        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles, inspectors);
+        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles, inspectors, recordShadowed);
     }
 
     public TreeOptions withDigestFiles(boolean digest) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest, inspectors);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest, inspectors, recordShadowed);
     }
 
     public TreeOptions withSpoolThreshold(long bytes) {
-        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles, inspectors);
+        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles, inspectors, recordShadowed);
     }
 }

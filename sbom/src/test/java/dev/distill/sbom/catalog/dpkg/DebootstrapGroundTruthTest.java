@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Timeout;
  * built once under target/ and reused. Needs root and Debian's debootstrap (./run-tests installs it).
  */
 class DebootstrapGroundTruthTest {
-    private static final Path ROOTFS = Path.of("target", "debootstrap-bookworm-minbase");
+    private static final Path ROOTFS = dev.distill.sbom.Debootstrap.ROOTFS;
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void dpkgPackagesEqualDpkgQuery() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "debootstrap needs root; CI runs as root");
-        ensureRootfs();
+        dev.distill.sbom.Debootstrap.ensureRootfs();
         Set<String> expected = new TreeSet<>(run(List.of("dpkg-query", "--admindir=" + ROOTFS.resolve("var/lib/dpkg"),
                 "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\n")).lines().toList());
         Sbom sbom = SbomTesting.sbom("dir:" + ROOTFS);
@@ -50,54 +50,7 @@ class DebootstrapGroundTruthTest {
         assertTrue(sbom.relationships().size() > 50, "Depends/Pre-Depends become relationships");
     }
 
-    private static void ensureRootfs() throws Exception {
-        if (Files.isRegularFile(ROOTFS.resolve("var/lib/dpkg/status"))
-                && Files.exists(ROOTFS.resolve(".distill-complete"))) {
-            return;
-        }
-        if (!Files.isExecutable(Path.of("/usr/sbin/debootstrap"))) {
-            fail("debootstrap is not installed; run ./run-tests, which installs it");
-        }
-        run(List.of("rm", "-rf", ROOTFS.toString()));
-        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/debootstrap", "--variant=minbase", "bookworm",
-                ROOTFS.toString()));
-        String mirror = aptMirror();
-        if (mirror != null) {
-            cmd.add(mirror);
-        }
-        run(cmd);
-        Files.writeString(ROOTFS.resolve(".distill-complete"), "");
-    }
-
-    /** The Debian mirror this machine's apt uses, so debootstrap goes where apt-get goes. */
-    private static String aptMirror() throws IOException {
-        Path dir = Path.of("/etc/apt/sources.list.d");
-        List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".sources")).sorted().forEach(files::add);
-            }
-        }
-        for (Path f : files) {
-            for (String line : Files.readAllLines(f)) {
-                if (line.startsWith("URIs:") && !line.contains("security")) {
-                    return line.substring(5).strip().split("\\s+")[0];
-                }
-            }
-        }
-        Path list = Path.of("/etc/apt/sources.list");
-        if (Files.isRegularFile(list)) {
-            for (String line : Files.readAllLines(list)) {
-                String[] w = line.strip().split("\\s+");
-                if (w.length >= 3 && w[0].equals("deb") && !line.contains("security")) {
-                    return w[1].startsWith("[") ? w[2] : w[1];
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String run(List<String> command) throws Exception {
+    static String run(List<String> command) throws Exception {
         Path log = Files.createTempFile("distill-cmd-", ".log");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
