@@ -19,13 +19,18 @@ public final class FileTree implements AutoCloseable {
     private final List<FileEntry> hidden;
     private final Map<FileEntry, FileContent> contents;
     private final Map<FileEntry, Object> inspections;
+    private final java.util.Set<String> captureGlobs;
+    private final java.util.Set<String> matched;
     private final List<LayerSummary> layers;
     private final Scope scope;
     private final int maxSymlinkHops;
 
     FileTree(NavigableMap<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
-             Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops) {
+             Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops,
+             List<String> captureGlobs, java.util.Set<String> matched) {
         this.inspections = inspections;
+        this.captureGlobs = java.util.Set.copyOf(captureGlobs);
+        this.matched = matched;
         this.entries = Collections.unmodifiableNavigableMap(entries);
         this.hidden = List.copyOf(hidden);
         this.contents = contents;
@@ -122,8 +127,11 @@ public final class FileTree implements AutoCloseable {
     public List<FileEntry> find(List<String> globs) {
         GlobMatcher m = GlobMatcher.of(globs);
         List<FileEntry> out = new ArrayList<>();
-        for (FileEntry e : entries.values()) {
-            if (m.matches(e.path())) {
+        // Globs the tree was built to capture were matched while streaming: look only at those paths.
+        Iterable<String> candidates = captureGlobs.containsAll(globs) ? matched : entries.keySet();
+        for (String path : candidates) {
+            FileEntry e = entries.get(path);
+            if (e != null && m.matches(path)) {
                 out.add(e);
             }
         }

@@ -35,6 +35,10 @@ public final class FileTreeBuilder {
     private final List<FileEntry> hidden = new ArrayList<>();
     private final Map<FileEntry, FileContent> contents = new HashMap<>();
     private final Map<FileEntry, Object> inspections = new HashMap<>();
+    /** Paths that matched a capture glob, so catalogers' lookups need not scan every entry. */
+    private final java.util.Set<String> matched = new java.util.TreeSet<>();
+    private final java.security.MessageDigest sha256Digest = dev.distill.oci.Digest.newSha256();
+    private final java.security.MessageDigest sha1Digest = HashingInputStream.newSha1();
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private long totalEntries;
@@ -59,7 +63,7 @@ public final class FileTreeBuilder {
                 }
             }
             return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
-                    options.limits().maxSymlinkHops());
+                    options.limits().maxSymlinkHops(), options.captureGlobs(), b.matched);
         } catch (IOException | RuntimeException e) {
             b.allContents.forEach(FileContent::release);
             throw e;
@@ -159,7 +163,7 @@ public final class FileTreeBuilder {
         ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
         boolean captured = type == EntryType.FILE && capture.matches(path);
         if (captured || inspector != null || type == EntryType.FILE && options.digestFiles()) {
-            HashingInputStream hashing = new HashingInputStream(data);
+            HashingInputStream hashing = new HashingInputStream(data, sha256Digest, sha1Digest);
             if (captured) {
                 content = readContent(path, hashing, size);
             }
@@ -287,6 +291,10 @@ public final class FileTreeBuilder {
      * no well-formed layer has them, and a naive extractor would write outside its target.
      */
     static String normalize(String name, String where) throws ImageException {
+        if (isPlain(name)) {
+            // the common case: "usr/bin/env" or "usr/bin/", no '.', '..', '//' or leading '/'
+            return "/" + (name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+        }
         if (name.indexOf('\0') >= 0) {
             throw new ImageException(where + ": entry name contains a NUL byte");
         }
@@ -308,6 +316,26 @@ public final class FileTreeBuilder {
             }
         }
         return "/" + String.join("/", parts);
+    }
+
+    /** True when a name needs no normalising: no leading '/' or "./", no "." or ".." element, no "//". */
+    private static boolean isPlain(String name) {
+        if (name.isEmpty() || name.charAt(0) == '/' || name.indexOf('\0') >= 0 || name.contains("//")) {
+            return false;
+        }
+        int start = 0;
+        while (start < name.length()) {
+            int end = name.indexOf('/', start);
+            if (end < 0) {
+                end = name.length();
+            }
+            int len = end - start;
+            if (len == 1 && name.charAt(start) == '.' || len == 2 && name.startsWith("..", start)) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
     }
 
     private static String child(String parent, String name) {
@@ -337,6 +365,9 @@ public final class FileTreeBuilder {
     }
 
     void put(String path, FileEntry entry) {
+        if (capture.matches(path)) {
+            matched.add(path);
+        }
         FileEntry old = entries.get(path);
         if (old != null && !(old.isDirectory() && entry.isDirectory())) {
             removeAt(path, Integer.MAX_VALUE);

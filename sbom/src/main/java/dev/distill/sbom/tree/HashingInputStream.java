@@ -7,12 +7,23 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-/** SHA-256 and SHA-1 of whatever is read through it. */
+/**
+ * SHA-256 and SHA-1 of whatever is read through it. The digests are the builder's, reset for each file:
+ * looking up two MessageDigest instances per file costs more than hashing a small file.
+ */
 final class HashingInputStream extends FilterInputStream {
-    private final MessageDigest md = Digest.newSha256();
-    private final MessageDigest sha1 = newSha1();
+    private final MessageDigest md;
+    private final MessageDigest sha1;
 
-    private static MessageDigest newSha1() {
+    HashingInputStream(InputStream in, MessageDigest sha256, MessageDigest sha1) {
+        super(in);
+        this.md = sha256;
+        this.sha1 = sha1;
+        md.reset();
+        sha1.reset();
+    }
+
+    static MessageDigest newSha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -20,9 +31,6 @@ final class HashingInputStream extends FilterInputStream {
         }
     }
 
-    HashingInputStream(InputStream in) {
-        super(in);
-    }
 
     @Override
     public int read() throws IOException {
