@@ -6,6 +6,7 @@ import dev.distill.sbom.catalog.golang.GoBinaryCataloger;
 import dev.distill.sbom.catalog.java.JavaArchiveCataloger;
 import dev.distill.sbom.catalog.npm.NpmCataloger;
 import dev.distill.sbom.catalog.python.PythonCataloger;
+import dev.distill.sbom.catalog.rust.RustBinaryCataloger;
 import dev.distill.sbom.catalog.osrelease.OsReleaseCataloger;
 import dev.distill.sbom.catalog.rpm.RpmCataloger;
 import java.util.ArrayList;
@@ -25,16 +26,18 @@ public final class Catalogers {
                 new JavaArchiveCataloger(),
                 new PythonCataloger(),
                 new NpmCataloger(),
-                new GoBinaryCataloger());
+                new GoBinaryCataloger(),
+                new RustBinaryCataloger());
     }
 
     /** The content inspectors of all the given catalogers. */
     public static List<dev.distill.sbom.tree.ContentInspector> inspectors(List<Cataloger> catalogers) {
-        List<dev.distill.sbom.tree.ContentInspector> out = new ArrayList<>();
+        // Catalogers may share an inspector (Go and Rust binaries share one); each runs once.
+        java.util.Set<dev.distill.sbom.tree.ContentInspector> out = new java.util.LinkedHashSet<>();
         for (Cataloger c : catalogers) {
             out.addAll(c.inspectors());
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /** The globs of all the given catalogers. */

@@ -3,6 +3,7 @@ package dev.distill.sbom.catalog.golang;
 import dev.distill.sbom.catalog.CatalogContext;
 import dev.distill.sbom.catalog.Cataloger;
 import dev.distill.sbom.catalog.PackageBuilder;
+import dev.distill.sbom.catalog.binary.ExecutableInspector;
 import dev.distill.sbom.catalog.Purls;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
@@ -22,7 +23,7 @@ import java.util.Set;
  * version and {@code h1:} sum (replacements applied), and the standard library as {@code pkg:golang/stdlib}.
  */
 public final class GoBinaryCataloger implements Cataloger {
-    private final GoBuildInfoInspector inspector = new GoBuildInfoInspector();
+    private final ExecutableInspector inspector = ExecutableInspector.INSTANCE;
 
     @Override
     public String name() {
@@ -56,25 +57,25 @@ public final class GoBinaryCataloger implements Cataloger {
                 ctx.unknown(e.path(), name(), failure.get().message());
                 continue;
             }
-            Optional<GoBuildInfoInspector.Found> found = ctx.tree().inspection(e, GoBuildInfoInspector.Found.class);
-            if (found.isEmpty()) {
+            Optional<ExecutableInspector.Found> found = ctx.tree().inspection(e, ExecutableInspector.Found.class);
+            if (found.isEmpty() || found.get().goVersion() == null && found.get().goError() == null) {
                 continue;
             }
-            if (found.get().error() != null) {
-                ctx.unknown(e.path(), name(), found.get().error());
+            if (found.get().goError() != null) {
+                ctx.unknown(e.path(), name(), found.get().goError());
                 continue;
             }
             catalogBinary(ctx, e, found.get());
         }
     }
 
-    private void catalogBinary(CatalogContext ctx, FileEntry binary, GoBuildInfoInspector.Found info) {
+    private void catalogBinary(CatalogContext ctx, FileEntry binary, ExecutableInspector.Found info) {
         Module main = null;
         String mainPackage = null;
         Map<String, Module> deps = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>();
         String lastDep = null;
-        for (String line : info.modinfo().split("\n")) {
+        for (String line : info.goModinfo().split("\n")) {
             String[] f = line.split("\t");
             switch (f[0]) {
                 case "mod" -> main = f.length >= 3 ? new Module(f[1], f[2], f.length > 3 ? f[3] : null) : null;

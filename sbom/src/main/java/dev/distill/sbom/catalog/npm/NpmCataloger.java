@@ -28,6 +28,7 @@ public final class NpmCataloger implements Cataloger {
     private static final List<String> GLOBS = List.of("**/node_modules/*/package.json",
             "**/node_modules/@*/*/package.json", "/usr/share/nodejs/*/package.json",
             "/usr/share/nodejs/@*/*/package.json");
+    private static final List<String> LOCKS = List.of("**/package-lock.json");
 
     @Override
     public String name() {
@@ -41,7 +42,9 @@ public final class NpmCataloger implements Cataloger {
 
     @Override
     public List<String> globs() {
-        return GLOBS;
+        List<String> all = new ArrayList<>(GLOBS);
+        all.addAll(LOCKS);
+        return all;
     }
 
     private record Found(Package pkg, List<String> dependencies) {
@@ -84,6 +87,11 @@ public final class NpmCataloger implements Cataloger {
                     .build();
             found.add(new Found(p, deps));
         }
+        for (FileEntry e : ctx.tree().find(LOCKS)) {
+            if (e.isFile() && !e.path().contains("/node_modules/")) {
+                lockfile(ctx, mapper, e, found);
+            }
+        }
         Map<String, Package> byName = new HashMap<>();
         for (Found f : found) {
             byName.putIfAbsent(f.pkg().name(), f.pkg());
@@ -97,6 +105,71 @@ public final class NpmCataloger implements Cataloger {
                 }
             }
         }
+    }
+
+    /**
+     * A root package-lock.json (lockfile v2/v3 {@code packages}, or v1 {@code dependencies}): what npm installed
+     * or will install. Packages also found in node_modules merge with these (same purl); dev dependencies are
+     * left out, as production images do not carry them.
+     */
+    private void lockfile(CatalogContext ctx, ObjectMapper mapper, FileEntry e, List<Found> found) throws IOException {
+        JsonNode lock;
+        try {
+            lock = mapper.readTree(ctx.text(e).orElse("{}"));
+        } catch (IOException ex) {
+            ctx.unknown(e.path(), name(), "package-lock.json is not valid JSON: "
+                    + ex.getMessage().lines().findFirst().orElse(""));
+            return;
+        }
+        if (lock.path("packages").isObject()) {
+            var it = lock.path("packages").fields();
+            while (it.hasNext()) {
+                var entry = it.next();
+                int at = entry.getKey().lastIndexOf("node_modules/");
+                if (at < 0 || entry.getValue().path("dev").asBoolean(false)) {
+                    continue;
+                }
+                String name = entry.getValue().path("name").asText(entry.getKey().substring(at + 13));
+                addLocked(ctx, e, name, entry.getValue(), found);
+            }
+        } else {
+            lockV1(ctx, e, lock.path("dependencies"), found);
+        }
+    }
+
+    private void lockV1(CatalogContext ctx, FileEntry e, JsonNode deps, List<Found> found) {
+        var it = deps.fields();
+        while (it.hasNext()) {
+            var entry = it.next();
+            if (!entry.getValue().path("dev").asBoolean(false)) {
+                addLocked(ctx, e, entry.getKey(), entry.getValue(), found);
+                lockV1(ctx, e, entry.getValue().path("dependencies"), found);
+            }
+        }
+    }
+
+    private void addLocked(CatalogContext ctx, FileEntry lock, String name, JsonNode node, List<Found> found) {
+        String version = node.path("version").asText(null);
+        if (version == null || version.startsWith("file:") || version.startsWith("link:")) {
+            return;
+        }
+        String scope = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
+        String bare = scope == null ? name : name.substring(scope.length() + 1);
+        List<String> deps = new ArrayList<>();
+        node.path("requires").fieldNames().forEachRemaining(deps::add);
+        node.path("dependencies").fieldNames().forEachRemaining(d -> {
+            if (node.path("dependencies").path(d).isTextual()) {
+                deps.add(d);
+            }
+        });
+        found.add(new Found(new PackageBuilder("npm", name, version)
+                .purl(Purls.of("npm", scope, bare, version, Map.of()))
+                .license(license(node.path("license")))
+                .foundBy(name(), lock.path())
+                .layer(ctx.layer(lock.layer()))
+                .property("npm:resolved", node.path("resolved").asText(null))
+                .property("npm:integrity", node.path("integrity").asText(null))
+                .build(), deps));
     }
 
     /** "name" or "@scope/name" from .../NAME/package.json. */

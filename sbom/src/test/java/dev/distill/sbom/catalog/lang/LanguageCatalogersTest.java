@@ -40,7 +40,8 @@ class LanguageCatalogersTest {
      * Maven Central, which shades commons-codec 1.19.0, commons-compress 1.28.0, commons-io 2.20.0, commons-lang3
      * 3.18.0 and maven-shared-utils 3.3.4; the application's own lang-app 1.0.0), the egg-info PKG-INFO files
      * (requests 2.28.1, urllib3 1.26.12), the package.json files (semver 7.3.5, @types/semver 7.3.9) and the Go
-     * binary's build info (go1.19.8, example.org/distill/hello, github.com/google/uuid v1.3.0).
+     * binary's build info (go1.19.8, example.org/distill/hello, github.com/google/uuid v1.3.0) and the Rust
+     * binary's cargo-auditable section (hello-rust 0.1.0 and its local crate greeting 0.2.0).
      */
     @Test
     void findsEveryEcosystemInTheLangAppsFixture() throws IOException {
@@ -57,7 +58,8 @@ class LanguageCatalogersTest {
                 "pypi requests 2.28.1", "pypi urllib3 1.26.12",
                 "npm semver 7.3.5", "npm @types/semver 7.3.9",
                 "golang stdlib go1.19.8", "golang example.org/distill/hello (devel)",
-                "golang github.com/google/uuid v1.3.0"));
+                "golang github.com/google/uuid v1.3.0",
+                "cargo hello-rust 0.1.0", "cargo greeting 0.2.0"));
         assertEquals(expected, found);
 
         Package lang3 = sbom.packages().stream().filter(p -> p.purl() != null
@@ -83,7 +85,55 @@ class LanguageCatalogersTest {
                 Relationship.Type.CONTAINS, find(sbom, "maven", "commons-io").id())), "shaded artifacts");
         assertTrue(r.contains(new Relationship(find(sbom, "golang", "example.org/distill/hello").id(),
                 Relationship.Type.DEPENDS_ON, find(sbom, "golang", "github.com/google/uuid").id())));
+        assertTrue(r.contains(new Relationship(find(sbom, "cargo", "hello-rust").id(), Relationship.Type.DEPENDS_ON,
+                find(sbom, "cargo", "greeting").id())));
+        assertEquals(null, find(sbom, "cargo", "greeting").purl(), "local crates have no registry identity");
         assertTrue(sbom.unknowns().isEmpty(), sbom.unknowns().toString());
+    }
+
+    @Test
+    void cratesFromCratesIoGetCargoPurls() throws Exception {
+        String json = "{\"packages\":[{\"name\":\"itoa\",\"version\":\"1.0.9\",\"source\":\"crates.io\"},"
+                + "{\"name\":\"serde\",\"version\":\"1.0.188\",\"source\":\"crates.io\",\"kind\":\"build\"},"
+                + "{\"name\":\"app\",\"version\":\"0.3.0\",\"source\":\"local\",\"dependencies\":[0,1],\"root\":true}]}";
+        java.util.zip.Deflater d = new java.util.zip.Deflater(7);
+        d.setInput(json.getBytes(StandardCharsets.UTF_8));
+        d.finish();
+        byte[] compressed = new byte[4096];
+        int n = d.deflate(compressed);
+        ByteArrayOutputStream elf = new ByteArrayOutputStream();
+        elf.writeBytes(new byte[] {0x7f, 'E', 'L', 'F'});
+        elf.writeBytes(new byte[100_000]); // the section sits deep in the file and spans a scan window
+        elf.write(compressed, 0, n);
+        elf.writeBytes(new byte[70_000]);
+        Path dir = tmp.resolve("rust");
+        new LayoutWriter().add(new ImageBuilder().layer(new LayerBuilder().dir("bin")
+                .file("bin/app", elf.toByteArray(), 0755).build(Compression.ZSTD)).build(), "latest")
+                .writeDirectory(dir);
+        Sbom sbom = SbomTesting.sbom(dir.toString());
+        assertEquals("pkg:cargo/itoa@1.0.9", find(sbom, "cargo", "itoa").purl());
+        assertEquals("build", find(sbom, "cargo", "serde").properties().get("cargo:kind"));
+        assertEquals(2, sbom.relationships().size());
+    }
+
+    @Test
+    void readsPackageLockFilesAndMergesThemWithInstalledPackages() throws Exception {
+        String lock = "{\"name\":\"web\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"web\"},"
+                + "\"node_modules/express\":{\"version\":\"4.18.2\",\"license\":\"MIT\",\"dependencies\":"
+                + "{\"ms\":\"2.0.0\"}},\"node_modules/ms\":{\"version\":\"2.0.0\",\"license\":\"MIT\"},"
+                + "\"node_modules/@babel/core\":{\"version\":\"7.22.0\",\"dev\":true},"
+                + "\"node_modules/express/node_modules/debug\":{\"version\":\"2.6.9\"}}}";
+        LayerBuilder l = new LayerBuilder().dir("srv").file("srv/package-lock.json", lock)
+                .dir("srv/node_modules").dir("srv/node_modules/ms")
+                .file("srv/node_modules/ms/package.json", "{\"name\":\"ms\",\"version\":\"2.0.0\"}");
+        Path dir = tmp.resolve("lock");
+        new LayoutWriter().add(new ImageBuilder().layer(l.build(Compression.GZIP)).build(), "latest")
+                .writeDirectory(dir);
+        Sbom sbom = SbomTesting.sbom(dir.toString());
+        assertEquals(List.of("debug 2.6.9", "express 4.18.2", "ms 2.0.0"), sbom.packages().stream()
+                .map(p -> p.name() + " " + p.version()).sorted().toList(), "dev dependencies left out, ms once");
+        assertTrue(sbom.relationships().contains(new Relationship(find(sbom, "npm", "express").id(),
+                Relationship.Type.DEPENDS_ON, find(sbom, "npm", "ms").id())));
     }
 
     private static byte[] zip(String... namesAndContents) throws IOException {
