@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code distill convert SBOM -o FORMAT[=FILE]...}: an SPDX 2 or CycloneDX document into other formats. */
 @Command(name = "convert",
-        description = {"Convert an SBOM between formats. Reads SPDX 2.x (JSON, tag-value) and CycloneDX (JSON, XML); "
+        description = {"Convert an SBOM between formats. Reads SPDX 2.x (JSON, tag-value), SPDX 3 (JSON-LD) and "
+                + "CycloneDX (JSON, XML); "
                 + "writes every format 'distill sbom' writes. What the input format does not carry (CycloneDX has "
                 + "no owned files, SPDX no package properties) is not invented."},
         mixinStandardHelpOptions = true,

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Reads an SPDX 2.x (JSON or tag-value) or CycloneDX (JSON or XML) document back into the model, telling the
+ * Reads an SPDX 2.x (JSON or tag-value), SPDX 3 (JSON-LD) or CycloneDX (JSON or XML) document back into the model, telling the
  * format from the content. What a format does not carry (CycloneDX has no owned files, SPDX no package
  * properties) is absent from the result.
  */
@@ -42,10 +42,11 @@ public final class SbomReader {
             if (root.has("spdxVersion")) {
                 return SpdxReader.read(data, SpdxWriter.Kind.JSON, name);
             }
-            if (root.has("@context")) {
-                throw new SbomFormatException(name + ": SPDX 3 input is not supported yet (SPDX 2.x and CycloneDX are)");
+            if (root.has("@context") && root.path("@context").asText("").contains("spdx.org/rdf/3.")) {
+                return Spdx3Reader.read(root, name);
             }
-            throw new SbomFormatException(name + ": JSON, but neither SPDX (no spdxVersion) nor CycloneDX (no bomFormat)");
+            throw new SbomFormatException(name + ": JSON, but neither SPDX (no spdxVersion or SPDX 3 @context) nor "
+                    + "CycloneDX (no bomFormat)");
         }
         if (text.startsWith("SPDXVersion:") || text.contains("\nSPDXVersion:")) {
             return SpdxReader.read(data, SpdxWriter.Kind.TAG_VALUE, name);

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SbomReaderTest {
-    private static final List<String> FORMATS = List.of("spdx-json", "spdx-tag-value", "cyclonedx-json",
-            "cyclonedx-xml", "cyclonedx-json@1.4");
+    private static final List<String> FORMATS = List.of("spdx-json", "spdx-tag-value", "spdx3-json",
+            "cyclonedx-json", "cyclonedx-xml", "cyclonedx-json@1.4");
 
     private static Sbom read(byte[] doc) throws IOException {
         return SbomReader.read(doc, "doc", Instant.EPOCH);
@@ -68,6 +68,7 @@ class SbomReaderTest {
     @Test
     void unreadableInputIsNamed() {
         for (String bad : List.of("hello", "{\"x\":1}", "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"}",
+                "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\",\"@graph\":[]}",
                 "{not json", "<bom><broken", "SPDXVersion: SPDX-2.3\nthis is not tag value\n")) {
             SbomFormatException e = assertThrows(SbomFormatException.class,
                     () -> SbomReader.read(bad.getBytes(StandardCharsets.UTF_8), "in.doc", Instant.EPOCH), bad);
