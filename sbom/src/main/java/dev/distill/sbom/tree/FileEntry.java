@@ -10,12 +10,25 @@ package dev.distill.sbom.tree;
  *     else null
  * @param hardlink whether this regular file was written as a hardlink
  * @param layer index of the layer that last wrote it (bottom is 0), or -1 for a directory source
- * @param sha256 hex SHA-256 of a regular file's content, computed while streaming when the tree was asked to
- *     digest files (or the file's content was captured); else null
- * @param sha1 hex SHA-1 of the same, computed alongside (SPDX 2 requires it for files); else null
+ * @param sha256Bytes SHA-256 of a regular file's content, computed while streaming when the tree was asked to
+ *     digest files (or the file's content was captured); else null. Kept as bytes, not hex: a tree of a million
+ *     files holds a million of them.
+ * @param sha1Bytes SHA-1 of the same, computed alongside (SPDX 2 requires it for files); else null
  */
 public record FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-                        boolean hardlink, int layer, String sha256, String sha1) {
+                        boolean hardlink, int layer, byte[] sha256Bytes, byte[] sha1Bytes) {
+
+    /** Hex SHA-256 of the content, or null. */
+    public String sha256() {
+        return sha256Bytes == null ? null : java.util.HexFormat.of().formatHex(sha256Bytes);
+    }
+
+    /** Hex SHA-1 of the content, or null. */
+    public String sha1() {
+        return sha1Bytes == null ? null : java.util.HexFormat.of().formatHex(sha1Bytes);
+    }
+
+    // Equality compares the digest arrays by reference (as records do): entries are map keys by instance only.
 
     public boolean isFile() {
         return type == EntryType.FILE;

@@ -157,8 +157,8 @@ public final class FileTreeBuilder {
     void addFile(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
                  int layer, InputStream data) throws IOException {
         FileContent content = null;
-        String sha256 = null;
-        String sha1 = null;
+        byte[] sha256 = null;
+        byte[] sha1 = null;
         Object inspection = null;
         ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
         boolean captured = type == EntryType.FILE && capture.matches(path);
@@ -177,8 +177,8 @@ public final class FileTreeBuilder {
                 }
             }
             hashing.transferTo(OutputStream.nullOutputStream());
-            sha256 = hashing.sha256Hex();
-            sha1 = hashing.sha1Hex();
+            sha256 = hashing.sha256();
+            sha1 = hashing.sha1();
         }
         FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, sha256, sha1);
         put(path, entry);
@@ -270,7 +270,7 @@ public final class FileTreeBuilder {
     /** Adds a hardlink: a regular file with its target's metadata, digest and captured content. */
     void addHardlink(String path, FileEntry to, int layer) {
         FileEntry entry = new FileEntry(path, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
-                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256(), to.sha1());
+                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256Bytes(), to.sha1Bytes());
         put(path, entry);
         FileContent shared = contents.get(to);
         if (shared != null) {

@@ -1,11 +1,9 @@
 package dev.distill.sbom.tree;
 
-import dev.distill.oci.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * SHA-256 and SHA-1 of whatever is read through it. The digests are the builder's, reset for each file:
@@ -72,11 +70,11 @@ final class HashingInputStream extends FilterInputStream {
         return false;
     }
 
-    String sha256Hex() {
-        return HexFormat.of().formatHex(md.digest());
+    byte[] sha256() {
+        return md.digest();
     }
 
-    String sha1Hex() {
-        return HexFormat.of().formatHex(sha1.digest());
+    byte[] sha1() {
+        return sha1.digest();
     }
 }
