@@ -72,17 +72,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes must be hashed too.
-        byte[] buf = new byte[8192];
-        long done = 0;
-        while (done < n) {
-            int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
+        return Streams.skipByReading(this, n); // skipped bytes must be hashed too
     }
 
     @Override

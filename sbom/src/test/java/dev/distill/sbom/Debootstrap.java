@@ -68,7 +68,8 @@ public final class Debootstrap {
         return null;
     }
 
-    static String run(List<String> command) throws Exception {
+    /** Runs a command to completion (12 minutes at most) and returns its output; fails the test otherwise. */
+    public static String run(List<String> command) throws Exception {
         Path log = Files.createTempFile("distill-cmd-", ".log");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -2,21 +2,16 @@ package dev.distill.sbom.catalog.dpkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.distill.sbom.SbomTesting;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.Sbom;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +30,7 @@ class DebootstrapGroundTruthTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "debootstrap needs root; CI runs as root");
         dev.distill.sbom.Debootstrap.ensureRootfs();
-        Set<String> expected = new TreeSet<>(run(List.of("dpkg-query", "--admindir=" + ROOTFS.resolve("var/lib/dpkg"),
+        Set<String> expected = new TreeSet<>(dev.distill.sbom.Debootstrap.run(List.of("dpkg-query", "--admindir=" + ROOTFS.resolve("var/lib/dpkg"),
                 "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\n")).lines().toList());
         Sbom sbom = SbomTesting.sbom("dir:" + ROOTFS);
         Set<String> actual = sbom.packages().stream().filter(p -> p.type().equals("deb"))
@@ -48,27 +43,5 @@ class DebootstrapGroundTruthTest {
         assertTrue(dpkg.files().stream().anyMatch(f -> f.path().equals("/usr/bin/dpkg")), "owned files come from "
                 + "info/dpkg.list");
         assertTrue(sbom.relationships().size() > 50, "Depends/Pre-Depends become relationships");
-    }
-
-    static String run(List<String> command) throws Exception {
-        Path log = Files.createTempFile("distill-cmd-", ".log");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                if (!p.waitFor(12, TimeUnit.MINUTES)) {
-                    fail(String.join(" ", command) + " did not finish in 12 minutes");
-                }
-            } finally {
-                p.destroyForcibly();
-            }
-            String out = Files.readString(log);
-            if (p.exitValue() != 0) {
-                fail(String.join(" ", command) + " failed: " + out.lines().skip(Math.max(0,
-                        out.lines().count() - 20)).collect(Collectors.joining("\n")));
-            }
-            return out;
-        } finally {
-            Files.deleteIfExists(log);
-        }
     }
 }
