@@ -53,6 +53,25 @@ class RegistryAuthTest {
         return new CredentialStore(Map.of(), home);
     }
 
+    /**
+     * A docker credential helper as docker runs them: {@code docker-credential-NAME get}, the registry on standard
+     * input, JSON with Username and Secret on standard output. This one answers for one registry only.
+     */
+    private CredentialStore credentialHelper(String registry) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("helper-bin"));
+        Path helper = bin.resolve("docker-credential-distilltest");
+        Files.writeString(helper, "#!/bin/sh\nread server\nif [ \"$server\" = \"" + registry + "\" ]; then\n"
+                + "  printf '{\"ServerURL\":\"%s\",\"Username\":\"" + USER + "\",\"Secret\":\"" + PASSWORD
+                + "\"}' \"$server\"\nelse\n  echo 'credentials not found in native keychain'\n  exit 1\nfi\n");
+        helper.toFile().setExecutable(true);
+        Path home = Files.createDirectories(dir.resolve("home-helper/.docker")).getParent();
+        Files.writeString(home.resolve(".docker/config.json"), "{\"credHelpers\":{\"" + registry
+                + "\":\"distilltest\"}}");
+        CredentialStore store = new CredentialStore(Map.of("PATH", bin + ":/usr/bin:/bin"), home);
+        assertEquals(USER, store.lookup(registry).orElseThrow().username());
+        return store;
+    }
+
     @Test
     void basicAuthWithHtpasswd() throws Exception {
         byte[] salt = new byte[16];
@@ -62,7 +81,8 @@ class RegistryAuthTest {
         try (DockerRegistry registry = DockerRegistry.start(dir.resolve("basic"), DockerRegistry.Auth.htpasswd(htpasswd))) {
             BuiltImage image = RandomImages.generate(21, 2);
             Pusher.push(new RegistryClient(options(envCredentials())), registry.host(), "secure/app", "v1", image, 0);
-            for (CredentialStore creds : new CredentialStore[] {envCredentials(), dockerConfig(registry.host())}) {
+            for (CredentialStore creds : new CredentialStore[] {envCredentials(), dockerConfig(registry.host()),
+                credentialHelper(registry.host())}) {
                 try (Image img = ImageSources.open(registry.host() + "/secure/app:v1",
                         SourceOptions.defaults().withRegistry(options(creds)))) {
                     assertEquals(image.manifestDigest(), img.manifestDigest());

@@ -101,11 +101,30 @@ public final class CredentialStore {
         return null;
     }
 
+    /** The helper program, looked up on the environment's PATH as docker does. */
+    private Path findOnPath(String program) {
+        String path = env.getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, program);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
     private Optional<Credentials> fromHelper(String name, String registry) throws IOException {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IOException("credential helper name '" + name + "' in " + configFile + " is not valid");
         }
-        Process p = new ProcessBuilder("docker-credential-" + name, "get").redirectErrorStream(true).start();
+        Path helperPath = findOnPath("docker-credential-" + name);
+        if (helperPath == null) {
+            throw new IOException(configFile + " names credential helper docker-credential-" + name
+                    + ", which is not on the PATH");
+        }
+        Process p = new ProcessBuilder(helperPath.toString(), "get").redirectErrorStream(false).start();
         try {
             try (OutputStream in = p.getOutputStream()) {
                 in.write(registry.getBytes(StandardCharsets.UTF_8));
