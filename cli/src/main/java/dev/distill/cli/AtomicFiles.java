@@ -18,6 +18,11 @@ final class AtomicFiles {
     }
 
     static void write(Path target, Content content) throws IOException {
+        write(target, "rw-r--r--", content);
+    }
+
+    /** Writes with the given permissions (e.g. "rw-------" for private keys), set before any byte is written. */
+    static void write(Path target, String permissions, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -26,8 +31,8 @@ final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             try {
-                // Temp files start private (0600); outputs are ordinary files.
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                // Temp files start private (0600); outputs get the permissions asked for.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(permissions));
             } catch (UnsupportedOperationException notPosix) {
                 // keep the default
             }

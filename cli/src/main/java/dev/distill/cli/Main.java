@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
-        subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class,
+        subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
@@ -90,7 +90,7 @@ public final class Main implements Runnable {
 
     /** One line naming the input and what is wrong; the exit code for it. */
     static int report(Exception e, PrintWriter err) {
-        if (e instanceof ImageException) {
+        if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException) {
             err.println("distill: error: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -1,0 +1,14 @@
+package dev.distill.attest.keys;
+
+/** A key that cannot be read, decrypted or written; the message names the file and never any key material. */
+public class KeyException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public KeyException(String message) {
+        super(message);
+    }
+
+    public KeyException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.distill.cli;
+
+import dev.distill.attest.keys.EncryptedKeys;
+import java.io.Console;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code distill key generate|public-key}: cosign-compatible signing keys. */
+@Command(name = "key", description = "Create and read signing keys in cosign's format (ECDSA P-256, the private key "
+        + "encrypted with scrypt and nacl/secretbox).",
+        mixinStandardHelpOptions = true,
+        subcommands = {KeyCommand.Generate.class, KeyCommand.PublicKey.class})
+final class KeyCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate or public-key)");
+    }
+
+    /** The password: DISTILL_PASSWORD, else a file, else a prompt on a terminal; never echoed or logged. */
+    static char[] password(Main main, Path file, CommandLine cl, boolean twice) throws Exception {
+        String env = main.env().get("DISTILL_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        if (file != null) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.endsWith("\n") ? text.substring(0, text.length() - 1).toCharArray() : text.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new CommandLine.ParameterException(cl, "no password: set DISTILL_PASSWORD or use --password-file "
+                    + "(there is no terminal to ask on)");
+        }
+        char[] first = console.readPassword("Password for the private key: ");
+        if (twice) {
+            char[] again = console.readPassword("Again: ");
+            if (!java.util.Arrays.equals(first, again)) {
+                throw new CommandLine.ParameterException(cl, "the passwords differ");
+            }
+        }
+        return first;
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write PREFIX.key (encrypted private key, mode 0600) and PREFIX.pub (public key).",
+            footer = {"", "Examples:", "  DISTILL_PASSWORD=... distill key generate",
+                "  distill key generate --output-key-prefix ci/release --password-file /run/secrets/key-password"})
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--output-key-prefix", paramLabel = "PREFIX", defaultValue = "distill",
+                description = "Where to write PREFIX.key and PREFIX.pub (default: distill).")
+        String prefix;
+
+        @Option(names = "--force", description = "Overwrite existing key files.")
+        boolean force;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from FILE.")
+        Path passwordFile;
+
+        @CommandLine.ParentCommand
+        KeyCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path key = Path.of(prefix + ".key");
+            Path pub = Path.of(prefix + ".pub");
+            if (!force && (Files.exists(key) || Files.exists(pub))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (Files.exists(key) ? key : pub)
+                        + " exists; use --force to overwrite it");
+            }
+            Main main = (Main) parent.spec.parent().userObject();
+            char[] password = password(main, passwordFile, spec.commandLine(), true);
+            KeyPair pair = EncryptedKeys.generate();
+            String encrypted = EncryptedKeys.encrypt(pair.getPrivate(), password);
+            java.util.Arrays.fill(password, '\0');
+            AtomicFiles.write(key, "rw-------", o -> o.write(encrypted.getBytes(StandardCharsets.US_ASCII)));
+            AtomicFiles.write(pub, "rw-r--r--", o -> o.write(EncryptedKeys.publicKeyPem(pair.getPublic())
+                    .getBytes(StandardCharsets.US_ASCII)));
+            spec.commandLine().getErr().println("Private key written to " + key + ", public key to " + pub);
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = "Print the public key of an encrypted private key.")
+    static final class PublicKey implements Callable<Integer> {
+        @Option(names = "--key", paramLabel = "FILE", required = true, description = "The encrypted private key.")
+        Path key;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from FILE.")
+        Path passwordFile;
+
+        @CommandLine.ParentCommand
+        KeyCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Main main = (Main) parent.spec.parent().userObject();
+            String text = Files.readString(key, StandardCharsets.US_ASCII);
+            char[] password = password(main, passwordFile, spec.commandLine(), false);
+            PrivateKey priv;
+            try {
+                priv = EncryptedKeys.decrypt(text, password, key.toString());
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+            spec.commandLine().getOut().print(EncryptedKeys.publicKeyPem(EncryptedKeys.publicKey(priv)));
+            spec.commandLine().getOut().flush();
+            return Main.OK;
+        }
+    }
+}
