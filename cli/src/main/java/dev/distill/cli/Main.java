@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
         subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class,
+            SignBlobCommand.class, VerifyBlobCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
@@ -90,6 +91,10 @@ public final class Main implements Runnable {
 
     /** One line naming the input and what is wrong; the exit code for it. */
     static int report(Exception e, PrintWriter err) {
+        if (e instanceof dev.distill.attest.bundle.VerificationException) {
+            err.println("distill: verification failed: " + e.getMessage());
+            return FAILED;
+        }
         if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException) {
             err.println("distill: error: " + e.getMessage());
             return BAD_INPUT;

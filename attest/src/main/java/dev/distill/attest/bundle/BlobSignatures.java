@@ -1,0 +1,131 @@
+package dev.distill.attest.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.oci.Digest;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Signing and verifying blobs with a key, stored as a Sigstore bundle (v0.3) holding a message signature: the
+ * SHA-256 digest of the blob and an ECDSA P-256 signature over the blob, with a hint naming the public key. This
+ * is what {@code cosign sign-blob --key K --bundle B --tlog-upload=false} records; no transparency-log entry is
+ * made (that needs a Sigstore instance and comes with keyless signing).
+ */
+public final class BlobSignatures {
+    public static final String BUNDLE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    private static final Set<String> BUNDLE_TYPES = Set.of("application/vnd.dev.sigstore.bundle+json;version=0.1",
+            "application/vnd.dev.sigstore.bundle+json;version=0.2", BUNDLE_V03);
+
+    private BlobSignatures() {
+    }
+
+    /** Signs the blob's bytes; returns the bundle JSON. */
+    public static String sign(PrivateKey key, PublicKey publicKey, byte[] blob) throws GeneralSecurityException {
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(blob);
+        byte[] signature = s.sign();
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode bundle = m.createObjectNode();
+        bundle.put("mediaType", BUNDLE_V03);
+        ObjectNode material = bundle.putObject("verificationMaterial");
+        material.putObject("publicKey").put("hint", hint(publicKey));
+        material.putArray("tlogEntries");
+        ObjectNode ms = bundle.putObject("messageSignature");
+        ms.putObject("messageDigest").put("algorithm", "SHA2_256")
+                .put("digest", Base64.getEncoder().encodeToString(Digest.newSha256().digest(blob)));
+        ms.put("signature", Base64.getEncoder().encodeToString(signature));
+        try {
+            return m.writeValueAsString(bundle) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The key's hint: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
+    public static String hint(PublicKey key) {
+        return Base64.getEncoder().encodeToString(Digest.newSha256().digest(key.getEncoded()));
+    }
+
+    /**
+     * Verifies a bundle against a blob (its bytes) or only its digest ({@code blob} null, {@code sha256} given),
+     * with a public key. Every check must hold; the first that does not is the exception's message.
+     */
+    public static void verify(String bundleJson, PublicKey key, byte[] blob, byte[] sha256)
+            throws VerificationException {
+        JsonNode bundle;
+        try {
+            bundle = new ObjectMapper().readTree(bundleJson);
+        } catch (IOException e) {
+            throw new VerificationException("the bundle is not valid JSON");
+        }
+        String mediaType = bundle.path("mediaType").asText("");
+        if (!BUNDLE_TYPES.contains(mediaType)) {
+            throw new VerificationException("unsupported bundle media type '" + mediaType + "'");
+        }
+        JsonNode ms = bundle.path("messageSignature");
+        if (!ms.isObject()) {
+            throw new VerificationException(bundle.has("dsseEnvelope")
+                    ? "the bundle holds a DSSE envelope, not a message signature (verify it as an attestation)"
+                    : "the bundle holds no message signature");
+        }
+        byte[] digest = blob != null ? Digest.newSha256().digest(blob) : sha256;
+        if (digest == null) {
+            throw new VerificationException("nothing to verify against: neither the blob nor its digest");
+        }
+        JsonNode md = ms.path("messageDigest");
+        if (!md.isMissingNode()) {
+            if (!md.path("algorithm").asText().equals("SHA2_256")) {
+                throw new VerificationException("unsupported message digest algorithm '" + md.path("algorithm")
+                        .asText() + "'");
+            }
+            if (!MessageDigest.isEqual(decode(md.path("digest").asText(), "message digest"), digest)) {
+                throw new VerificationException("the bundle is for another blob: its digest is sha256:"
+                        + HexFormat.of().formatHex(decode(md.path("digest").asText(), "message digest"))
+                        + ", the blob's is sha256:" + HexFormat.of().formatHex(digest));
+            }
+        }
+        String hint = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+        if (hint != null && !hint.isEmpty() && !hint.equals(hint(key))) {
+            throw new VerificationException("the bundle names another public key (hint " + hint + ")");
+        }
+        byte[] signature = decode(ms.path("signature").asText(""), "signature");
+        try {
+            boolean ok;
+            if (blob != null) {
+                Signature s = Signature.getInstance("SHA256withECDSA");
+                s.initVerify(key);
+                s.update(blob);
+                ok = s.verify(signature);
+            } else {
+                Signature s = Signature.getInstance("NONEwithECDSA");
+                s.initVerify(key);
+                s.update(digest);
+                ok = s.verify(signature);
+            }
+            if (!ok) {
+                throw new VerificationException("the signature does not verify with the given key");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new VerificationException("the signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    private static byte[] decode(String b64, String what) throws VerificationException {
+        try {
+            return Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new VerificationException("the bundle's " + what + " is not base64");
+        }
+    }
+}
