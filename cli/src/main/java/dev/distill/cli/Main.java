@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
         subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class,
-            SignBlobCommand.class, VerifyBlobCommand.class,
+            SignCommand.class, VerifyCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",

@@ -1,0 +1,203 @@
+package dev.distill.attest.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.bundle.VerificationException;
+import dev.distill.oci.Descriptor;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageException;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.MediaTypes;
+import dev.distill.oci.VerifyingInputStream;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.registry.RegistryException;
+import dev.distill.oci.wire.DescriptorTemplate;
+import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Image signatures with a key, stored as cosign stores them so that cosign and distill read each other's: the
+ * simple-signing payload ({@code critical.identity.docker-reference}, {@code critical.image.docker-manifest-digest},
+ * {@code type: cosign container image signature}, optional annotations) as a layer of the manifest tagged
+ * {@code sha256-<hex>.sig} in the image's repository, with the base64 signature in the layer's
+ * {@code dev.cosignproject.cosign/signature} annotation. A new signature is appended to the ones there.
+ */
+public final class ImageSignatures {
+    public static final String PAYLOAD_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
+    public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    public static final String SIGNATURE_TYPE = "cosign container image signature";
+
+    private ImageSignatures() {
+    }
+
+    /** The tag cosign stores an image's signatures under. */
+    public static String signatureTag(Digest image) {
+        return image.algorithm() + "-" + image.hex() + ".sig";
+    }
+
+    /** The simple-signing payload for an image: compact JSON, keys in a fixed order. */
+    public static byte[] payload(ImageReference ref, Digest digest, Map<String, String> annotations) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode critical = root.putObject("critical");
+        critical.putObject("identity").put("docker-reference", ref.registry() + "/" + ref.repository());
+        critical.putObject("image").put("docker-manifest-digest", digest.toString());
+        critical.put("type", SIGNATURE_TYPE);
+        if (annotations.isEmpty()) {
+            root.putNull("optional");
+        } else {
+            ObjectNode optional = root.putObject("optional");
+            new TreeMap<>(annotations).forEach(optional::put);
+        }
+        return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Signs the image (resolved to its digest) and pushes the signature next to it; returns the digest signed. */
+    public static Digest sign(RegistryClient client, ImageReference ref, PrivateKey key, Map<String, String> annotations)
+            throws IOException, GeneralSecurityException {
+        Digest digest = ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(),
+                ref.identifier()).orElseThrow(() -> new RegistryException("registry " + ref.registry()
+                + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
+        byte[] payload = payload(ref, digest, annotations);
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(payload);
+        String signature = Base64.getEncoder().encodeToString(s.sign());
+        Digest payloadDigest = Digest.sha256(payload);
+        client.pushBlob(ref.registry(), ref.repository(), payloadDigest, payload.length,
+                () -> new ByteArrayInputStream(payload), null, 0);
+
+        List<DescriptorTemplate> layers = new ArrayList<>();
+        String tag = signatureTag(digest);
+        if (client.head(ref.registry(), ref.repository(), tag).isPresent()) {
+            ManifestTemplate existing = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
+                    ManifestTemplate.class, "signature manifest " + tag);
+            if (existing.layers() != null) {
+                layers.addAll(existing.layers());
+            }
+        }
+        Map<String, String> layerAnnotations = new LinkedHashMap<>();
+        layerAnnotations.put(SIGNATURE_ANNOTATION, signature);
+        layers.add(new DescriptorTemplate(PAYLOAD_TYPE, payloadDigest.toString(), (long) payload.length, null,
+                layerAnnotations, null, null));
+        List<String> diffIds = layers.stream().map(DescriptorTemplate::digest).toList();
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode config = m.createObjectNode();
+        config.put("architecture", "");
+        config.put("created", "0001-01-01T00:00:00Z");
+        config.put("os", "");
+        config.putObject("config");
+        ObjectNode rootfs = config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        diffIds.forEach(rootfs.putArray("diff_ids")::add);
+        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
+        Digest configDigest = Digest.sha256(configBytes);
+        client.pushBlob(ref.registry(), ref.repository(), configDigest, configBytes.length,
+                () -> new ByteArrayInputStream(configBytes), null, 0);
+        byte[] manifest = Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null,
+                new DescriptorTemplate(MediaTypes.OCI_CONFIG, configDigest.toString(), configBytes.length),
+                layers, null, null));
+        client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, manifest);
+        return digest;
+    }
+
+    /** One signature that verified: the payload's annotations. */
+    public record Verified(Digest image, Map<String, String> annotations) {
+    }
+
+    /**
+     * Verifies the image's signatures with the key. The tag is resolved to a digest once; a signature counts only
+     * when it verifies over its payload and the payload names exactly that digest. At least one must count.
+     */
+    public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key)
+            throws IOException, VerificationException {
+        Digest digest = ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(),
+                ref.identifier()).orElseThrow(() -> new RegistryException("registry " + ref.registry()
+                + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
+        String tag = signatureTag(digest);
+        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
+            throw new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no "
+                    + tag + " tag)");
+        }
+        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
+                ManifestTemplate.class, "signature manifest " + tag);
+        List<Verified> ok = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
+            try {
+                ok.add(verifyOne(client, ref, layer, digest, key));
+            } catch (VerificationException e) {
+                reasons.add(e.getMessage());
+            }
+        }
+        if (ok.isEmpty()) {
+            throw new VerificationException("none of the " + reasons.size() + " signatures of " + ref.repository()
+                    + "@" + digest + " verifies with the key: " + String.join("; ", reasons));
+        }
+        return ok;
+    }
+
+    private static Verified verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
+                                      Digest digest, PublicKey key) throws IOException, VerificationException {
+        if (!PAYLOAD_TYPE.equals(layer.mediaType())) {
+            throw new VerificationException("a layer of type " + layer.mediaType() + " is not a signature");
+        }
+        String sig = layer.annotations() == null ? null : layer.annotations().get(SIGNATURE_ANNOTATION);
+        if (sig == null) {
+            throw new VerificationException("a signature layer without its signature annotation");
+        }
+        Descriptor d;
+        try {
+            d = dev.distill.oci.Manifests.descriptor(layer, "signature layer");
+        } catch (ImageException e) {
+            throw new VerificationException(e.getMessage());
+        }
+        if (d.size() > (1 << 20)) {
+            throw new VerificationException("a signature payload larger than 1 MiB");
+        }
+        byte[] payload;
+        try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), d.digest()),
+                d.digest(), d.size(), "signature payload " + d.digest())) {
+            payload = in.readAllBytes();
+        }
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initVerify(key);
+            s.update(payload);
+            if (!s.verify(Base64.getDecoder().decode(sig))) {
+                throw new VerificationException("signature " + d.digest().shortHex() + " does not verify with the key");
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new VerificationException("signature " + d.digest().shortHex() + " cannot be checked: "
+                    + e.getMessage());
+        }
+        JsonNode p = new ObjectMapper().readTree(payload);
+        String signed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
+        if (!signed.equals(digest.toString())) {
+            throw new VerificationException("signature " + d.digest().shortHex() + " is for " + signed + ", not "
+                    + digest);
+        }
+        if (!SIGNATURE_TYPE.equals(p.path("critical").path("type").asText())) {
+            throw new VerificationException("signature " + d.digest().shortHex() + " has payload type '"
+                    + p.path("critical").path("type").asText() + "'");
+        }
+        Map<String, String> annotations = new TreeMap<>();
+        p.path("optional").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return new Verified(digest, annotations);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.distill.cli;
+
+import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.registry.RegistryOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code distill verify IMAGE --key PUB}: exit 0 when a signature by the key covers the image's digest. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify an image's signatures with a public key. The tag is resolved to a digest once; a "
+                + "signature counts only when it verifies and its payload names that digest. Fails closed. "
+                + "Certificate (keyless) verification, referrers storage and policy are not there yet."},
+        footer = {"", "Example:", "  distill verify registry.example/app:1.0 --key distill.pub"})
+final class VerifyCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
+    String image;
+
+    @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
+    Path key;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Speak plain http to this registry (loopback registries always may).")
+    List<String> insecure = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageReference ref = SignCommand.reference(image, spec.commandLine());
+        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        var verified = ImageSignatures.verify(client, ref, publicKey);
+        var out = spec.commandLine().getOut();
+        out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image() + " ("
+                + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + key + ")");
+        for (var v : verified) {
+            if (!v.annotations().isEmpty()) {
+                out.println("  annotations: " + v.annotations());
+            }
+        }
+        out.flush();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.distill.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distill.oci.testing.DockerRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** distill sign and distill verify against Debian's docker-registry on loopback. */
+class SignCommandTest {
+    @TempDir
+    static Path dir;
+    static DockerRegistry registry;
+
+    static void skopeo(String from, String to) throws Exception {
+        Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--preserve-digests",
+                "--dest-tls-verify=false", from, to).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("skopeo.log").toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(dir.resolve("skopeo.log")));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = DockerRegistry.start(dir.resolve("registry"), DockerRegistry.Auth.NONE);
+        skopeo("oci:../fixtures/layered:latest", "docker://" + registry.host() + "/app/layered:v1");
+        skopeo("oci:../fixtures/distroless-base:latest", "docker://" + registry.host() + "/app/base:v1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    @Test
+    void signsTheDigestAndVerifiesOnlyWhatWasSigned() throws Exception {
+        Map<String, String> env = Map.of("DISTILL_PASSWORD", "pw");
+        String a = dir.resolve("a").toString();
+        String b = dir.resolve("b").toString();
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", a).code());
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", b).code());
+        String image = "registry:" + registry.host() + "/app/layered:v1";
+
+        MainTest.Result unsigned = MainTest.run("verify", image, "--key", a + ".pub");
+        assertEquals(1, unsigned.code());
+        assertTrue(unsigned.err().contains("no signatures for app/layered@sha256:"), unsigned.err());
+
+        MainTest.Result signed = SbomCommandTest.run(env, "sign", image, "--key", a + ".key", "-a", "git-sha=4f2c1e9");
+        assertEquals(0, signed.code(), signed.err());
+        assertTrue(signed.out().startsWith("Signed " + registry.host() + "/app/layered@sha256:"), signed.out());
+        assertEquals(0, SbomCommandTest.run(env, "sign", image, "--key", b + ".key").code(), "a second signature");
+
+        MainTest.Result ok = MainTest.run("verify", image, "--key", a + ".pub");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("annotations: {git-sha=4f2c1e9}"), ok.out());
+        assertEquals(0, MainTest.run("verify", image, "--key", b + ".pub").code());
+
+        MainTest.Result onlyB = MainTest.run("verify", image, "--key", dir.resolve("none").toString());
+        assertEquals(3, onlyB.code(), "a missing key file is bad input");
+
+        // Moving the tag to another image: the signatures are for the old digest, so nothing verifies.
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
+        var oldDigest = client.head(registry.host(), "app/layered", "v1").orElseThrow().digest();
+        skopeo("oci:../fixtures/distroless-base:latest", "docker://" + registry.host() + "/app/layered:v1");
+        MainTest.Result moved = MainTest.run("verify", image, "--key", a + ".pub");
+        assertEquals(1, moved.code());
+        assertTrue(moved.err().contains("no signatures for"), moved.err());
+
+        // Copying the old signatures under the new digest's tag does not help: the payload names the old digest.
+        var newDigest = client.head(registry.host(), "app/layered", "v1").orElseThrow().digest();
+        var sig = client.manifest(registry.host(), "app/layered",
+                dev.distill.attest.image.ImageSignatures.signatureTag(oldDigest));
+        client.putManifest(registry.host(), "app/layered", dev.distill.attest.image.ImageSignatures
+                .signatureTag(newDigest), sig.mediaType(), sig.bytes());
+        MainTest.Result replayed = MainTest.run("verify", image, "--key", a + ".pub");
+        assertEquals(1, replayed.code());
+        assertTrue(replayed.err().contains("is for " + oldDigest + ", not " + newDigest), replayed.err());
+
+        MainTest.Result other = MainTest.run("verify", "registry:" + registry.host() + "/app/base:v1", "--key",
+                a + ".pub");
+        assertEquals(1, other.code());
+    }
+}
