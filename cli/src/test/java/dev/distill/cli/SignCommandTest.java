@@ -90,4 +90,37 @@ class SignCommandTest {
                 a + ".pub");
         assertEquals(1, other.code());
     }
+
+    @Test
+    void attestsAnSbomAndVerifiesOnlyTheRightTypeAboutTheRightImage() throws Exception {
+        Map<String, String> env = Map.of("DISTILL_PASSWORD", "pw");
+        String k = dir.resolve("att").toString();
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", k).code());
+        String image = "registry:" + registry.host() + "/app/base:v1";
+        Path spdx = dir.resolve("base.spdx.json");
+        assertEquals(0, SbomCommandTest.run(env, "sbom", image, "-o", "spdx-json=" + spdx).code());
+
+        assertEquals(1, MainTest.run("verify-attestation", image, "--type", "spdx", "--key", k + ".pub").code());
+        MainTest.Result attested = SbomCommandTest.run(env, "attest", image, "--type", "spdx", "--predicate",
+                spdx.toString(), "--key", k + ".key");
+        assertEquals(0, attested.code(), attested.err());
+        Path custom = Files.writeString(dir.resolve("custom.json"), "{\"reviewed\":true}");
+        assertEquals(0, SbomCommandTest.run(env, "attest", image, "--type", "https://example.org/review/v1",
+                "--predicate", custom.toString(), "--key", k + ".key").code());
+
+        MainTest.Result ok = MainTest.run("verify-attestation", image, "--type", "spdx", "--key", k + ".pub",
+                "-o", "json");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("\"spdxVersion\" : \"SPDX-2.3\""), ok.out());
+
+        MainTest.Result wrongType = MainTest.run("verify-attestation", image, "--type", "cyclonedx", "--key",
+                k + ".pub");
+        assertEquals(1, wrongType.code(), "an SPDX attestation never passes as CycloneDX");
+        assertTrue(wrongType.err().contains("has predicate type https://spdx.dev/Document"), wrongType.err());
+        String other = dir.resolve("att-other").toString();
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", other).code());
+        assertEquals(1, MainTest.run("verify-attestation", image, "--type", "spdx", "--key", other + ".pub").code(),
+                "another key");
+        assertEquals(2, MainTest.run("verify-attestation", image, "--type", "nonsense", "--key", k + ".pub").code());
+    }
 }

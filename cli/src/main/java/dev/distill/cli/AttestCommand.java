@@ -1,0 +1,82 @@
+package dev.distill.cli;
+
+import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.registry.RegistryOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code distill attest IMAGE --predicate F --type T --key K}: a signed in-toto statement next to the image. */
+@Command(name = "attest", mixinStandardHelpOptions = true,
+        description = {"Attest a predicate (an SBOM, provenance, any JSON) about an image in a registry: an in-toto "
+                + "Statement v1 whose subject is the image's digest, in a DSSE envelope signed with a key, stored "
+                + "under the sha256-<hex>.att tag as cosign stores attestations."},
+        footer = {"", "Example:", "  distill sbom registry.example/app:1.0 -o spdx-json=sbom.spdx.json",
+            "  DISTILL_PASSWORD=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json "
+                + "--key distill.key"})
+final class AttestCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
+    String image;
+
+    @Option(names = "--predicate", paramLabel = "FILE", required = true, description = "The predicate (JSON).")
+    Path predicate;
+
+    @Option(names = "--type", paramLabel = "TYPE", required = true,
+            description = "spdx, cyclonedx, slsaprovenance, custom, or a predicate type URI.")
+    String type;
+
+    @Option(names = "--key", paramLabel = "KEY", required = true, description = "An encrypted private key.")
+    Path key;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
+    Path passwordFile;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Speak plain http to this registry (loopback registries always may).")
+    List<String> insecure = new ArrayList<>();
+
+    @CommandLine.ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageReference ref = SignCommand.reference(image, spec.commandLine());
+        String predicateType;
+        try {
+            predicateType = ImageAttestations.predicateType(type);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        byte[] body = Files.readAllBytes(predicate);
+        String keyText = Files.readString(key, StandardCharsets.US_ASCII);
+        char[] password = KeyCommand.password(main, passwordFile, spec.commandLine(), false);
+        PrivateKey priv;
+        try {
+            priv = EncryptedKeys.decrypt(keyText, password, key.toString());
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        Digest digest = ImageAttestations.attest(client, ref, priv, predicateType, body);
+        spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
+                + ref.repository() + "@" + digest);
+        spec.commandLine().getOut().flush();
+        return Main.OK;
+    }
+}
