@@ -2,6 +2,7 @@ package dev.distill.cli;
 
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.provenance.SlsaProvenance;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
@@ -31,7 +32,9 @@ final class AttestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
 
-    @Option(names = "--predicate", paramLabel = "FILE", required = true, description = "The predicate (JSON).")
+    @Option(names = "--predicate", paramLabel = "FILE",
+            description = "The predicate (JSON). Without it, --type slsaprovenance builds SLSA provenance v1 from the "
+                    + "CI environment (GitHub Actions, GitLab CI).")
     Path predicate;
 
     @Option(names = "--type", paramLabel = "TYPE", required = true,
@@ -63,7 +66,16 @@ final class AttestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        byte[] body = Files.readAllBytes(predicate);
+        byte[] body;
+        if (predicate != null) {
+            body = Files.readAllBytes(predicate);
+        } else if (predicateType.equals(SlsaProvenance.PREDICATE_TYPE)) {
+            body = SlsaProvenance.fromEnvironment(main.env()).orElseThrow(() -> new CommandLine.ParameterException(
+                    spec.commandLine(), "no CI environment to build provenance from (GitHub Actions or GitLab CI); "
+                    + "pass --predicate"));
+        } else {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
+        }
         String keyText = Files.readString(key, StandardCharsets.US_ASCII);
         char[] password = KeyCommand.password(main, passwordFile, spec.commandLine(), false);
         PrivateKey priv;

@@ -123,4 +123,28 @@ class SignCommandTest {
                 "another key");
         assertEquals(2, MainTest.run("verify-attestation", image, "--type", "nonsense", "--key", k + ".pub").code());
     }
+
+    @Test
+    void buildsSlsaProvenanceFromTheGithubActionsEnvironment() throws Exception {
+        Map<String, String> ci = Map.of("DISTILL_PASSWORD", "pw", "GITHUB_ACTIONS", "true",
+                "GITHUB_REPOSITORY", "acme/app", "GITHUB_SHA", "4f2c1e9d0000000000000000000000000000abcd",
+                "GITHUB_REF", "refs/tags/v1.0.0", "GITHUB_WORKFLOW_REF",
+                "acme/app/.github/workflows/release.yml@refs/tags/v1.0.0", "GITHUB_RUN_ID", "42",
+                "GITHUB_EVENT_NAME", "push", "RUNNER_ENVIRONMENT", "github-hosted");
+        String k = dir.resolve("slsa").toString();
+        assertEquals(0, SbomCommandTest.run(ci, "key", "generate", "--output-key-prefix", k).code());
+        String image = "registry:" + registry.host() + "/app/base:v1";
+        MainTest.Result noCi = SbomCommandTest.run(Map.of("DISTILL_PASSWORD", "pw"), "attest", image, "--type",
+                "slsaprovenance", "--key", k + ".key");
+        assertEquals(2, noCi.code());
+        assertTrue(noCi.err().contains("no CI environment"), noCi.err());
+        assertEquals(0, SbomCommandTest.run(ci, "attest", image, "--type", "slsaprovenance", "--key", k + ".key")
+                .code());
+        MainTest.Result json = MainTest.run("verify-attestation", image, "--type", "slsaprovenance", "--key",
+                k + ".pub", "-o", "json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"path\" : \".github/workflows/release.yml\""), json.out());
+        assertTrue(json.out().contains("\"gitCommit\" : \"4f2c1e9d0000000000000000000000000000abcd\""), json.out());
+        assertTrue(json.out().contains("https://github.com/acme/app/actions/runs/42/attempts/1"), json.out());
+    }
 }
