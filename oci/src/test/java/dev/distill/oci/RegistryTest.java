@@ -185,6 +185,22 @@ class RegistryTest {
     }
 
     @Test
+    void aBodyThatStallsIsCutAndResumed() throws Exception {
+        skopeo("copy", "--preserve-digests", "--dest-tls-verify=false", "oci:" + Fixtures.path("layered") + ":latest",
+                "docker://" + registry.host() + "/faults/stall:latest");
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
+            proxy.inject("GET", "/blobs/sha256:", FaultProxy.Kind.STALL_BODY, 1);
+            long start = System.nanoTime();
+            try (Image img = open(proxy.host() + "/faults/stall:latest", fast().withTimeout(Duration.ofSeconds(1)));
+                 Image local = ImageSources.open(Fixtures.path("layered").toString(), SourceOptions.defaults())) {
+                assertArrayEquals(drain(local), drain(img));
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 15, "the stall was cut after the timeout, not waited out: " + seconds + " s");
+        }
+    }
+
+    @Test
     void givesUpClearlyAndNeverAcceptsAWrongDigest() throws Exception {
         skopeo("copy", "--preserve-digests", "--dest-tls-verify=false", "oci:" + Fixtures.path("layered") + ":latest",
                 "docker://" + registry.host() + "/faults/bad:latest");

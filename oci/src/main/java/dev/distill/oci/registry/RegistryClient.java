@@ -31,9 +31,16 @@ public final class RegistryClient {
             MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
     private final RegistryHttp http;
+    private final RegistryOptions options;
 
     public RegistryClient(RegistryOptions options) {
         this.http = new RegistryHttp(options);
+        this.options = options;
+    }
+
+    /** A body that is closed when no byte arrives for the client's timeout. */
+    InputStream guard(InputStream body) {
+        return StallGuard.guard(body, options.timeout());
     }
 
     /** A manifest or index as the registry served it, its digest recomputed. */
@@ -79,7 +86,7 @@ public final class RegistryClient {
             throw unexpected(r, "GET manifest " + reference, registry, repository);
         }
         byte[] bytes;
-        try (InputStream in = r.body()) {
+        try (InputStream in = guard(r.body())) {
             bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
         }
         if (bytes.length > Manifests.MAX_MANIFEST_BYTES) {

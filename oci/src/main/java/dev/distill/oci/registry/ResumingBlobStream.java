@@ -26,7 +26,7 @@ final class ResumingBlobStream extends InputStream {
         this.registry = registry;
         this.repository = repository;
         this.digest = digest;
-        this.in = client.blobResponse(registry, repository, digest, 0).body();
+        this.in = client.guard(client.blobResponse(registry, repository, digest, 0).body());
     }
 
     @Override
@@ -65,7 +65,7 @@ final class ResumingBlobStream extends InputStream {
             // the old connection is gone anyway
         }
         HttpResponse<InputStream> r = client.blobResponse(registry, repository, digest, offset);
-        in = r.body();
+        in = client.guard(r.body());
         if (r.statusCode() == 200 && offset > 0) {
             in.skipNBytes(offset); // the server ignored the range: skip what was already read
 

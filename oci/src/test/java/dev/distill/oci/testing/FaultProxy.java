@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request, {@code times} times. */
-    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY }
+    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY, STALL_BODY }
 
     private record Fault(String method, String pathContains, Kind kind, AtomicInteger remaining) {
     }
@@ -120,6 +120,12 @@ public final class FaultProxy implements AutoCloseable {
             }
             ex.sendResponseHeaders(r.statusCode(), out.length);
             try (OutputStream o = ex.getResponseBody()) {
+                if (fault == Kind.STALL_BODY) {
+                    o.write(out, 0, out.length / 2);
+                    o.flush();
+                    Thread.sleep(20_000); // longer than the client's timeout; bounded so the proxy always ends
+                    throw new IOException("stalled on purpose");
+                }
                 if (fault == Kind.CUT_BODY) {
                     o.write(out, 0, out.length / 2);
                     o.flush();
