@@ -1,19 +1,13 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.provenance.SlsaProvenance;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryOptions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,9 +41,8 @@ final class AttestCommand implements Callable<Integer> {
     @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
     Path passwordFile;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Speak plain http to this registry (loopback registries always may).")
-    List<String> insecure = new ArrayList<>();
+    @CommandLine.Mixin
+    RegistryMixin registry;
 
     @CommandLine.ParentCommand
     Main main;
@@ -76,15 +69,8 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
-        String keyText = Files.readString(key, StandardCharsets.US_ASCII);
-        char[] password = KeyCommand.password(main, passwordFile, spec.commandLine(), false);
-        PrivateKey priv;
-        try {
-            priv = EncryptedKeys.decrypt(keyText, password, key.toString());
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
-        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
+        RegistryClient client = registry.client();
         Digest digest = ImageAttestations.attest(client, ref, priv, predicateType, body);
         spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
                 + ref.repository() + "@" + digest);

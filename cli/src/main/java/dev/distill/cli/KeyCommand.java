@@ -51,6 +51,17 @@ final class KeyCommand implements Runnable {
         return first;
     }
 
+    /** Reads and decrypts a private key file; the password is wiped once used. */
+    static PrivateKey loadPrivateKey(Main main, Path key, Path passwordFile, CommandLine cl) throws Exception {
+        String text = Files.readString(key, StandardCharsets.US_ASCII);
+        char[] password = password(main, passwordFile, cl, false);
+        try {
+            return EncryptedKeys.decrypt(text, password, key.toString());
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write PREFIX.key (encrypted private key, mode 0600) and PREFIX.pub (public key).",
             footer = {"", "Examples:", "  DISTILL_PASSWORD=... distill key generate",
@@ -111,14 +122,7 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Main main = (Main) parent.spec.parent().userObject();
-            String text = Files.readString(key, StandardCharsets.US_ASCII);
-            char[] password = password(main, passwordFile, spec.commandLine(), false);
-            PrivateKey priv;
-            try {
-                priv = EncryptedKeys.decrypt(text, password, key.toString());
-            } finally {
-                java.util.Arrays.fill(password, '\0');
-            }
+            PrivateKey priv = loadPrivateKey(main, key, passwordFile, spec.commandLine());
             spec.commandLine().getOut().print(EncryptedKeys.publicKeyPem(EncryptedKeys.publicKey(priv)));
             spec.commandLine().getOut().flush();
             return Main.OK;

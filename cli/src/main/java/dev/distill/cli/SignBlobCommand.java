@@ -39,15 +39,8 @@ final class SignBlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String keyText = Files.readString(key, StandardCharsets.US_ASCII);
         byte[] blob = Files.readAllBytes(file);
-        char[] password = KeyCommand.password(main, passwordFile, spec.commandLine(), false);
-        PrivateKey priv;
-        try {
-            priv = EncryptedKeys.decrypt(keyText, password, key.toString());
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
+        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
         String json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
         AtomicFiles.write(bundle, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
         spec.commandLine().getErr().println("Signed " + file + "; bundle written to " + bundle);

@@ -1,20 +1,15 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,9 +36,8 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
     Path passwordFile;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Speak plain http to this registry (loopback registries always may).")
-    List<String> insecure = new ArrayList<>();
+    @CommandLine.Mixin
+    RegistryMixin registry;
 
     @CommandLine.ParentCommand
     Main main;
@@ -70,15 +64,8 @@ final class SignCommand implements Callable<Integer> {
             }
             ann.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        String keyText = Files.readString(key, StandardCharsets.US_ASCII);
-        char[] password = KeyCommand.password(main, passwordFile, spec.commandLine(), false);
-        PrivateKey priv;
-        try {
-            priv = EncryptedKeys.decrypt(keyText, password, key.toString());
-        } finally {
-            java.util.Arrays.fill(password, '\0');
-        }
-        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
+        RegistryClient client = registry.client();
         Digest digest = ImageSignatures.sign(client, ref, priv, ann);
         spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + digest);
         spec.commandLine().getOut().flush();

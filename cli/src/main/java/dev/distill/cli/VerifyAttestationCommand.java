@@ -6,13 +6,9 @@ import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,9 +36,8 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             description = "text (default), or json: the verified predicates.")
     String output;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Speak plain http to this registry (loopback registries always may).")
-    List<String> insecure = new ArrayList<>();
+    @CommandLine.Mixin
+    RegistryMixin registry;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,7 +55,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
-        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        RegistryClient client = registry.client();
         var verified = ImageAttestations.verify(client, ref, publicKey, predicateType);
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {

@@ -4,13 +4,9 @@ import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,9 +26,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
     Path key;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Speak plain http to this registry (loopback registries always may).")
-    List<String> insecure = new ArrayList<>();
+    @CommandLine.Mixin
+    RegistryMixin registry;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,7 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
         var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
-        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        RegistryClient client = registry.client();
         var verified = ImageSignatures.verify(client, ref, publicKey);
         var out = spec.commandLine().getOut();
         out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image() + " ("

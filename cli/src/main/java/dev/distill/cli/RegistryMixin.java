@@ -1,0 +1,19 @@
+package dev.distill.cli;
+
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.registry.RegistryOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The registry options of the commands that talk to a registry directly (sign, verify, attest...). */
+final class RegistryMixin {
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Speak plain http to this registry (loopback registries always may).")
+    List<String> insecure = new ArrayList<>();
+
+    RegistryClient client() {
+        return new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+    }
+}
