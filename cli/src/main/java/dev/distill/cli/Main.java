@@ -96,7 +96,11 @@ public final class Main implements Runnable {
             err.println("distill: verification failed: " + e.getMessage());
             return FAILED;
         }
-        if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException) {
+        if (e instanceof java.io.UncheckedIOException u) {
+            return report(u.getCause(), err);
+        }
+        if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException
+                || e instanceof dev.distill.attest.policy.PolicyException) {
             err.println("distill: error: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.policy.Policy;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +27,14 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
 
-    @Option(names = "--type", paramLabel = "TYPE", required = true,
+    @Option(names = "--type", paramLabel = "TYPE",
             description = "spdx, cyclonedx, slsaprovenance, custom, or a predicate type URI.")
     String type;
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "A policy (YAML): required attestations, SLSA builder and source, denied packages and "
+                    + "licenses, distroless rules. See docs/signing.md.")
+    Path policyFile;
 
     @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
     Path key;
@@ -48,14 +55,20 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown output '" + output + "'");
         }
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
+        if (type == null && policyFile == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --type, --policy, or both");
+        }
+        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
+        RegistryClient client = registry.client();
+        if (policyFile != null) {
+            return withPolicy(ref, publicKey, client);
+        }
         String predicateType;
         try {
             predicateType = ImageAttestations.predicateType(type);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
-        RegistryClient client = registry.client();
         var verified = ImageAttestations.verify(client, ref, publicKey, predicateType);
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
@@ -68,5 +81,57 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** Verifies every attestation the policy needs, then evaluates its rules; exit 1 unless all hold. */
+    private int withPolicy(ImageReference ref, java.security.PublicKey publicKey, RegistryClient client)
+            throws Exception {
+        Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
+        java.util.Set<String> types = new java.util.LinkedHashSet<>(policy.neededTypes());
+        if (type != null) {
+            types.add(ImageAttestations.predicateType(type));
+        }
+        types.add("https://spdx.dev/Document");
+        types.add("https://cyclonedx.org/bom");
+        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
+        for (String t : types) {
+            try {
+                predicates.put(t, ImageAttestations.verify(client, ref, publicKey, t).stream()
+                        .map(ImageAttestations.Verified::predicate).toList());
+            } catch (dev.distill.attest.bundle.VerificationException none) {
+                predicates.put(t, List.of());
+            }
+        }
+        List<Policy.Check> checks = new java.util.ArrayList<>(policy.evaluate(predicates, () -> audit(ref)));
+        if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {
+            checks.add(0, new Policy.Check("attestation " + ImageAttestations.predicateType(type), false,
+                    "no verified attestation"));
+        }
+        var out = spec.commandLine().getOut();
+        if (output.equals("json")) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(checks));
+        } else {
+            for (Policy.Check c : checks) {
+                out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
+            }
+        }
+        out.flush();
+        List<String> failed = checks.stream().filter(c -> !c.passed()).map(Policy.Check::name).toList();
+        if (!failed.isEmpty()) {
+            spec.commandLine().getErr().println("distill: policy failed: " + String.join(", ", failed));
+            return Main.FAILED;
+        }
+        return Main.OK;
+    }
+
+    private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {
+        try (var img = dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
+                .withRegistry(dev.distill.oci.registry.RegistryOptions.defaults()
+                        .withInsecureHosts(java.util.Set.copyOf(registry.insecure))))) {
+            return dev.distill.sbom.audit.Auditor.audit(img, dev.distill.sbom.SbomOptions.defaults(
+                    new dev.distill.sbom.model.ToolInfo("distill", Main.version())));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -147,4 +147,56 @@ class SignCommandTest {
         assertTrue(json.out().contains("\"gitCommit\" : \"4f2c1e9d0000000000000000000000000000abcd\""), json.out());
         assertTrue(json.out().contains("https://github.com/acme/app/actions/runs/42/attempts/1"), json.out());
     }
+
+    @Test
+    void policiesCombineAttestationsProvenanceSbomRulesAndTheAudit() throws Exception {
+        Map<String, String> ci = Map.of("DISTILL_PASSWORD", "pw", "GITHUB_ACTIONS", "true",
+                "GITHUB_REPOSITORY", "acme/app", "GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567",
+                "GITHUB_REF", "refs/tags/v1", "GITHUB_WORKFLOW_REF", "acme/app/.github/workflows/release.yml@refs/tags/v1",
+                "GITHUB_RUN_ID", "7");
+        skopeo("oci:../fixtures/distroless-base:latest", "docker://" + registry.host() + "/app/policy:v1");
+        String k = dir.resolve("pol").toString();
+        String image = "registry:" + registry.host() + "/app/policy:v1";
+        assertEquals(0, SbomCommandTest.run(ci, "key", "generate", "--output-key-prefix", k).code());
+        Path spdx = dir.resolve("policy.spdx.json");
+        assertEquals(0, SbomCommandTest.run(ci, "sbom", image, "-o", "spdx-json=" + spdx).code());
+        assertEquals(0, SbomCommandTest.run(ci, "attest", image, "--type", "spdx", "--predicate", spdx.toString(),
+                "--key", k + ".key").code());
+        assertEquals(0, SbomCommandTest.run(ci, "attest", image, "--type", "slsaprovenance", "--key", k + ".key")
+                .code());
+
+        Path good = Files.writeString(dir.resolve("good.yaml"), """
+                attestations: [spdx, slsaprovenance]
+                slsa:
+                  builderId: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1
+                  sourceRepository: https://github.com/acme/app
+                sbom:
+                  denyLicenses: [AGPL-3.0-only]
+                  denyPackages: [pkg:deb/debian/bash]
+                distroless:
+                  forbid: [shell, package-manager, root]
+                """);
+        MainTest.Result ok = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy", good.toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("ok   distroless"), ok.out());
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                attestations: [spdx, cyclonedx]
+                slsa: {builderId: https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main}
+                sbom: {denyPackages: [pkg:deb/debian/libc6], denyLicenses: [MPL-2.0]}
+                distroless: {forbid: [no-entrypoint]}
+                """);
+        MainTest.Result failed = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy",
+                bad.toString());
+        assertEquals(1, failed.code(), failed.out());
+        assertEquals("distill: policy failed: attestation https://cyclonedx.org/bom, slsa builder, denied packages, "
+                + "denied licenses, distroless\n", failed.err());
+        assertTrue(failed.out().contains("pkg:deb/debian/libc6@"), failed.out());
+        assertTrue(failed.out().contains("ca-certificates (MPL-2.0)"), failed.out());
+
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "attestation: [spdx]\n");
+        MainTest.Result t = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy", typo.toString());
+        assertEquals(3, t.code());
+        assertTrue(t.err().contains("unknown rule 'attestation'"), t.err());
+    }
 }
