@@ -39,6 +39,10 @@ final class SignCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @Option(names = "--all-platforms", description = "Also every platform manifest of a multi-platform image "
+            + "(cosign cannot).")
+    boolean allPlatforms;
+
     @CommandLine.ParentCommand
     Main main;
 
@@ -66,8 +70,16 @@ final class SignCommand implements Callable<Integer> {
         }
         PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
         RegistryClient client = registry.client();
-        Digest digest = ImageSignatures.sign(client, ref, priv, ann);
-        spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + digest);
+        java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
+                : java.util.List.of(ImageSignatures.sign(client, ref, priv, ann));
+        if (allPlatforms) {
+            for (Digest d : digests) {
+                ImageSignatures.sign(client, ref.withDigest(d), priv, ann);
+            }
+        }
+        for (Digest d : digests) {
+            spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);
+        }
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

@@ -29,6 +29,10 @@ final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @Option(names = "--all-platforms", description = "Also every platform manifest of a multi-platform image "
+            + "(cosign cannot).")
+    boolean allPlatforms;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,13 +41,24 @@ final class VerifyCommand implements Callable<Integer> {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
         var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
         RegistryClient client = registry.client();
-        var verified = ImageSignatures.verify(client, ref, publicKey);
         var out = spec.commandLine().getOut();
-        out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image() + " ("
-                + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + key + ")");
-        for (var v : verified) {
-            if (!v.annotations().isEmpty()) {
-                out.println("  annotations: " + v.annotations());
+        java.util.List<ImageReference> targets = new java.util.ArrayList<>();
+        if (allPlatforms) {
+            // Resolved once: the index and the platform manifests it lists at this moment.
+            for (var d : ImageSignatures.allPlatforms(client, ref)) {
+                targets.add(ref.withDigest(d));
+            }
+        } else {
+            targets.add(ref);
+        }
+        for (ImageReference target : targets) {
+            var verified = ImageSignatures.verify(client, target, publicKey);
+            out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image()
+                    + " (" + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + key + ")");
+            for (var v : verified) {
+                if (!v.annotations().isEmpty()) {
+                    out.println("  annotations: " + v.annotations());
+                }
             }
         }
         out.flush();

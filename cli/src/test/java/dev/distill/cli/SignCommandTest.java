@@ -199,4 +199,31 @@ class SignCommandTest {
         assertEquals(3, t.code());
         assertTrue(t.err().contains("unknown rule 'attestation'"), t.err());
     }
+
+    @Test
+    void allPlatformsSignsAndVerifiesTheIndexAndEveryPlatform() throws Exception {
+        Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests",
+                "--dest-tls-verify=false", "oci:../fixtures/multi-platform:latest",
+                "docker://" + registry.host() + "/app/multi:v1").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("skopeo-multi.log").toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0);
+        } finally {
+            p.destroyForcibly();
+        }
+        Map<String, String> env = Map.of("DISTILL_PASSWORD", "pw");
+        String k = dir.resolve("multi").toString();
+        String image = "registry:" + registry.host() + "/app/multi:v1";
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", k).code());
+        assertEquals(0, SbomCommandTest.run(env, "sign", image, "--key", k + ".key").code());
+        assertEquals(0, MainTest.run("verify", image, "--key", k + ".pub").code(), "the index is signed");
+        MainTest.Result partial = MainTest.run("verify", image, "--key", k + ".pub", "--all-platforms");
+        assertEquals(1, partial.code(), "the platform manifests are not: " + partial.out());
+        MainTest.Result signedAll = SbomCommandTest.run(env, "sign", image, "--key", k + ".key", "--all-platforms");
+        assertEquals(0, signedAll.code(), signedAll.err());
+        assertEquals(3, signedAll.out().lines().count(), "the index and two platforms: " + signedAll.out());
+        MainTest.Result all = MainTest.run("verify", image, "--key", k + ".pub", "--all-platforms");
+        assertEquals(0, all.code(), all.err());
+        assertEquals(3, all.out().lines().filter(l -> l.startsWith("Verified OK")).count(), all.out());
+    }
 }

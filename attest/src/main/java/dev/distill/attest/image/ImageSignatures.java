@@ -116,6 +116,25 @@ public final class ImageSignatures {
         return digest;
     }
 
+    /**
+     * The digests an image stands for: the manifest's own, and when it is an index, every platform manifest's too
+     * (attestation manifests with platform unknown/unknown left out). cosign signs and verifies only the first.
+     */
+    public static List<Digest> allPlatforms(RegistryClient client, ImageReference ref) throws IOException {
+        RegistryClient.Manifest top = client.manifest(ref.registry(), ref.repository(), ref.identifier());
+        List<Digest> out = new ArrayList<>(List.of(top.digest()));
+        if (MediaTypes.isIndex(top.mediaType())) {
+            var index = Json.read(top.bytes(), dev.distill.oci.wire.IndexTemplate.class, "index " + top.digest());
+            for (Descriptor d : dev.distill.oci.Manifests.descriptors(index.manifests() == null ? List.of()
+                    : index.manifests(), "index " + top.digest())) {
+                if (d.platform() == null || !"unknown".equals(d.platform().os())) {
+                    out.add(d.digest());
+                }
+            }
+        }
+        return out;
+    }
+
     /** One signature that verified: the payload's annotations. */
     public record Verified(Digest image, Map<String, String> annotations) {
     }
