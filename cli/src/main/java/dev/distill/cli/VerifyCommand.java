@@ -29,6 +29,10 @@ final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), or json: every signature of every digest and its result.")
+    String output;
+
     @Option(names = "--all-platforms", description = "Also every platform manifest of a multi-platform image "
             + "(cosign cannot).")
     boolean allPlatforms;
@@ -51,6 +55,12 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             targets.add(ref);
         }
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown output '" + output + "'");
+        }
+        if (output.equals("json")) {
+            return json(client, targets, publicKey);
+        }
         for (ImageReference target : targets) {
             var verified = ImageSignatures.verify(client, target, publicKey);
             out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image()
@@ -63,5 +73,41 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** Every check as JSON; the exit code still says whether every digest has a verified signature. */
+    private int json(RegistryClient client, java.util.List<ImageReference> targets, java.security.PublicKey key)
+            throws Exception {
+        java.util.List<ImageSignatures.Outcome> outcomes = new java.util.ArrayList<>();
+        java.util.List<java.util.Map<String, Object>> failures = new java.util.ArrayList<>();
+        for (ImageReference target : targets) {
+            try {
+                ImageSignatures.verify(client, target, key, outcomes);
+            } catch (dev.distill.attest.bundle.VerificationException e) {
+                failures.add(java.util.Map.of("image", target.toString(), "reason", e.getMessage()));
+            }
+        }
+        java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("verified", failures.isEmpty());
+        java.util.List<java.util.Map<String, Object>> digests = new java.util.ArrayList<>();
+        for (var o : outcomes) {
+            java.util.List<java.util.Map<String, Object>> sigs = new java.util.ArrayList<>();
+            for (int i = 0; i < o.signatures().size(); i++) {
+                java.util.Map<String, Object> sig = new java.util.LinkedHashMap<>();
+                sig.put("payload", o.signatures().get(i));
+                sig.put("verified", o.reasons().get(i) == null);
+                if (o.reasons().get(i) != null) {
+                    sig.put("reason", o.reasons().get(i));
+                }
+                sigs.add(sig);
+            }
+            digests.add(java.util.Map.of("digest", o.image().toString(), "signatures", sigs));
+        }
+        report.put("digests", digests);
+        report.put("failures", failures);
+        spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        spec.commandLine().getOut().flush();
+        return failures.isEmpty() ? Main.OK : Main.FAILED;
     }
 }

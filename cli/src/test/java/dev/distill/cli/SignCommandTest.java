@@ -64,6 +64,10 @@ class SignCommandTest {
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("annotations: {git-sha=4f2c1e9}"), ok.out());
         assertEquals(0, MainTest.run("verify", image, "--key", b + ".pub").code());
+        MainTest.Result json = MainTest.run("verify", image, "--key", a + ".pub", "-o", "json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"verified\" : true") && json.out().contains("\"reason\" : \"signature "),
+                "one signature verified, the other (by key b) explains why not: " + json.out());
 
         MainTest.Result onlyB = MainTest.run("verify", image, "--key", dir.resolve("none").toString());
         assertEquals(3, onlyB.code(), "a missing key file is bad input");

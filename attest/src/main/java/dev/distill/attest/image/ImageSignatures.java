@@ -139,12 +139,22 @@ public final class ImageSignatures {
     public record Verified(Digest image, Map<String, String> annotations) {
     }
 
+    /** Every signature found for a digest and what became of it (null reason: it verified). */
+    public record Outcome(Digest image, List<String> signatures, List<String> reasons) {
+    }
+
     /**
      * Verifies the image's signatures with the key. The tag is resolved to a digest once; a signature counts only
      * when it verifies over its payload and the payload names exactly that digest. At least one must count.
      */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key)
             throws IOException, VerificationException {
+        return verify(client, ref, key, null);
+    }
+
+    /** As {@link #verify(RegistryClient, ImageReference, PublicKey)}, recording every signature's result. */
+    public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key,
+                                        List<Outcome> record) throws IOException, VerificationException {
         Digest digest = ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(),
                 ref.identifier()).orElseThrow(() -> new RegistryException("registry " + ref.registry()
                 + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
@@ -157,12 +167,20 @@ public final class ImageSignatures {
                 ManifestTemplate.class, "signature manifest " + tag);
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> results = new ArrayList<>();
         for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
+            names.add(layer.digest());
             try {
                 ok.add(verifyOne(client, ref, layer, digest, key));
+                results.add(null);
             } catch (VerificationException e) {
                 reasons.add(e.getMessage());
+                results.add(e.getMessage());
             }
+        }
+        if (record != null) {
+            record.add(new Outcome(digest, names, results));
         }
         if (ok.isEmpty()) {
             throw new VerificationException("none of the " + reasons.size() + " signatures of " + ref.repository()
