@@ -55,41 +55,81 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
         if (root == null || !root.isObject()) {
             throw new PolicyException(name + ": a policy is a mapping of rules");
         }
-        var it = root.fieldNames();
-        while (it.hasNext()) {
-            String k = it.next();
-            if (!TOP.contains(k)) {
-                throw new PolicyException(name + ": unknown rule '" + k + "' (attestations, slsa, sbom, distroless)");
-            }
-        }
+        keys(root, TOP, "", name);
+        keys(root.path("slsa"), Set.of("builderId", "sourceRepository"), "slsa.", name);
+        keys(root.path("sbom"), Set.of("denyPackages", "denyLicenses"), "sbom.", name);
+        keys(root.path("distroless"), Set.of("forbid"), "distroless.", name);
         List<String> attestations = new ArrayList<>();
-        for (JsonNode t : root.path("attestations")) {
+        for (String t : strings(root, "attestations", name)) {
             try {
-                attestations.add(ImageAttestations.predicateType(t.asText()));
+                attestations.add(ImageAttestations.predicateType(t));
             } catch (IllegalArgumentException e) {
                 throw new PolicyException(name + ": " + e.getMessage());
             }
         }
         Set<Category> forbid = EnumSet.noneOf(Category.class);
-        for (JsonNode c : root.path("distroless").path("forbid")) {
+        for (String c : strings(root.path("distroless"), "forbid", name)) {
             try {
-                forbid.add(Category.parse(c.asText()));
+                forbid.add(Category.parse(c));
             } catch (IllegalArgumentException e) {
                 throw new PolicyException(name + ": " + e.getMessage());
             }
         }
-        return new Policy(attestations, text(root.path("slsa"), "builderId"), text(root.path("slsa"),
-                "sourceRepository"), strings(root.path("sbom").path("denyPackages")),
-                strings(root.path("sbom").path("denyLicenses")), forbid);
+        Policy policy = new Policy(attestations, text(root.path("slsa"), "builderId", name),
+                text(root.path("slsa"), "sourceRepository", name), strings(root.path("sbom"), "denyPackages", name),
+                strings(root.path("sbom"), "denyLicenses", name), forbid);
+        if (policy.neededTypes().isEmpty() && policy.denyPackages().isEmpty() && policy.denyLicenses().isEmpty()
+                && forbid.isEmpty()) {
+            throw new PolicyException(name + ": the policy has no rules, so it could not fail");
+        }
+        return policy;
     }
 
-    private static String text(JsonNode n, String key) {
-        return n.path(key).isTextual() ? n.path(key).asText() : null;
+    /** Every key of a rule section must be known: a misspelt rule would otherwise silently impose nothing. */
+    private static void keys(JsonNode section, Set<String> known, String prefix, String name) throws PolicyException {
+        if (section.isMissingNode()) {
+            return;
+        }
+        if (!section.isObject()) {
+            throw new PolicyException(name + ": '" + prefix.replace(".", "") + "' must be a mapping of rules");
+        }
+        var it = section.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new PolicyException(name + ": unknown rule '" + prefix + k + "' ("
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
     }
 
-    private static List<String> strings(JsonNode n) {
+    private static String text(JsonNode section, String key, String name) throws PolicyException {
+        JsonNode n = section.path(key);
+        if (n.isMissingNode()) {
+            return null;
+        }
+        if (!n.isTextual() || n.asText().isBlank()) {
+            throw new PolicyException(name + ": '" + key + "' must be a non-empty string");
+        }
+        return n.asText();
+    }
+
+    /** A list of non-empty strings; a scalar where a list belongs is an error, not an empty rule. */
+    private static List<String> strings(JsonNode section, String key, String name) throws PolicyException {
+        JsonNode n = section.path(key);
         List<String> out = new ArrayList<>();
-        n.forEach(v -> out.add(v.asText()));
+        if (n.isMissingNode()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new PolicyException(name + ": '" + key + "' must be a list");
+        }
+        for (JsonNode v : n) {
+            if (!v.isTextual() || v.asText().isBlank()) {
+                throw new PolicyException(name + ": '" + key + "' must list non-empty strings");
+            }
+            out.add(v.asText());
+        }
         return out;
     }
 

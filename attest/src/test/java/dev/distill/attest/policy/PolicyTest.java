@@ -1,0 +1,102 @@
+package dev.distill.attest.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.sbom.audit.AuditReport;
+import dev.distill.sbom.audit.Category;
+import dev.distill.sbom.audit.Finding;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolicyTest {
+
+    private static final String SLSA = "https://slsa.dev/provenance/v1";
+    private static final String CDX = "https://cyclonedx.org/bom";
+
+    private static JsonNode json(String s) throws Exception {
+        return new ObjectMapper().readTree(s);
+    }
+
+    private static String failures(List<Policy.Check> checks) {
+        return String.join(", ", checks.stream().filter(c -> !c.passed()).map(Policy.Check::name).toList());
+    }
+
+    @Test
+    void misspeltOrMisshapedRulesAreErrorsNotSilentPasses() {
+        // Each of these once parsed into a policy that imposed nothing on the misspelt or misshaped rule.
+        String[][] cases = {
+            {"slsa:\n  builderID: https://b\n", "p.yaml: unknown rule 'slsa.builderID' (builderId, sourceRepository)"},
+            {"sbom:\n  denyPackage: [pkg:deb/debian/bash]\n",
+                "p.yaml: unknown rule 'sbom.denyPackage' (denyLicenses, denyPackages)"},
+            {"distroless:\n  forbids: [shell]\n", "p.yaml: unknown rule 'distroless.forbids' (forbid)"},
+            {"attestations: spdx\n", "p.yaml: 'attestations' must be a list"},
+            {"distroless: [shell]\n", "p.yaml: 'distroless' must be a mapping of rules"},
+            {"slsa:\n  builderId: [a]\n", "p.yaml: 'builderId' must be a non-empty string"},
+            {"sbom:\n  denyLicenses: [\"\"]\n", "p.yaml: 'denyLicenses' must list non-empty strings"},
+            {"attestations: []\n", "p.yaml: the policy has no rules, so it could not fail"},
+            {"attestations: [sbom-of-sorts]\n", null},
+            {"distroless:\n  forbid: [shells]\n", null},
+            {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, sbom, slsa)"},
+        };
+        for (String[] c : cases) {
+            PolicyException e = assertThrows(PolicyException.class, () -> Policy.parse(c[0], "p.yaml"), c[0]);
+            if (c[1] != null) {
+                assertEquals(c[1], e.getMessage());
+            } else {
+                assertTrue(e.getMessage().startsWith("p.yaml: "), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void provenanceRulesNeedAVerifiedProvenanceWithThatBuilderAndSource() throws Exception {
+        Policy p = Policy.parse("slsa:\n  builderId: https://github.com/acme/app/.github/workflows/r.yml@refs/tags/v1\n"
+                + "  sourceRepository: https://github.com/acme/app\n", "p.yaml");
+        assertEquals(List.of(SLSA), List.copyOf(p.neededTypes()));
+        JsonNode good = json("{\"buildDefinition\":{\"externalParameters\":{\"workflow\":{\"repository\":"
+                + "\"https://github.com/acme/app\"}}},\"runDetails\":{\"builder\":{\"id\":"
+                + "\"https://github.com/acme/app/.github/workflows/r.yml@refs/tags/v1\"}}}");
+        JsonNode fork = json(good.toString().replace("acme/app", "mallory/app"));
+        assertEquals("", failures(p.evaluate(Map.of(SLSA, List.of(good)), () -> null)));
+        assertEquals("slsa builder, slsa source", failures(p.evaluate(Map.of(SLSA, List.of(fork)), () -> null)));
+        assertEquals("slsa builder, slsa source", failures(p.evaluate(Map.of(), () -> null)));
+    }
+
+    @Test
+    void packageAndLicenseRulesReadTheAttestedSbomAndFailWithoutOne() throws Exception {
+        Policy p = Policy.parse("sbom:\n  denyPackages: [pkg:deb/debian/bash]\n  denyLicenses: [AGPL-3.0-only]\n",
+                "p.yaml");
+        String bom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"components\":["
+                + "{\"type\":\"library\",\"bom-ref\":\"a\",\"name\":\"%s\",\"version\":\"1\",\"purl\":\"%s\","
+                + "\"licenses\":[{\"expression\":\"%s\"}]}]}";
+        JsonNode clean = json(String.format(bom, "bashful", "pkg:deb/debian/bashful@1?arch=amd64", "MIT"));
+        JsonNode dirty = json(String.format(bom, "bash", "pkg:deb/debian/bash@1?arch=amd64",
+                "(MIT OR AGPL-3.0-only)"));
+        assertEquals("", failures(p.evaluate(Map.of(CDX, List.of(clean)), () -> null)));
+        List<Policy.Check> checks = p.evaluate(Map.of(CDX, List.of(dirty)), () -> null);
+        assertEquals("denied packages, denied licenses", failures(checks));
+        assertEquals("pkg:deb/debian/bash@1?arch=amd64", checks.get(0).detail());
+        assertEquals("sbom", failures(p.evaluate(Map.of(), () -> null)));
+    }
+
+    @Test
+    void distrolessRulesFailOnTheForbiddenAuditCategoriesOnly() throws Exception {
+        Policy p = Policy.parse("distroless:\n  forbid: [shell, root]\n", "p.yaml");
+        AuditReport withShell = new AuditReport("img", "sha256:00", 70, List.of(
+                new Finding(Category.SHELL, "/bin/sh", "1", "dash", "a shell"),
+                new Finding(Category.UNOWNED, "/etc/x", "1", null, "unowned")), List.of(), List.of(), List.of(),
+                1, 1, 0);
+        AuditReport clean = new AuditReport("img", "sha256:00", 98, List.of(
+                new Finding(Category.UNOWNED, "/etc/x", "1", null, "unowned")), List.of(), List.of(), List.of(),
+                1, 1, 0);
+        List<Policy.Check> bad = p.evaluate(Map.of(), () -> withShell);
+        assertEquals("distroless", failures(bad));
+        assertEquals("shell /bin/sh", bad.get(0).detail());
+        assertEquals("", failures(p.evaluate(Map.of(), () -> clean)));
+    }
+}
