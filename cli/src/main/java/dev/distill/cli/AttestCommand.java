@@ -35,11 +35,8 @@ final class AttestCommand implements Callable<Integer> {
             description = "spdx, cyclonedx, slsaprovenance, custom, or a predicate type URI.")
     String type;
 
-    @Option(names = "--key", paramLabel = "KEY", required = true, description = "An encrypted private key.")
-    Path key;
-
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
-    Path passwordFile;
+    @CommandLine.Mixin
+    SigningKeyMixin signingKey;
 
     @CommandLine.Mixin
     RegistryMixin registry;
@@ -69,7 +66,7 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
-        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
+        PrivateKey priv = signingKey.load(main, spec.commandLine());
         RegistryClient client = registry.client();
         Digest digest = ImageAttestations.attest(client, ref, priv, predicateType, body);
         spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"

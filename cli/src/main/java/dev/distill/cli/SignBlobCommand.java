@@ -22,14 +22,11 @@ final class SignBlobCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The file to sign.")
     Path file;
 
-    @Option(names = "--key", paramLabel = "KEY", required = true, description = "An encrypted private key.")
-    Path key;
+    @CommandLine.Mixin
+    SigningKeyMixin signingKey;
 
     @Option(names = "--bundle", paramLabel = "OUT", required = true, description = "Where to write the bundle.")
     Path bundle;
-
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
-    Path passwordFile;
 
     @CommandLine.ParentCommand
     Main main;
@@ -40,7 +37,7 @@ final class SignBlobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] blob = Files.readAllBytes(file);
-        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
+        PrivateKey priv = signingKey.load(main, spec.commandLine());
         String json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
         AtomicFiles.write(bundle, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
         spec.commandLine().getErr().println("Signed " + file + "; bundle written to " + bundle);

@@ -27,14 +27,11 @@ final class SignCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
 
-    @Option(names = "--key", paramLabel = "KEY", required = true, description = "An encrypted private key.")
-    Path key;
+    @CommandLine.Mixin
+    SigningKeyMixin signingKey;
 
     @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotations.")
     List<String> annotations = new ArrayList<>();
-
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the key's password from FILE.")
-    Path passwordFile;
 
     @CommandLine.Mixin
     RegistryMixin registry;
@@ -68,7 +65,7 @@ final class SignCommand implements Callable<Integer> {
             }
             ann.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        PrivateKey priv = KeyCommand.loadPrivateKey(main, key, passwordFile, spec.commandLine());
+        PrivateKey priv = signingKey.load(main, spec.commandLine());
         RegistryClient client = registry.client();
         java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
                 : java.util.List.of(ImageSignatures.sign(client, ref, priv, ann));
