@@ -58,6 +58,9 @@ final class RpmHeader {
             }
             int dataStart = 8 + 16 * il;
             RpmHeader h = new RpmHeader();
+            // Entries may overlap, so a small blob could make every entry decode the same data again: bound
+            // the bytes decoded to a few times the data (a real header decodes each byte about once).
+            long[] budget = {4L * dl + 16L * il + 4096};
             for (int i = 0; i < il; i++) {
                 int tag = b.getInt(8 + 16 * i);
                 int type = b.getInt(12 + 16 * i);
@@ -66,7 +69,7 @@ final class RpmHeader {
                 if (offset < 0 || offset >= dl && count > 0 || count < 0 || count > dl + 1) {
                     throw new IllegalArgumentException("entry " + i + " (tag " + tag + ") points outside the data");
                 }
-                Object v = read(blob, dataStart + offset, dataStart + dl, type, count);
+                Object v = read(blob, dataStart + offset, dataStart + dl, type, count, budget);
                 if (v != null) {
                     h.values.putIfAbsent(tag, v);
                 }
@@ -77,13 +80,14 @@ final class RpmHeader {
         }
     }
 
-    private static Object read(byte[] blob, int pos, int end, int type, int count) {
+    private static Object read(byte[] blob, int pos, int end, int type, int count, long[] budget) {
         switch (type) {
             case TYPE_INT32, TYPE_INT16 -> {
                 int width = type == TYPE_INT32 ? 4 : 2;
                 if (pos + (long) width * count > end) {
                     throw new IllegalArgumentException("integer array runs past the data");
                 }
+                spend(budget, (long) width * count);
                 int[] out = new int[count];
                 ByteBuffer b = ByteBuffer.wrap(blob);
                 for (int i = 0; i < count; i++) {
@@ -103,6 +107,7 @@ final class RpmHeader {
                     if (z >= end) {
                         throw new IllegalArgumentException("unterminated string");
                     }
+                    spend(budget, z - p + 1L);
                     out.add(new String(blob, p, z - p, StandardCharsets.UTF_8));
                     p = z + 1;
                 }
@@ -111,6 +116,13 @@ final class RpmHeader {
             default -> {
                 return null; // binary and 8/64-bit types carry nothing we report
             }
+        }
+    }
+
+    private static void spend(long[] budget, long bytes) {
+        budget[0] -= bytes;
+        if (budget[0] < 0) {
+            throw new IllegalArgumentException("header entries decode the same data over and over");
         }
     }
 
