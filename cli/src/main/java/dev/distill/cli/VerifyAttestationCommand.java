@@ -93,16 +93,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         }
         types.add("https://spdx.dev/Document");
         types.add("https://cyclonedx.org/bom");
+        // Resolved once: every rule, and the audit, are about this one digest even if the tag moves meanwhile.
+        ImageReference pinned = ref.withDigest(ImageAttestations.resolve(client, ref));
         java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
-        for (String t : types) {
-            try {
-                predicates.put(t, ImageAttestations.verify(client, ref, publicKey, t).stream()
-                        .map(ImageAttestations.Verified::predicate).toList());
-            } catch (dev.distill.attest.bundle.VerificationException none) {
-                predicates.put(t, List.of());
-            }
-        }
-        List<Policy.Check> checks = new java.util.ArrayList<>(policy.evaluate(predicates, () -> audit(ref)));
+        ImageAttestations.verifyAll(client, pinned, publicKey, types).forEach((t, verified) -> predicates.put(t,
+                verified.stream().map(ImageAttestations.Verified::predicate).toList()));
+        List<Policy.Check> checks = new java.util.ArrayList<>(policy.evaluate(predicates, () -> audit(pinned)));
         if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {
             checks.add(0, new Policy.Check("attestation " + ImageAttestations.predicateType(type), false,
                     "no verified attestation"));

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * In-toto attestations (Statement v1 in a DSSE envelope) about an image, signed with a key and stored as cosign
@@ -66,7 +67,8 @@ public final class ImageAttestations {
         return image.algorithm() + "-" + image.hex() + ".att";
     }
 
-    static Digest resolve(RegistryClient client, ImageReference ref) throws IOException {
+    /** The image's digest: the reference's own, else the tag resolved now. */
+    public static Digest resolve(RegistryClient client, ImageReference ref) throws IOException {
         return ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(), ref.identifier())
                 .orElseThrow(() -> new RegistryException("registry " + ref.registry() + ": no image "
                         + ref.repository() + ":" + ref.tag(), 404)).digest();
@@ -132,20 +134,17 @@ public final class ImageAttestations {
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key, String predicateType)
             throws IOException, VerificationException {
         Digest digest = resolve(client, ref);
-        String tag = attestationTag(digest);
-        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
-            throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
-                    + " tag)");
-        }
-        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                ManifestTemplate.class, "attestation manifest " + tag);
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
-        for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
-            try {
-                ok.add(verifyOne(client, ref, layer, digest, key, predicateType));
-            } catch (VerificationException e) {
-                reasons.add(e.getMessage());
+        for (Candidate c : candidates(client, ref, digest, key)) {
+            if (c.failure() != null) {
+                reasons.add(c.failure());
+            } else if (!c.verified().predicateType().equals(predicateType)) {
+                reasons.add("attestation " + c.name() + " has predicate type " + c.verified().predicateType());
+            } else if (!c.about()) {
+                reasons.add("attestation " + c.name() + " is about another image, not " + digest);
+            } else {
+                ok.add(c.verified());
             }
         }
         if (ok.isEmpty()) {
@@ -156,9 +155,55 @@ public final class ImageAttestations {
         return ok;
     }
 
-    private static Verified verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
-                                      Digest digest, PublicKey key, String wantedType)
+    /**
+     * Every attestation of the given types that verifies with the key and is about the image, by type (an empty
+     * list for a type with none). The tag is resolved once and each envelope read and verified once, so all
+     * types are about the same image even if the tag moves meanwhile; pass a digest reference to pin it.
+     */
+    public static Map<String, List<Verified>> verifyAll(RegistryClient client, ImageReference ref, PublicKey key,
+                                                        Set<String> predicateTypes) throws IOException {
+        Map<String, List<Verified>> out = new LinkedHashMap<>();
+        predicateTypes.forEach(t -> out.put(t, new ArrayList<>()));
+        List<Candidate> candidates;
+        try {
+            candidates = candidates(client, ref, resolve(client, ref), key);
+        } catch (VerificationException none) {
+            return out;
+        }
+        for (Candidate c : candidates) {
+            if (c.failure() == null && c.about() && out.containsKey(c.verified().predicateType())) {
+                out.get(c.verified().predicateType()).add(c.verified());
+            }
+        }
+        return out;
+    }
+
+    /** One envelope: verified (its type and subject still to be judged), or why not. */
+    private record Candidate(String name, Verified verified, boolean about, String failure) {
+    }
+
+    private static List<Candidate> candidates(RegistryClient client, ImageReference ref, Digest digest, PublicKey key)
             throws IOException, VerificationException {
+        String tag = attestationTag(digest);
+        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
+            throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
+                    + " tag)");
+        }
+        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
+                ManifestTemplate.class, "attestation manifest " + tag);
+        List<Candidate> out = new ArrayList<>();
+        for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
+            try {
+                out.add(verifyOne(client, ref, layer, digest, key));
+            } catch (VerificationException e) {
+                out.add(new Candidate(null, null, false, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
+                                       Digest digest, PublicKey key) throws IOException, VerificationException {
         if (!ENVELOPE_TYPE.equals(layer.mediaType())) {
             throw new VerificationException("a layer of type " + layer.mediaType() + " is not a DSSE envelope");
         }
@@ -183,19 +228,13 @@ public final class ImageAttestations {
             throw new VerificationException("attestation " + d.digest().shortHex() + " is not an in-toto statement");
         }
         String type = statement.path("predicateType").asText("");
-        if (!type.equals(wantedType)) {
-            throw new VerificationException("attestation " + d.digest().shortHex() + " has predicate type " + type);
-        }
         boolean about = false;
         for (JsonNode s : statement.path("subject")) {
             if (s.path("digest").path(digest.algorithm()).asText("").equals(digest.hex())) {
                 about = true;
             }
         }
-        if (!about) {
-            throw new VerificationException("attestation " + d.digest().shortHex() + " is about another image, not "
-                    + digest);
-        }
-        return new Verified(digest, type, statement.path("predicate"));
+        return new Candidate(d.digest().shortHex(), new Verified(digest, type, statement.path("predicate")), about,
+                null);
     }
 }
