@@ -24,4 +24,14 @@ public final class Streams {
         }
         return done;
     }
+
+    /**
+     * One byte through {@code in}'s own bulk {@code read}, for streams that do their work (hashing, counting,
+     * resuming, watching for stalls) there and must not let a single-byte read bypass it.
+     */
+    public static int readOne(InputStream in) throws IOException {
+        byte[] one = new byte[1];
+        int n = in.read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
 }

@@ -2,6 +2,7 @@ package dev.distill.oci.registry;
 
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -31,9 +32,7 @@ final class ResumingBlobStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return Streams.readOne(this);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.distill.oci.registry;
 
+import dev.distill.oci.Streams;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +56,7 @@ final class StallGuard {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return Streams.readOne(this);
         }
 
         @Override
