@@ -94,7 +94,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         types.add("https://spdx.dev/Document");
         types.add("https://cyclonedx.org/bom");
         // Resolved once: every rule, and the audit, are about this one digest even if the tag moves meanwhile.
-        ImageReference pinned = ref.withDigest(ImageAttestations.resolve(client, ref));
+        ImageReference pinned = ref.withDigest(client.resolve(ref));
         java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
         ImageAttestations.verifyAll(client, pinned, publicKey, types).forEach((t, verified) -> predicates.put(t,
                 verified.stream().map(ImageAttestations.Verified::predicate).toList()));

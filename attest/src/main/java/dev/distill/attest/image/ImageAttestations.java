@@ -13,7 +13,6 @@ import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryException;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
@@ -67,17 +66,10 @@ public final class ImageAttestations {
         return image.algorithm() + "-" + image.hex() + ".att";
     }
 
-    /** The image's digest: the reference's own, else the tag resolved now. */
-    public static Digest resolve(RegistryClient client, ImageReference ref) throws IOException {
-        return ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(), ref.identifier())
-                .orElseThrow(() -> new RegistryException("registry " + ref.registry() + ": no image "
-                        + ref.repository() + ":" + ref.tag(), 404)).digest();
-    }
-
     /** Attests {@code predicate} (JSON) about the image and pushes the envelope next to it. */
     public static Digest attest(RegistryClient client, ImageReference ref, PrivateKey key, String predicateType,
                                 byte[] predicateJson) throws IOException, GeneralSecurityException {
-        Digest digest = resolve(client, ref);
+        Digest digest = client.resolve(ref);
         ObjectMapper m = new ObjectMapper();
         JsonNode predicate;
         try {
@@ -133,7 +125,7 @@ public final class ImageAttestations {
      */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key, String predicateType)
             throws IOException, VerificationException {
-        Digest digest = resolve(client, ref);
+        Digest digest = client.resolve(ref);
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (Candidate c : candidates(client, ref, digest, key)) {
@@ -166,7 +158,7 @@ public final class ImageAttestations {
         predicateTypes.forEach(t -> out.put(t, new ArrayList<>()));
         List<Candidate> candidates;
         try {
-            candidates = candidates(client, ref, resolve(client, ref), key);
+            candidates = candidates(client, ref, client.resolve(ref), key);
         } catch (VerificationException none) {
             return out;
         }

@@ -11,7 +11,6 @@ import dev.distill.oci.ImageReference;
 import dev.distill.oci.MediaTypes;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.registry.RegistryException;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
@@ -70,9 +69,7 @@ public final class ImageSignatures {
     /** Signs the image (resolved to its digest) and pushes the signature next to it; returns the digest signed. */
     public static Digest sign(RegistryClient client, ImageReference ref, PrivateKey key, Map<String, String> annotations)
             throws IOException, GeneralSecurityException {
-        Digest digest = ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(),
-                ref.identifier()).orElseThrow(() -> new RegistryException("registry " + ref.registry()
-                + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
+        Digest digest = client.resolve(ref);
         byte[] payload = payload(ref, digest, annotations);
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(key);
@@ -155,9 +152,7 @@ public final class ImageSignatures {
     /** As {@link #verify(RegistryClient, ImageReference, PublicKey)}, recording every signature's result. */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key,
                                         List<Outcome> record) throws IOException, VerificationException {
-        Digest digest = ref.digest() != null ? ref.digest() : client.head(ref.registry(), ref.repository(),
-                ref.identifier()).orElseThrow(() -> new RegistryException("registry " + ref.registry()
-                + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
+        Digest digest = client.resolve(ref);
         String tag = signatureTag(digest);
         if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
             throw new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no "

@@ -3,6 +3,7 @@ package dev.distill.oci.registry;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.ImageReference;
 import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
 import dev.distill.oci.wire.DescriptorTemplate;
@@ -111,6 +112,15 @@ public final class RegistryClient {
                     + " has digest " + digest + " but the registry says " + header.get());
         }
         return new Manifest(bytes, mediaType, digest);
+    }
+
+    /** The image's digest: the reference's own, else its tag resolved now (one HEAD); a missing image is an error. */
+    public Digest resolve(ImageReference ref) throws IOException {
+        if (ref.digest() != null) {
+            return ref.digest();
+        }
+        return head(ref.registry(), ref.repository(), ref.identifier()).orElseThrow(() -> new RegistryException(
+                "registry " + ref.registry() + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
     }
 
     /** HEADs a manifest: its descriptor, or empty when the registry does not have it. */
