@@ -10,13 +10,11 @@ import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.Manifests;
-import dev.distill.oci.MediaTypes;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,33 +83,11 @@ public final class ImageAttestations {
         statement.put("predicateType", predicateType);
         statement.set("predicate", predicate);
         byte[] envelope = Dsse.sign(key, Dsse.IN_TOTO, statement.toString().getBytes(StandardCharsets.UTF_8));
-        Digest envDigest = Digest.sha256(envelope);
-        client.pushBlob(ref.registry(), ref.repository(), envDigest, envelope.length,
-                () -> new ByteArrayInputStream(envelope), null, 0);
-
-        String tag = attestationTag(digest);
-        List<DescriptorTemplate> layers = new ArrayList<>();
-        if (client.head(ref.registry(), ref.repository(), tag).isPresent()) {
-            ManifestTemplate existing = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                    ManifestTemplate.class, "attestation manifest " + tag);
-            if (existing.layers() != null) {
-                layers.addAll(existing.layers());
-            }
-        }
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ImageSignatures.SIGNATURE_ANNOTATION, "");
         annotations.put("predicateType", predicateType);
-        layers.add(new DescriptorTemplate(ENVELOPE_TYPE, envDigest.toString(), (long) envelope.length, null,
-                annotations, null, null));
-        byte[] config = ("{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"os\":\"\",\"config\":{},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", layers.stream()
-                .map(l -> "\"" + l.digest() + "\"").toList()) + "]}}").getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = Digest.sha256(config);
-        client.pushBlob(ref.registry(), ref.repository(), configDigest, config.length,
-                () -> new ByteArrayInputStream(config), null, 0);
-        client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, Json.write(
-                new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(MediaTypes.OCI_CONFIG,
-                        configDigest.toString(), config.length), layers, null, null)));
+        ImageSignatures.append(client, ref, attestationTag(digest), ENVELOPE_TYPE, envelope, annotations,
+                "attestation manifest");
         return digest;
     }
 

@@ -75,42 +75,47 @@ public final class ImageSignatures {
         s.initSign(key);
         s.update(payload);
         String signature = Base64.getEncoder().encodeToString(s.sign());
-        Digest payloadDigest = Digest.sha256(payload);
-        client.pushBlob(ref.registry(), ref.repository(), payloadDigest, payload.length,
-                () -> new ByteArrayInputStream(payload), null, 0);
+        Map<String, String> layerAnnotations = new LinkedHashMap<>();
+        layerAnnotations.put(SIGNATURE_ANNOTATION, signature);
+        append(client, ref, signatureTag(digest), PAYLOAD_TYPE, payload, layerAnnotations, "signature manifest");
+        return digest;
+    }
 
+    /**
+     * Pushes {@code blob} and appends it as a layer to the manifest tagged {@code tag} (made when missing), with
+     * the empty image config cosign gives these manifests; {@code what} names the manifest in errors.
+     */
+    static void append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
+                       Map<String, String> annotations, String what) throws IOException {
+        Digest blobDigest = Digest.sha256(blob);
+        client.pushBlob(ref.registry(), ref.repository(), blobDigest, blob.length,
+                () -> new ByteArrayInputStream(blob), null, 0);
         List<DescriptorTemplate> layers = new ArrayList<>();
-        String tag = signatureTag(digest);
         if (client.head(ref.registry(), ref.repository(), tag).isPresent()) {
             ManifestTemplate existing = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                    ManifestTemplate.class, "signature manifest " + tag);
+                    ManifestTemplate.class, what + " " + tag);
             if (existing.layers() != null) {
                 layers.addAll(existing.layers());
             }
         }
-        Map<String, String> layerAnnotations = new LinkedHashMap<>();
-        layerAnnotations.put(SIGNATURE_ANNOTATION, signature);
-        layers.add(new DescriptorTemplate(PAYLOAD_TYPE, payloadDigest.toString(), (long) payload.length, null,
-                layerAnnotations, null, null));
-        List<String> diffIds = layers.stream().map(DescriptorTemplate::digest).toList();
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode config = m.createObjectNode();
+        layers.add(new DescriptorTemplate(mediaType, blobDigest.toString(), (long) blob.length, null, annotations,
+                null, null));
+        ObjectNode config = new ObjectMapper().createObjectNode();
         config.put("architecture", "");
         config.put("created", "0001-01-01T00:00:00Z");
         config.put("os", "");
         config.putObject("config");
         ObjectNode rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
-        diffIds.forEach(rootfs.putArray("diff_ids")::add);
+        var diffIds = rootfs.putArray("diff_ids");
+        layers.forEach(l -> diffIds.add(l.digest()));
         byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
         Digest configDigest = Digest.sha256(configBytes);
         client.pushBlob(ref.registry(), ref.repository(), configDigest, configBytes.length,
                 () -> new ByteArrayInputStream(configBytes), null, 0);
-        byte[] manifest = Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null,
-                new DescriptorTemplate(MediaTypes.OCI_CONFIG, configDigest.toString(), configBytes.length),
-                layers, null, null));
-        client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, manifest);
-        return digest;
+        client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, Json.write(
+                new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(MediaTypes.OCI_CONFIG,
+                        configDigest.toString(), configBytes.length), layers, null, null)));
     }
 
     /**
