@@ -13,8 +13,6 @@ import dev.distill.oci.Manifests;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
-import dev.distill.oci.wire.Json;
-import dev.distill.oci.wire.ManifestTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -153,14 +151,11 @@ public final class ImageAttestations {
     private static List<Candidate> candidates(RegistryClient client, ImageReference ref, Digest digest, PublicKey key)
             throws IOException, VerificationException {
         String tag = attestationTag(digest);
-        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
-            throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
-                    + " tag)");
-        }
-        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                ManifestTemplate.class, "attestation manifest " + tag);
+        List<DescriptorTemplate> layers = ImageSignatures.layers(client, ref, tag, "attestation manifest")
+                .orElseThrow(() -> new VerificationException("no attestations for " + ref.repository() + "@" + digest
+                        + " (no " + tag + " tag)"));
         List<Candidate> out = new ArrayList<>();
-        for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
+        for (DescriptorTemplate layer : layers) {
             try {
                 out.add(verifyOne(client, ref, layer, digest, key));
             } catch (VerificationException e) {

@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -81,6 +82,17 @@ public final class ImageSignatures {
         return digest;
     }
 
+    /** The layers of the manifest tagged {@code tag}; empty when there is no such tag. */
+    static Optional<List<DescriptorTemplate>> layers(RegistryClient client, ImageReference ref, String tag,
+                                                     String what) throws IOException {
+        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
+            return Optional.empty();
+        }
+        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
+                ManifestTemplate.class, what + " " + tag);
+        return Optional.of(m.layers() == null ? List.of() : m.layers());
+    }
+
     /**
      * Pushes {@code blob} and appends it as a layer to the manifest tagged {@code tag} (made when missing), with
      * the empty image config cosign gives these manifests; {@code what} names the manifest in errors.
@@ -90,14 +102,7 @@ public final class ImageSignatures {
         Digest blobDigest = Digest.sha256(blob);
         client.pushBlob(ref.registry(), ref.repository(), blobDigest, blob.length,
                 () -> new ByteArrayInputStream(blob), null, 0);
-        List<DescriptorTemplate> layers = new ArrayList<>();
-        if (client.head(ref.registry(), ref.repository(), tag).isPresent()) {
-            ManifestTemplate existing = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                    ManifestTemplate.class, what + " " + tag);
-            if (existing.layers() != null) {
-                layers.addAll(existing.layers());
-            }
-        }
+        List<DescriptorTemplate> layers = new ArrayList<>(layers(client, ref, tag, what).orElse(List.of()));
         layers.add(new DescriptorTemplate(mediaType, blobDigest.toString(), (long) blob.length, null, annotations,
                 null, null));
         ObjectNode config = new ObjectMapper().createObjectNode();
@@ -159,17 +164,14 @@ public final class ImageSignatures {
                                         List<Outcome> record) throws IOException, VerificationException {
         Digest digest = client.resolve(ref);
         String tag = signatureTag(digest);
-        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
-            throw new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no "
-                    + tag + " tag)");
-        }
-        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                ManifestTemplate.class, "signature manifest " + tag);
+        List<DescriptorTemplate> layers = layers(client, ref, tag, "signature manifest").orElseThrow(() ->
+                new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no " + tag
+                        + " tag)"));
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> results = new ArrayList<>();
-        for (DescriptorTemplate layer : m.layers() == null ? List.<DescriptorTemplate>of() : m.layers()) {
+        for (DescriptorTemplate layer : layers) {
             names.add(layer.digest());
             try {
                 ok.add(verifyOne(client, ref, layer, digest, key));
