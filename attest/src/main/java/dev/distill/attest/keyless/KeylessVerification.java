@@ -1,0 +1,173 @@
+package dev.distill.attest.keyless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.bundle.VerificationException;
+import dev.sigstore.KeylessVerificationException;
+import dev.sigstore.KeylessVerifier;
+import dev.sigstore.VerificationOptions;
+import dev.sigstore.bundle.Bundle;
+import dev.sigstore.encryption.certificates.Certificates;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies a keyless Sigstore bundle (v0.1, v0.2 or v0.3; a message signature, or a DSSE envelope whose in-toto
+ * subject must be the given digest) against a trusted root, offline. sigstore-java's {@link KeylessVerifier}
+ * checks the certificate chain to a Fulcio CA, the embedded SCT, the signature, the Rekor entry (signed entry
+ * timestamp, inclusion proof against the signed checkpoint, entry consistent with the bundle) and RFC 3161
+ * timestamps. Added here, because sigstore-java 2.0.0 does not: an integrated time in the future is refused,
+ * integrated times must fall inside the certificate's validity, a trusted root whose logs or authorities lack
+ * a validity start is refused, and the signer's identity is matched with anchored expressions
+ * ({@link Identity}). Any failed check is a {@link VerificationException}: the caller fails closed.
+ */
+public final class KeylessVerification {
+    /** How far an integrated time may lie ahead of this machine's clock (clock skew), no more. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+    private static final Set<String> BUNDLE_TYPES = Set.of("application/vnd.dev.sigstore.bundle+json;version=0.1",
+            "application/vnd.dev.sigstore.bundle+json;version=0.2", "application/vnd.dev.sigstore.bundle.v0.3+json");
+    private static final Map<Path, KeylessVerifier> VERIFIERS = new HashMap<>();
+
+    private KeylessVerification() {
+    }
+
+    /** What a verified bundle says about its signing. */
+    public record Verified(String identity, String issuer, Instant integratedTime, long logIndex) {
+    }
+
+    /**
+     * Verifies the bundle for the artifact with this SHA-256 digest, signed by {@code who}, against the
+     * instance's trusted root.
+     */
+    public static Verified verify(String bundleJson, byte[] sha256, Identity who, SigstoreInstance instance)
+            throws VerificationException, KeylessException {
+        JsonNode json = parse(bundleJson);
+        checkShape(json);
+        if (instance.trustedRoot() != null) {
+            checkTrustedRoot(instance.trustedRoot());
+        }
+        Bundle bundle;
+        try {
+            bundle = Bundle.from(new StringReader(bundleJson));
+        } catch (Exception e) {
+            throw new VerificationException("the bundle cannot be read: " + KeylessSigning.message(e));
+        }
+        KeylessVerifier verifier = verifier(instance);
+        try {
+            verifier.verify(sha256, bundle, VerificationOptions.empty());
+        } catch (KeylessVerificationException e) {
+            throw new VerificationException(KeylessSigning.message(e));
+        } catch (RuntimeException e) {
+            throw new VerificationException("the bundle is malformed: " + KeylessSigning.message(e));
+        }
+        X509Certificate leaf;
+        try {
+            leaf = Certificates.getLeaf(bundle.getCertPath());
+        } catch (Exception e) {
+            throw new VerificationException("the bundle's certificate cannot be read");
+        }
+        who.check(leaf);
+        Instant now = Instant.now();
+        Instant integrated = null;
+        long index = -1;
+        for (JsonNode entry : json.path("verificationMaterial").path("tlogEntries")) {
+            Instant t = Instant.ofEpochSecond(entry.path("integratedTime").asLong(0));
+            if (t.isAfter(now.plus(CLOCK_SKEW))) {
+                throw new VerificationException("the transparency-log entry's integrated time " + t
+                        + " is in the future");
+            }
+            if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
+                throw new VerificationException("the transparency-log entry's integrated time " + t
+                        + " is outside the certificate's validity (" + leaf.getNotBefore().toInstant() + " to "
+                        + leaf.getNotAfter().toInstant() + ")");
+            }
+            integrated = t;
+            index = entry.path("logIndex").asLong(-1);
+        }
+        if (integrated == null) {
+            throw new VerificationException("the bundle has no transparency-log entry");
+        }
+        return new Verified(Identity.subjectOf(leaf), Identity.issuerOf(leaf), integrated, index);
+    }
+
+    private static synchronized KeylessVerifier verifier(SigstoreInstance instance) throws KeylessException {
+        Path key = instance.trustedRoot() == null ? Path.of("") : instance.trustedRoot().toAbsolutePath();
+        KeylessVerifier v = VERIFIERS.get(key);
+        if (v == null) {
+            v = instance.verifier();
+            VERIFIERS.put(key, v);
+        }
+        return v;
+    }
+
+    private static JsonNode parse(String bundleJson) throws VerificationException {
+        try {
+            JsonNode json = new ObjectMapper().readTree(bundleJson);
+            if (json == null || !json.isObject()) {
+                throw new VerificationException("the bundle is not a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new VerificationException("the bundle is not valid JSON");
+        }
+    }
+
+    private static void checkShape(JsonNode json) throws VerificationException {
+        String mediaType = json.path("mediaType").asText("");
+        if (!BUNDLE_TYPES.contains(mediaType)) {
+            throw new VerificationException("unsupported bundle media type '" + mediaType + "'");
+        }
+        JsonNode material = json.path("verificationMaterial");
+        if (material.has("publicKey")) {
+            throw new VerificationException("the bundle is signed with a key, not keyless: verify it with --key");
+        }
+        if (!material.has("certificate") && !material.has("x509CertificateChain")) {
+            throw new VerificationException("the bundle holds no signing certificate");
+        }
+        if (json.has("messageSignature") == json.has("dsseEnvelope")) {
+            throw new VerificationException("the bundle must hold exactly one of a message signature and a DSSE "
+                    + "envelope");
+        }
+        JsonNode dsse = json.path("dsseEnvelope");
+        if (dsse.isObject() && dsse.path("signatures").size() != 1) {
+            throw new VerificationException("the DSSE envelope must carry exactly one signature, it has "
+                    + dsse.path("signatures").size());
+        }
+    }
+
+    /**
+     * A trusted root whose transparency logs, CT logs, CAs or TSAs have no validity start is refused: such an
+     * entry would vouch for signatures made at any time, before the key existed.
+     */
+    static void checkTrustedRoot(Path file) throws KeylessException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new KeylessException(file + ": not a valid trusted root (not JSON)");
+        }
+        for (String list : new String[] {"tlogs", "ctlogs"}) {
+            for (JsonNode log : root.path(list)) {
+                if (log.path("publicKey").path("validFor").path("start").asText("").isEmpty()) {
+                    throw new KeylessException(file + ": " + list + " entry " + log.path("baseUrl").asText("?")
+                            + " has no validFor.start; refusing a log key valid since forever");
+                }
+            }
+        }
+        for (String list : new String[] {"certificateAuthorities", "timestampAuthorities"}) {
+            for (JsonNode ca : root.path(list)) {
+                if (ca.path("validFor").path("start").asText("").isEmpty()) {
+                    throw new KeylessException(file + ": " + list + " entry " + ca.path("uri").asText("?")
+                            + " has no validFor.start; refusing an authority valid since forever");
+                }
+            }
+        }
+    }
+}
