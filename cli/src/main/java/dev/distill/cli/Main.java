@@ -100,6 +100,7 @@ public final class Main implements Runnable {
             return report(u.getCause(), err);
         }
         if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException
+                || e instanceof dev.distill.attest.keyless.KeylessException
                 || e instanceof dev.distill.attest.policy.PolicyException) {
             err.println("distill: error: " + e.getMessage());
             return BAD_INPUT;

@@ -1,6 +1,7 @@
 package dev.distill.cli;
 
 import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.keyless.KeylessSigning;
 import dev.distill.attest.keys.EncryptedKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,18 +13,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code distill sign-blob FILE --key K --bundle OUT}: a key signature in a Sigstore bundle. */
+/** {@code distill sign-blob FILE [--key K] --bundle OUT}: a key or keyless signature in a Sigstore bundle. */
 @Command(name = "sign-blob", mixinStandardHelpOptions = true,
-        description = {"Sign a file with a key and write a Sigstore bundle (v0.3, message signature). No "
-                + "transparency-log entry is made: that comes with keyless signing."},
-        footer = {"", "Example:", "  DISTILL_PASSWORD=... distill sign-blob sbom.spdx.json --key distill.key "
-                + "--bundle sbom.spdx.json.sigstore.json"})
+        description = {"Sign a file and write a Sigstore bundle (v0.3, message signature). With --key: a key "
+                + "signature, no transparency-log entry. Without: keyless, a Fulcio certificate for the identity "
+                + "token's subject and a Rekor entry, on the public-good instance or the one --trusted-root and "
+                + "--signing-config describe."},
+        footer = {"", "Examples:", "  DISTILL_PASSWORD=... distill sign-blob sbom.spdx.json --key distill.key "
+                + "--bundle sbom.spdx.json.sigstore.json",
+                "  SIGSTORE_ID_TOKEN=... distill sign-blob sbom.spdx.json --bundle sbom.spdx.json.sigstore.json"})
 final class SignBlobCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The file to sign.")
     Path file;
 
     @CommandLine.Mixin
     SigningKeyMixin signingKey;
+
+    @CommandLine.Mixin
+    KeylessMixin keyless;
 
     @Option(names = "--bundle", paramLabel = "OUT", required = true, description = "Where to write the bundle.")
     Path bundle;
@@ -37,10 +44,21 @@ final class SignBlobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] blob = Files.readAllBytes(file);
-        PrivateKey priv = signingKey.load(main, spec.commandLine());
-        String json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
-        AtomicFiles.write(bundle, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
-        spec.commandLine().getErr().println("Signed " + file + "; bundle written to " + bundle);
+        String json;
+        String how;
+        if (signingKey.withKey(keyless, spec.commandLine())) {
+            PrivateKey priv = signingKey.load(main, spec.commandLine());
+            json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
+            how = "with " + signingKey.key;
+        } else {
+            try (KeylessSigning signing = keyless.open(main)) {
+                json = signing.signDigest(dev.distill.oci.Digest.newSha256().digest(blob)) + "\n";
+            }
+            how = "keyless";
+        }
+        String out = json;
+        AtomicFiles.write(bundle, o -> o.write(out.getBytes(StandardCharsets.UTF_8)));
+        spec.commandLine().getErr().println("Signed " + file + " " + how + "; bundle written to " + bundle);
         return Main.OK;
     }
 }

@@ -1,11 +1,11 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.keyless.KeylessSigning;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,19 +16,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code distill sign IMAGE --key K}: a key signature stored next to the image, as cosign stores them. */
+/** {@code distill sign IMAGE [--key K]}: a key or keyless signature stored next to the image, as cosign does. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign an image in a registry with a key. The tag is resolved to a digest once and the "
-                + "digest is signed; the signature goes to the sha256-<hex>.sig tag of the image's repository, where "
-                + "cosign looks for it. Keyless signing is not there yet."},
-        footer = {"", "Example:", "  DISTILL_PASSWORD=... distill sign registry.example/app:1.0 --key distill.key "
-                + "-a git-sha=4f2c1e9"})
+        description = {"Sign an image in a registry, with a key or keyless. The tag is resolved to a digest once "
+                + "and the digest is signed; the signature goes to the sha256-<hex>.sig tag of the image's "
+                + "repository, where cosign looks for it (keyless: with cosign's certificate, chain and Rekor bundle "
+                + "annotations, and the whole Sigstore bundle)."},
+        footer = {"", "Examples:", "  DISTILL_PASSWORD=... distill sign registry.example/app:1.0 --key distill.key "
+                + "-a git-sha=4f2c1e9", "  SIGSTORE_ID_TOKEN=... distill sign registry.example/app:1.0"})
 final class SignCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
 
     @CommandLine.Mixin
     SigningKeyMixin signingKey;
+
+    @CommandLine.Mixin
+    KeylessMixin keyless;
 
     @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotations.")
     List<String> annotations = new ArrayList<>();
@@ -54,6 +58,19 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
+    private java.util.List<Digest> sign(RegistryClient client, ImageReference ref,
+                                        ImageSignatures.PayloadSigner signer, Map<String, String> ann)
+            throws Exception {
+        if (!allPlatforms) {
+            return java.util.List.of(ImageSignatures.sign(client, ref, signer, ann));
+        }
+        java.util.List<Digest> digests = ImageSignatures.allPlatforms(client, ref);
+        for (Digest d : digests) {
+            ImageSignatures.sign(client, ref.withDigest(d), signer, ann);
+        }
+        return digests;
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageReference ref = reference(image, spec.commandLine());
@@ -65,13 +82,14 @@ final class SignCommand implements Callable<Integer> {
             }
             ann.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        PrivateKey priv = signingKey.load(main, spec.commandLine());
         RegistryClient client = registry.client();
-        java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
-                : java.util.List.of(ImageSignatures.sign(client, ref, priv, ann));
-        if (allPlatforms) {
-            for (Digest d : digests) {
-                ImageSignatures.sign(client, ref.withDigest(d), priv, ann);
+        java.util.List<Digest> digests;
+        if (signingKey.withKey(keyless, spec.commandLine())) {
+            digests = sign(client, ref, ImageSignatures.withKey(signingKey.load(main, spec.commandLine())), ann);
+        } else {
+            // One certificate for every digest signed in this run.
+            try (KeylessSigning signing = keyless.open(main)) {
+                digests = sign(client, ref, signing.payloadSigner(), ann);
             }
         }
         for (Digest d : digests) {

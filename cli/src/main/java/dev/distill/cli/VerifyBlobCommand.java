@@ -1,7 +1,9 @@
 package dev.distill.cli;
 
 import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +14,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code distill verify-blob FILE|sha256:HEX --bundle B --key PUB}: exit 0 verified, 1 not. */
+/** {@code distill verify-blob FILE|sha256:HEX --bundle B (--key PUB | --certificate-identity ...)}. */
 @Command(name = "verify-blob", mixinStandardHelpOptions = true,
-        description = {"Verify a Sigstore bundle's message signature over a file (or a sha256 digest) with a public "
-                + "key. Fails closed: every check must hold. Keyless (certificate) verification comes with the "
-                + "verification issue."},
+        description = {"Verify a Sigstore bundle (v0.1, v0.2, v0.3) over a file or a sha256 digest: with a public "
+                + "key, or keyless against a trusted root (offline with --trusted-root) and the signer's identity. "
+                + "A bundle holding a DSSE envelope is checked against its in-toto subject: FILE is the subject. "
+                + "Fails closed: every check must hold. Exit 0 verified, 1 not, 2 usage, 3 bad input."},
         footer = {"", "Examples:", "  distill verify-blob sbom.spdx.json --bundle sbom.spdx.json.sigstore.json "
-                + "--key distill.pub", "  distill verify-blob sha256:3a7bd3e2... --bundle b.json --key distill.pub"})
+                + "--key distill.pub", "  distill verify-blob sha256:3a7bd3e2... --bundle b.json --key distill.pub",
+                "  distill verify-blob app.tar.gz --bundle app.sigstore.json --certificate-identity "
+                + "https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1 "
+                + "--certificate-oidc-issuer https://token.actions.githubusercontent.com"})
 final class VerifyBlobCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|sha256:HEX", description = "The signed file, or its SHA-256 digest.")
     String subject;
@@ -26,15 +32,22 @@ final class VerifyBlobCommand implements Callable<Integer> {
     @Option(names = "--bundle", paramLabel = "BUNDLE", required = true, description = "The Sigstore bundle.")
     Path bundle;
 
-    @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
+    @Option(names = "--key", paramLabel = "PUB", description = "The PEM public key (or verify keyless).")
     Path key;
+
+    @CommandLine.Mixin
+    IdentityMixin who;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
+        if ((key != null) == who.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key != null
+                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
+                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
+        }
         String json = Files.readString(bundle, StandardCharsets.UTF_8);
         byte[] blob = null;
         byte[] digest = null;
@@ -51,6 +64,16 @@ final class VerifyBlobCommand implements Callable<Integer> {
         } else {
             blob = Files.readAllBytes(Path.of(subject));
         }
+        if (key == null) {
+            var identity = who.identity();
+            var verified = KeylessVerification.verify(json, blob != null ? Digest.newSha256().digest(blob) : digest,
+                    identity, who.instance());
+            spec.commandLine().getOut().println("Verified OK: " + subject + " signed by " + verified.identity()
+                    + " (issuer " + verified.issuer() + "), logged at " + verified.integratedTime() + " (index "
+                    + verified.logIndex() + ")");
+            return Main.OK;
+        }
+        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
         BlobSignatures.verify(json, publicKey, blob, digest);
         spec.commandLine().getOut().println("Verified OK: " + subject + " signed by " + key);
         return Main.OK;

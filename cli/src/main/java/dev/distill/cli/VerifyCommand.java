@@ -1,6 +1,7 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
@@ -15,16 +16,23 @@ import picocli.CommandLine.Parameters;
 
 /** {@code distill verify IMAGE --key PUB}: exit 0 when a signature by the key covers the image's digest. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify an image's signatures with a public key. The tag is resolved to a digest once; a "
-                + "signature counts only when it verifies and its payload names that digest. Fails closed. "
-                + "Certificate (keyless) verification, referrers storage and policy are not there yet."},
-        footer = {"", "Example:", "  distill verify registry.example/app:1.0 --key distill.pub"})
+        description = {"Verify an image's signatures with a public key, or keyless: signed by the given identity, "
+                + "checked against a trusted root (offline with --trusted-root). The tag is resolved to a digest "
+                + "once; a signature counts only when it verifies and its payload names that digest. Fails closed. "
+                + "Exit 0 verified, 1 not, 2 usage, 3 bad input or registry error."},
+        footer = {"", "Examples:", "  distill verify registry.example/app:1.0 --key distill.pub",
+                "  distill verify registry.example/app:1.0 --certificate-identity "
+                + "https://github.com/org/app/.github/workflows/release.yml@refs/heads/main "
+                + "--certificate-oidc-issuer https://token.actions.githubusercontent.com"})
 final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
 
-    @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
+    @Option(names = "--key", paramLabel = "PUB", description = "The PEM public key (or verify keyless).")
     Path key;
+
+    @CommandLine.Mixin
+    IdentityMixin who;
 
     @CommandLine.Mixin
     RegistryMixin registry;
@@ -43,7 +51,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
-        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
+        if ((key != null) == who.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key != null
+                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
+                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
+        }
+        ImageSignatures.SignatureCheck check;
+        String by;
+        if (key != null) {
+            check = ImageSignatures.withKey(EncryptedKeys.readPublicKey(Files.readString(key,
+                    StandardCharsets.US_ASCII), key.toString()));
+            by = key.toString();
+        } else {
+            var identity = who.identity();
+            check = KeylessVerification.signatureCheck(identity, who.instance());
+            by = identity.toString();
+        }
         RegistryClient client = registry.client();
         var out = spec.commandLine().getOut();
         java.util.List<ImageReference> targets = new java.util.ArrayList<>();
@@ -59,12 +82,12 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown output '" + output + "'");
         }
         if (output.equals("json")) {
-            return json(client, targets, publicKey);
+            return json(client, targets, check, by);
         }
         for (ImageReference target : targets) {
-            var verified = ImageSignatures.verify(client, target, publicKey);
+            var verified = ImageSignatures.verify(client, target, check, by, null);
             out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image()
-                    + " (" + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + key + ")");
+                    + " (" + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + by + ")");
             for (var v : verified) {
                 if (!v.annotations().isEmpty()) {
                     out.println("  annotations: " + v.annotations());
@@ -76,13 +99,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Every check as JSON; the exit code still says whether every digest has a verified signature. */
-    private int json(RegistryClient client, java.util.List<ImageReference> targets, java.security.PublicKey key)
-            throws Exception {
+    private int json(RegistryClient client, java.util.List<ImageReference> targets,
+                     ImageSignatures.SignatureCheck check, String by) throws Exception {
         java.util.List<ImageSignatures.Outcome> outcomes = new java.util.ArrayList<>();
         java.util.List<java.util.Map<String, Object>> failures = new java.util.ArrayList<>();
         for (ImageReference target : targets) {
             try {
-                ImageSignatures.verify(client, target, key, outcomes);
+                ImageSignatures.verify(client, target, check, by, outcomes);
             } catch (dev.distill.attest.bundle.VerificationException e) {
                 failures.add(java.util.Map.of("image", target.toString(), "reason", e.getMessage()));
             }

@@ -20,11 +20,17 @@ class SignCommandTest {
     static DockerRegistry registry;
 
     static void skopeo(String from, String to) throws Exception {
+        skopeo(dir, from, to);
+    }
+
+    /** Copies an image with skopeo, its log in {@code logDir}. */
+    static void skopeo(Path logDir, String from, String to) throws Exception {
+        Path log = logDir.resolve("skopeo.log");
         Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--preserve-digests",
                 "--dest-tls-verify=false", from, to).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("skopeo.log").toFile()).start();
+                .redirectOutput(log.toFile()).start();
         try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(dir.resolve("skopeo.log")));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(log));
         } finally {
             p.destroyForcibly();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.keyless.KeylessException;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
@@ -67,17 +68,75 @@ public final class ImageSignatures {
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Signs a simple-signing payload: returns the annotations of the signature layer that carries it (the
+     * signature, and for keyless signing the certificate and the transparency-log evidence).
+     */
+    @FunctionalInterface
+    public interface PayloadSigner {
+        Map<String, String> sign(byte[] payload) throws IOException, GeneralSecurityException,
+                KeylessException;
+    }
+
+    /**
+     * Checks one signature layer: its payload (already checked against the layer's digest) and its annotations.
+     * Throws, naming what did not hold; returns normally only when the signature is good.
+     */
+    @FunctionalInterface
+    public interface SignatureCheck {
+        void check(byte[] payload, Map<String, String> annotations, String name) throws VerificationException,
+                KeylessException;
+    }
+
+    /** An ECDSA P-256 signature over the payload with the key, as {@code cosign sign --key} makes. */
+    public static PayloadSigner withKey(PrivateKey key) {
+        return payload -> {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(payload);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(s.sign()));
+            return annotations;
+        };
+    }
+
+    /** The signature annotation must verify over the payload with the public key. */
+    public static SignatureCheck withKey(PublicKey key) {
+        return (payload, annotations, name) -> {
+            String sig = annotations.get(SIGNATURE_ANNOTATION);
+            if (sig == null) {
+                throw new VerificationException("a signature layer without its signature annotation");
+            }
+            try {
+                Signature s = Signature.getInstance("SHA256withECDSA");
+                s.initVerify(key);
+                s.update(payload);
+                if (!s.verify(Base64.getDecoder().decode(sig))) {
+                    throw new VerificationException("signature " + name + " does not verify with the key");
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new VerificationException("signature " + name + " cannot be checked: " + e.getMessage());
+            }
+        };
+    }
+
     /** Signs the image (resolved to its digest) and pushes the signature next to it; returns the digest signed. */
     public static Digest sign(RegistryClient client, ImageReference ref, PrivateKey key, Map<String, String> annotations)
             throws IOException, GeneralSecurityException {
+        try {
+            return sign(client, ref, withKey(key), annotations);
+        } catch (KeylessException e) {
+            throw new IllegalStateException("a key signer does not sign keyless", e);
+        }
+    }
+
+    /** Signs the image (resolved to its digest) with the signer and pushes the signature next to it. */
+    public static Digest sign(RegistryClient client, ImageReference ref, PayloadSigner signer,
+                              Map<String, String> annotations)
+            throws IOException, GeneralSecurityException, KeylessException {
         Digest digest = client.resolve(ref);
         byte[] payload = payload(ref, digest, annotations);
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initSign(key);
-        s.update(payload);
-        String signature = Base64.getEncoder().encodeToString(s.sign());
-        Map<String, String> layerAnnotations = new LinkedHashMap<>();
-        layerAnnotations.put(SIGNATURE_ANNOTATION, signature);
+        Map<String, String> layerAnnotations = signer.sign(payload);
         append(client, ref, signatureTag(digest), PAYLOAD_TYPE, payload, layerAnnotations, "signature manifest");
         return digest;
     }
@@ -162,6 +221,21 @@ public final class ImageSignatures {
     /** As {@link #verify(RegistryClient, ImageReference, PublicKey)}, recording every signature's result. */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key,
                                         List<Outcome> record) throws IOException, VerificationException {
+        try {
+            return verify(client, ref, withKey(key), "the key", record);
+        } catch (KeylessException e) {
+            throw new IllegalStateException("a key check does not verify keyless", e);
+        }
+    }
+
+    /**
+     * Verifies the image's signatures with the check ({@code by} names the signer in messages). The tag is
+     * resolved to a digest once; a signature counts only when the check passes and its payload names exactly that
+     * digest. At least one must count.
+     */
+    public static List<Verified> verify(RegistryClient client, ImageReference ref, SignatureCheck check, String by,
+                                        List<Outcome> record)
+            throws IOException, VerificationException, KeylessException {
         Digest digest = client.resolve(ref);
         String tag = signatureTag(digest);
         List<DescriptorTemplate> layers = layers(client, ref, tag, "signature manifest").orElseThrow(() ->
@@ -174,7 +248,7 @@ public final class ImageSignatures {
         for (DescriptorTemplate layer : layers) {
             names.add(layer.digest());
             try {
-                ok.add(verifyOne(client, ref, layer, digest, key));
+                ok.add(verifyOne(client, ref, layer, digest, check));
                 results.add(null);
             } catch (VerificationException e) {
                 reasons.add(e.getMessage());
@@ -186,19 +260,16 @@ public final class ImageSignatures {
         }
         if (ok.isEmpty()) {
             throw new VerificationException("none of the " + reasons.size() + " signatures of " + ref.repository()
-                    + "@" + digest + " verifies with the key: " + String.join("; ", reasons));
+                    + "@" + digest + " verifies with " + by + ": " + String.join("; ", reasons));
         }
         return ok;
     }
 
     private static Verified verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
-                                      Digest digest, PublicKey key) throws IOException, VerificationException {
+                                      Digest digest, SignatureCheck check)
+            throws IOException, VerificationException, KeylessException {
         if (!PAYLOAD_TYPE.equals(layer.mediaType())) {
             throw new VerificationException("a layer of type " + layer.mediaType() + " is not a signature");
-        }
-        String sig = layer.annotations() == null ? null : layer.annotations().get(SIGNATURE_ANNOTATION);
-        if (sig == null) {
-            throw new VerificationException("a signature layer without its signature annotation");
         }
         Descriptor d;
         try {
@@ -214,17 +285,7 @@ public final class ImageSignatures {
                 d.digest(), d.size(), "signature payload " + d.digest())) {
             payload = in.readAllBytes();
         }
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initVerify(key);
-            s.update(payload);
-            if (!s.verify(Base64.getDecoder().decode(sig))) {
-                throw new VerificationException("signature " + d.digest().shortHex() + " does not verify with the key");
-            }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new VerificationException("signature " + d.digest().shortHex() + " cannot be checked: "
-                    + e.getMessage());
-        }
+        check.check(payload, layer.annotations() == null ? Map.of() : layer.annotations(), d.digest().shortHex());
         JsonNode p = new ObjectMapper().readTree(payload);
         String signed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
         if (!signed.equals(digest.toString())) {

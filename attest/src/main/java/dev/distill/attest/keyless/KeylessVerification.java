@@ -3,6 +3,7 @@ package dev.distill.attest.keyless;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.image.ImageSignatures;
 import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.KeylessVerifier;
 import dev.sigstore.VerificationOptions;
@@ -95,6 +96,28 @@ public final class KeylessVerification {
             throw new VerificationException("the bundle has no transparency-log entry");
         }
         return new Verified(Identity.subjectOf(leaf), Identity.issuerOf(leaf), integrated, index);
+    }
+
+    /**
+     * Checks keyless image signature layers: the Sigstore bundle the layer carries must verify for the digest of
+     * the payload, signed by {@code who}. A layer with cosign's SET-only annotations and no Sigstore bundle is
+     * refused: without an inclusion proof there is nothing to check the log entry against offline.
+     */
+    public static ImageSignatures.SignatureCheck signatureCheck(Identity who, SigstoreInstance instance) {
+        return (payload, annotations, name) -> {
+            String bundle = annotations.get(KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION);
+            if (bundle == null) {
+                throw new VerificationException("signature " + name + " carries no Sigstore bundle"
+                        + (annotations.containsKey(KeylessSigning.CERTIFICATE_ANNOTATION)
+                        ? " (a cosign keyless signature with only a signed entry timestamp: not verifiable offline)"
+                        : " (it was made with a key: verify with --key)"));
+            }
+            try {
+                verify(bundle, dev.distill.oci.Digest.newSha256().digest(payload), who, instance);
+            } catch (VerificationException e) {
+                throw new VerificationException("signature " + name + ": " + e.getMessage());
+            }
+        };
     }
 
     private static synchronized KeylessVerifier verifier(SigstoreInstance instance) throws KeylessException {

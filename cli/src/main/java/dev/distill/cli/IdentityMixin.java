@@ -1,0 +1,82 @@
+package dev.distill.cli;
+
+import dev.distill.attest.keyless.Identity;
+import dev.distill.attest.keyless.KeylessException;
+import dev.distill.attest.keyless.SigstoreInstance;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Who must have signed, for keyless verification (verify-blob, verify): the certificate identity and OIDC
+ * issuer, exact or as a regular expression matched against the whole value, optional GitHub workflow claims,
+ * and the trusted root to verify against.
+ */
+final class IdentityMixin {
+
+    @Option(names = "--certificate-identity", paramLabel = "ID",
+            description = "Keyless: the signer's identity (email or URI in the certificate), exactly.")
+    String identity;
+
+    @Option(names = "--certificate-identity-regexp", paramLabel = "RE",
+            description = "Keyless: a regular expression the whole identity must match.")
+    String identityRegexp;
+
+    @Option(names = "--certificate-oidc-issuer", paramLabel = "URL",
+            description = "Keyless: the OIDC issuer recorded in the certificate, exactly.")
+    String issuer;
+
+    @Option(names = "--certificate-oidc-issuer-regexp", paramLabel = "RE",
+            description = "Keyless: a regular expression the whole issuer must match.")
+    String issuerRegexp;
+
+    @Option(names = "--certificate-github-workflow-repository", paramLabel = "OWNER/REPO",
+            description = "Keyless: the GitHub repository the signing workflow ran in.")
+    String repository;
+
+    @Option(names = "--certificate-github-workflow-ref", paramLabel = "REF",
+            description = "Keyless: the git ref it ran for (refs/heads/main, refs/tags/v1).")
+    String ref;
+
+    @Option(names = "--certificate-github-workflow-sha", paramLabel = "SHA",
+            description = "Keyless: the commit it ran for.")
+    String sha;
+
+    @Option(names = "--certificate-github-workflow-trigger", paramLabel = "EVENT",
+            description = "Keyless: the event that triggered it (push, release, ...).")
+    String trigger;
+
+    @Option(names = "--trusted-root", paramLabel = "FILE",
+            description = "Keyless: verify against this trusted_root.json, offline (default: the public-good "
+                    + "instance's, through TUF).")
+    Path trustedRoot;
+
+    boolean given() {
+        return identity != null || identityRegexp != null || issuer != null || issuerRegexp != null
+                || repository != null || ref != null || sha != null || trigger != null || trustedRoot != null;
+    }
+
+    Identity identity() throws KeylessException {
+        Map<String, String> claims = new LinkedHashMap<>();
+        if (repository != null) {
+            claims.put("repository", repository);
+        }
+        if (ref != null) {
+            claims.put("ref", ref);
+        }
+        if (sha != null) {
+            claims.put("sha", sha);
+        }
+        if (trigger != null) {
+            claims.put("trigger", trigger);
+        }
+        Identity id = new Identity(identity, identityRegexp, issuer, issuerRegexp, claims);
+        id.validate();
+        return id;
+    }
+
+    SigstoreInstance instance() throws KeylessException {
+        return SigstoreInstance.of(trustedRoot, null);
+    }
+}

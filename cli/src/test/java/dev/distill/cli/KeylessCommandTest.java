@@ -1,0 +1,143 @@
+package dev.distill.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.keyless.SigstoreStack;
+import dev.distill.oci.testing.DockerRegistry;
+import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sign-blob, verify-blob, sign and verify keyless, end to end: the local Sigstore stack on loopback (Fulcio,
+ * Rekor, TSA) and Debian's docker-registry; sigstore-js verifies what the CLI wrote.
+ */
+@Timeout(300)
+class KeylessCommandTest {
+    @RegisterExtension
+    static SigstoreStack stack = new SigstoreStack();
+
+    @TempDir
+    static Path dir;
+    static DockerRegistry registry;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = DockerRegistry.start(dir.resolve("registry"), DockerRegistry.Auth.NONE);
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host() + "/app/keyless:v1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    private static String[] keyless(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--trusted-root", stack.trustedRoot().toString()));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void signBlobKeylessVerifiesWithIdentityOfflineAndWithSigstoreJs() throws Exception {
+        Path blob = Files.writeString(dir.resolve("sbom.json"), "{\"spdxVersion\":\"SPDX-2.3\"}\n");
+        Path bundle = dir.resolve("sbom.json.sigstore.json");
+        Map<String, String> env = Map.of("SIGSTORE_ID_TOKEN", stack.token());
+        MainTest.Result signed = SbomCommandTest.run(env, keyless("sign-blob", blob.toString(), "--bundle",
+                bundle.toString(), "--signing-config", stack.signingConfig().toString()));
+        assertEquals(0, signed.code(), signed.err());
+        assertTrue(signed.err().contains("keyless"), signed.err());
+        assertFalse(signed.err().contains(stack.token()), "the token is never printed");
+
+        MainTest.Result ok = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", bundle.toString(),
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().startsWith("Verified OK: " + blob + " signed by " + stack.identity()), ok.out());
+
+        MainTest.Result prefix = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", bundle.toString(),
+                "--certificate-identity-regexp", "https://github.com/distill-test/app",
+                "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, prefix.code(), "a regexp matches the whole identity, not a prefix");
+        assertTrue(prefix.err().contains("signed by someone else"), prefix.err());
+
+        MainTest.Result both = MainTest.run("verify-blob", blob.toString(), "--bundle", bundle.toString(),
+                "--key", bundle.toString(), "--certificate-identity", "x", "--certificate-oidc-issuer", "y");
+        assertEquals(2, both.code(), both.err());
+        MainTest.Result noIssuer = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle",
+                bundle.toString(), "--certificate-identity", stack.identity()));
+        assertEquals(3, noIssuer.code(), noIssuer.err());
+        assertTrue(noIssuer.err().contains("--certificate-oidc-issuer"), noIssuer.err());
+
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
+                .toAbsolutePath().toString(), stack.trustedRoot().toString(), bundle.toString(), blob.toString(),
+                stack.identity(), stack.issuer()), out), "sigstore-js verifies the CLI's bundle: " + out);
+    }
+
+    @Test
+    void signBlobKeylessWithoutATokenSaysWhatToDo() throws Exception {
+        Path blob = Files.writeString(dir.resolve("notoken.txt"), "x\n");
+        MainTest.Result r = SbomCommandTest.run(Map.of(), keyless("sign-blob", blob.toString(), "--bundle",
+                dir.resolve("notoken.sigstore.json").toString(), "--signing-config",
+                stack.signingConfig().toString()));
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("SIGSTORE_ID_TOKEN"), r.err());
+        assertFalse(Files.exists(dir.resolve("notoken.sigstore.json")), "nothing written");
+    }
+
+    @Test
+    void signsAnImageKeylessInCosignsLayoutAndVerifiesByIdentity() throws Exception {
+        String image = "registry:" + registry.host() + "/app/keyless:v1";
+        Map<String, String> env = Map.of("SIGSTORE_ID_TOKEN", stack.token());
+        MainTest.Result signed = SbomCommandTest.run(env, keyless("sign", image, "--signing-config",
+                stack.signingConfig().toString(), "-a", "build=42"));
+        assertEquals(0, signed.code(), signed.err());
+
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
+        var digest = client.head(registry.host(), "app/keyless", "v1").orElseThrow().digest();
+        String tag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
+        ManifestTemplate sig = Json.read(client.manifest(registry.host(), "app/keyless", tag).bytes(),
+                ManifestTemplate.class, tag);
+        var ann = sig.layers().get(0).annotations();
+        assertTrue(ann.get("dev.sigstore.cosign/certificate").startsWith("-----BEGIN CERTIFICATE-----"), ann.toString());
+        JsonNode rekor = new ObjectMapper().readTree(ann.get("dev.sigstore.cosign/bundle"));
+        assertTrue(rekor.path("SignedEntryTimestamp").asText().length() > 40, rekor.toString());
+        assertTrue(rekor.path("Payload").path("logIndex").asLong() >= 5, rekor.toString());
+        assertTrue(ann.containsKey("dev.cosignproject.cosign/signature"), ann.toString());
+
+        MainTest.Result ok = MainTest.run(keyless("verify", image, "--certificate-identity", stack.identity(),
+                "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("annotations: {build=42}"), ok.out());
+
+        MainTest.Result other = MainTest.run(keyless("verify", image, "--certificate-identity",
+                stack.identity().replace("/app/", "/app-evil/"), "--certificate-oidc-issuer", stack.issuer(),
+                "-o", "json"));
+        assertEquals(1, other.code(), other.err());
+        assertTrue(other.out().contains("signed by someone else"), other.out());
+
+        // A key signature next to the keyless one: verifying by identity skips it with its reason.
+        Map<String, String> pw = Map.of("DISTILL_PASSWORD", "pw");
+        String k = dir.resolve("k").toString();
+        assertEquals(0, SbomCommandTest.run(pw, "key", "generate", "--output-key-prefix", k).code());
+        assertEquals(0, SbomCommandTest.run(pw, "sign", image, "--key", k + ".key").code());
+        MainTest.Result json = MainTest.run(keyless("verify", image, "--certificate-identity", stack.identity(),
+                "--certificate-oidc-issuer", stack.issuer(), "-o", "json"));
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("it was made with a key: verify with --key"), json.out());
+        assertEquals(0, MainTest.run("verify", image, "--key", k + ".pub").code(), "and the key still verifies");
+    }
+}
