@@ -1,27 +1,29 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.keyless.KeylessSigning;
 import dev.distill.attest.provenance.SlsaProvenance;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code distill attest IMAGE --predicate F --type T --key K}: a signed in-toto statement next to the image. */
+/** {@code distill attest IMAGE --predicate F --type T [--key K]}: a signed in-toto statement next to the image. */
 @Command(name = "attest", mixinStandardHelpOptions = true,
         description = {"Attest a predicate (an SBOM, provenance, any JSON) about an image in a registry: an in-toto "
-                + "Statement v1 whose subject is the image's digest, in a DSSE envelope signed with a key, stored "
-                + "under the sha256-<hex>.att tag as cosign stores attestations."},
+                + "Statement v1 whose subject is the image's digest, in a DSSE envelope signed with a key or keyless "
+                + "(Fulcio certificate, Rekor v2 entry, TSA timestamp), stored under the sha256-<hex>.att tag as "
+                + "cosign stores attestations."},
         footer = {"", "Example:", "  distill sbom registry.example/app:1.0 -o spdx-json=sbom.spdx.json",
             "  DISTILL_PASSWORD=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json "
-                + "--key distill.key"})
+                + "--key distill.key",
+            "  SIGSTORE_ID_TOKEN=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json"})
 final class AttestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
@@ -37,6 +39,9 @@ final class AttestCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SigningKeyMixin signingKey;
+
+    @CommandLine.Mixin
+    KeylessMixin keyless;
 
     @CommandLine.Mixin
     RegistryMixin registry;
@@ -66,9 +71,16 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
-        PrivateKey priv = signingKey.load(main, spec.commandLine());
         RegistryClient client = registry.client();
-        Digest digest = ImageAttestations.attest(client, ref, priv, predicateType, body);
+        Digest digest;
+        if (signingKey.withKey(keyless, spec.commandLine())) {
+            digest = ImageAttestations.attest(client, ref, ImageAttestations.withKey(signingKey.load(main,
+                    spec.commandLine())), predicateType, body);
+        } else {
+            try (KeylessSigning signing = keyless.open(main, true)) {
+                digest = ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
+            }
+        }
         spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
                 + ref.repository() + "@" + digest);
         spec.commandLine().getOut().flush();

@@ -28,8 +28,8 @@ final class KeylessMixin {
         return identityToken != null || trustedRoot != null || signingConfig != null;
     }
 
-    KeylessSigning open(Main main) throws KeylessException {
+    KeylessSigning open(Main main, boolean forAttestations) throws KeylessException {
         return KeylessSigning.open(SigstoreInstance.of(trustedRoot, signingConfig),
-                IdentityTokens.resolve(identityToken, main.env()));
+                IdentityTokens.resolve(identityToken, main.env()), forAttestations);
     }
 }

@@ -51,7 +51,7 @@ final class SignBlobCommand implements Callable<Integer> {
             json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
             how = "with " + signingKey.key;
         } else {
-            try (KeylessSigning signing = keyless.open(main)) {
+            try (KeylessSigning signing = keyless.open(main, false)) {
                 json = signing.signDigest(dev.distill.oci.Digest.newSha256().digest(blob)) + "\n";
             }
             how = "keyless";

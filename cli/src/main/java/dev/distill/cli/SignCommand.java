@@ -88,7 +88,7 @@ final class SignCommand implements Callable<Integer> {
             digests = sign(client, ref, ImageSignatures.withKey(signingKey.load(main, spec.commandLine())), ann);
         } else {
             // One certificate for every digest signed in this run.
-            try (KeylessSigning signing = keyless.open(main)) {
+            try (KeylessSigning signing = keyless.open(main, false)) {
                 digests = sign(client, ref, signing.payloadSigner(), ann);
             }
         }

@@ -3,6 +3,7 @@ package dev.distill.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.policy.Policy;
 import dev.distill.oci.ImageReference;
@@ -17,12 +18,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code distill verify-attestation IMAGE --type T --key PUB}: exit 0 when a signed statement of type T is about it. */
+/** {@code distill verify-attestation IMAGE --type T (--key PUB | --certificate-identity ...)}: exit 0 when verified. */
 @Command(name = "verify-attestation", mixinStandardHelpOptions = true,
-        description = {"Verify an image's attestations of one predicate type with a public key: the envelope's "
-                + "signature and payload type, the statement's subject (the image's digest, resolved once) and its "
-                + "predicate type must all hold. Fails closed. Policies come with the verification issue."},
-        footer = {"", "Example:", "  distill verify-attestation registry.example/app:1.0 --type spdx --key distill.pub"})
+        description = {"Verify an image's attestations of a predicate type, with a public key or keyless (signer "
+                + "identity and issuer, against a trusted root): the envelope's signature and payload type, the "
+                + "statement's subject (the image's digest, resolved once) and its predicate type must all hold; "
+                + "with --policy, the policy's rules are judged on verified attestations only. Fails closed."},
+        footer = {"", "Examples:", "  distill verify-attestation registry.example/app:1.0 --type spdx --key distill.pub",
+                "  distill verify-attestation registry.example/app:1.0 --policy policy.yaml --certificate-identity "
+                + "https://github.com/org/app/.github/workflows/release.yml@refs/heads/main "
+                + "--certificate-oidc-issuer https://token.actions.githubusercontent.com"})
 final class VerifyAttestationCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
@@ -36,8 +41,11 @@ final class VerifyAttestationCommand implements Callable<Integer> {
                     + "licenses, distroless rules. See docs/signing.md.")
     Path policyFile;
 
-    @Option(names = "--key", paramLabel = "PUB", required = true, description = "The PEM public key.")
+    @Option(names = "--key", paramLabel = "PUB", description = "The PEM public key (or verify keyless).")
     Path key;
+
+    @CommandLine.Mixin
+    IdentityMixin who;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default), or json: the verified predicates.")
@@ -58,10 +66,25 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         if (type == null && policyFile == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --type, --policy, or both");
         }
-        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
+        if ((key != null) == who.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key != null
+                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
+                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
+        }
+        ImageAttestations.EnvelopeCheck check;
+        String by;
+        if (key != null) {
+            check = ImageAttestations.withKey(EncryptedKeys.readPublicKey(Files.readString(key,
+                    StandardCharsets.US_ASCII), key.toString()));
+            by = key.toString();
+        } else {
+            var identity = who.identity();
+            check = KeylessVerification.envelopeCheck(identity, who.instance());
+            by = identity.toString();
+        }
         RegistryClient client = registry.client();
         if (policyFile != null) {
-            return withPolicy(ref, publicKey, client);
+            return withPolicy(ref, check, client);
         }
         String predicateType;
         try {
@@ -69,7 +92,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        var verified = ImageAttestations.verify(client, ref, publicKey, predicateType);
+        var verified = ImageAttestations.verify(client, ref, check, by, predicateType);
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,7 +107,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     }
 
     /** Verifies every attestation the policy needs, then evaluates its rules; exit 1 unless all hold. */
-    private int withPolicy(ImageReference ref, java.security.PublicKey publicKey, RegistryClient client)
+    private int withPolicy(ImageReference ref, ImageAttestations.EnvelopeCheck check, RegistryClient client)
             throws Exception {
         Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
         java.util.Set<String> types = new java.util.LinkedHashSet<>(policy.neededTypes());
@@ -96,7 +119,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         // Resolved once: every rule, and the audit, are about this one digest even if the tag moves meanwhile.
         ImageReference pinned = ref.withDigest(client.resolve(ref));
         java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
-        ImageAttestations.verifyAll(client, pinned, publicKey, types).forEach((t, verified) -> predicates.put(t,
+        ImageAttestations.verifyAll(client, pinned, check, types).forEach((t, verified) -> predicates.put(t,
                 verified.stream().map(ImageAttestations.Verified::predicate).toList()));
         List<Policy.Check> checks = new java.util.ArrayList<>(policy.evaluate(predicates, () -> audit(pinned)));
         if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {

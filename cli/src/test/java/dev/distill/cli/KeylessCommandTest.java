@@ -88,6 +88,47 @@ class KeylessCommandTest {
     }
 
     @Test
+    void attestsKeylessAndVerifiesTheAttestationByIdentityTypeAndPolicy() throws Exception {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/distroless-base:latest",
+                "docker://" + registry.host() + "/app/attested:v1");
+        String image = "registry:" + registry.host() + "/app/attested:v1";
+        Path sbom = dir.resolve("base.spdx.json");
+        assertEquals(0, MainTest.run("sbom", "../fixtures/distroless-base", "-o", "spdx-json=" + sbom).code());
+        Map<String, String> env = Map.of("SIGSTORE_ID_TOKEN", stack.token());
+        MainTest.Result attested = SbomCommandTest.run(env, keyless("attest", image, "--type", "spdx", "--predicate",
+                sbom.toString(), "--signing-config", stack.signingConfig().toString()));
+        assertEquals(0, attested.code(), attested.err());
+
+        MainTest.Result ok = MainTest.run(keyless("verify-attestation", image, "--type", "spdx",
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().startsWith("Verified OK: 1 attestation of type https://spdx.dev/Document"), ok.out());
+
+        MainTest.Result otherType = MainTest.run(keyless("verify-attestation", image, "--type", "cyclonedx",
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, otherType.code(), otherType.err());
+        assertTrue(otherType.err().contains("has predicate type https://spdx.dev/Document"), otherType.err());
+
+        MainTest.Result otherSigner = MainTest.run(keyless("verify-attestation", image, "--type", "spdx",
+                "--certificate-identity-regexp", ".*/app-evil/.*", "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, otherSigner.code(), otherSigner.err());
+        assertTrue(otherSigner.err().contains("signed by someone else"), otherSigner.err());
+
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                attestations:
+                  - spdx
+                sbom:
+                  denyPackages:
+                    - "pkg:deb/debian/libc6"
+                """);
+        MainTest.Result judged = MainTest.run(keyless("verify-attestation", image, "--policy", policy.toString(),
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, judged.code(), judged.out() + judged.err());
+        assertTrue(judged.out().contains("ok   attestation https://spdx.dev/Document"), judged.out());
+        assertTrue(judged.out().contains("FAIL"), "the SBOM carries a denied package: " + judged.out());
+    }
+
+    @Test
     void signBlobKeylessWithoutATokenSaysWhatToDo() throws Exception {
         Path blob = Files.writeString(dir.resolve("notoken.txt"), "x\n");
         MainTest.Result r = SbomCommandTest.run(Map.of(), keyless("sign-blob", blob.toString(), "--bundle",

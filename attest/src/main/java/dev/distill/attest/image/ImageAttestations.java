@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.dsse.Dsse;
+import dev.distill.attest.keyless.KeylessException;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
@@ -62,16 +63,59 @@ public final class ImageAttestations {
         return image.algorithm() + "-" + image.hex() + ".att";
     }
 
+    /** Signs an in-toto statement into a DSSE envelope: the envelope and its layer's annotations. */
+    @FunctionalInterface
+    public interface EnvelopeSigner {
+        Signed sign(byte[] statement) throws IOException, GeneralSecurityException, KeylessException;
+    }
+
+    /** A signed envelope (JSON) and the annotations of the layer that carries it. */
+    public record Signed(byte[] envelope, Map<String, String> annotations) {
+    }
+
+    /**
+     * Checks one attestation layer ({@code name} for messages): returns the DSSE payload that verified, of type
+     * in-toto, or throws naming what did not hold. {@code image} is the digest the attestation must be about.
+     */
+    @FunctionalInterface
+    public interface EnvelopeCheck {
+        byte[] verify(byte[] envelope, Map<String, String> annotations, Digest image, String name)
+                throws VerificationException, KeylessException;
+    }
+
+    /** A DSSE signature with the key, as {@code cosign attest --key} makes. */
+    public static EnvelopeSigner withKey(PrivateKey key) {
+        return statement -> new Signed(Dsse.sign(key, Dsse.IN_TOTO, statement),
+                Map.of(ImageSignatures.SIGNATURE_ANNOTATION, ""));
+    }
+
+    /** The envelope's signature must verify with the public key. */
+    public static EnvelopeCheck withKey(PublicKey key) {
+        return (envelope, annotations, image, name) -> Dsse.verify(envelope, Dsse.IN_TOTO, key);
+    }
+
     /** Attests {@code predicate} (JSON) about the image and pushes the envelope next to it. */
     public static Digest attest(RegistryClient client, ImageReference ref, PrivateKey key, String predicateType,
                                 byte[] predicateJson) throws IOException, GeneralSecurityException {
-        Digest digest = client.resolve(ref);
+        try {
+            return attest(client, ref, withKey(key), predicateType, predicateJson);
+        } catch (KeylessException e) {
+            throw new IllegalStateException("a key signer does not sign keyless", e);
+        }
+    }
+
+    /** The in-toto Statement v1 about the image's digest: compact JSON in a fixed key order. */
+    public static byte[] statement(ImageReference ref, Digest digest, String predicateType, byte[] predicateJson)
+            throws ImageException {
         ObjectMapper m = new ObjectMapper();
         JsonNode predicate;
         try {
             predicate = m.readTree(predicateJson);
         } catch (IOException e) {
             throw new ImageException("the predicate is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (predicate == null || !predicate.isObject()) {
+            throw new ImageException("the predicate is not a JSON object");
         }
         ObjectNode statement = m.createObjectNode();
         statement.put("_type", STATEMENT_V1);
@@ -80,11 +124,18 @@ public final class ImageAttestations {
         subject.putObject("digest").put(digest.algorithm(), digest.hex());
         statement.put("predicateType", predicateType);
         statement.set("predicate", predicate);
-        byte[] envelope = Dsse.sign(key, Dsse.IN_TOTO, statement.toString().getBytes(StandardCharsets.UTF_8));
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(ImageSignatures.SIGNATURE_ANNOTATION, "");
+        return statement.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Attests {@code predicate} (JSON) about the image with the signer and pushes the envelope next to it. */
+    public static Digest attest(RegistryClient client, ImageReference ref, EnvelopeSigner signer,
+                                String predicateType, byte[] predicateJson)
+            throws IOException, GeneralSecurityException, KeylessException {
+        Digest digest = client.resolve(ref);
+        Signed signed = signer.sign(statement(ref, digest, predicateType, predicateJson));
+        Map<String, String> annotations = new LinkedHashMap<>(signed.annotations());
         annotations.put("predicateType", predicateType);
-        ImageSignatures.append(client, ref, attestationTag(digest), ENVELOPE_TYPE, envelope, annotations,
+        ImageSignatures.append(client, ref, attestationTag(digest), ENVELOPE_TYPE, signed.envelope(), annotations,
                 "attestation manifest");
         return digest;
     }
@@ -99,6 +150,17 @@ public final class ImageAttestations {
      */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key, String predicateType)
             throws IOException, VerificationException {
+        try {
+            return verify(client, ref, withKey(key), "the key", predicateType);
+        } catch (KeylessException e) {
+            throw new IllegalStateException("a key check does not verify keyless", e);
+        }
+    }
+
+    /** As {@link #verify(RegistryClient, ImageReference, PublicKey, String)} with any check; {@code by} names it. */
+    public static List<Verified> verify(RegistryClient client, ImageReference ref, EnvelopeCheck key, String by,
+                                        String predicateType)
+            throws IOException, VerificationException, KeylessException {
         Digest digest = client.resolve(ref);
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
@@ -115,7 +177,7 @@ public final class ImageAttestations {
         }
         if (ok.isEmpty()) {
             throw new VerificationException("no attestation of type " + predicateType + " about " + ref.repository()
-                    + "@" + digest + " verifies with the key" + (reasons.isEmpty() ? "" : ": "
+                    + "@" + digest + " verifies with " + by + (reasons.isEmpty() ? "" : ": "
                     + String.join("; ", reasons)));
         }
         return ok;
@@ -126,8 +188,9 @@ public final class ImageAttestations {
      * list for a type with none). The tag is resolved once and each envelope read and verified once, so all
      * types are about the same image even if the tag moves meanwhile; pass a digest reference to pin it.
      */
-    public static Map<String, List<Verified>> verifyAll(RegistryClient client, ImageReference ref, PublicKey key,
-                                                        Set<String> predicateTypes) throws IOException {
+    public static Map<String, List<Verified>> verifyAll(RegistryClient client, ImageReference ref, EnvelopeCheck key,
+                                                        Set<String> predicateTypes)
+            throws IOException, KeylessException {
         Map<String, List<Verified>> out = new LinkedHashMap<>();
         predicateTypes.forEach(t -> out.put(t, new ArrayList<>()));
         List<Candidate> candidates;
@@ -148,8 +211,9 @@ public final class ImageAttestations {
     private record Candidate(String name, Verified verified, boolean about, String failure) {
     }
 
-    private static List<Candidate> candidates(RegistryClient client, ImageReference ref, Digest digest, PublicKey key)
-            throws IOException, VerificationException {
+    private static List<Candidate> candidates(RegistryClient client, ImageReference ref, Digest digest,
+                                              EnvelopeCheck key)
+            throws IOException, VerificationException, KeylessException {
         String tag = attestationTag(digest);
         List<DescriptorTemplate> layers = ImageSignatures.layers(client, ref, tag, "attestation manifest")
                 .orElseThrow(() -> new VerificationException("no attestations for " + ref.repository() + "@" + digest
@@ -166,7 +230,8 @@ public final class ImageAttestations {
     }
 
     private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
-                                       Digest digest, PublicKey key) throws IOException, VerificationException {
+                                       Digest digest, EnvelopeCheck key)
+            throws IOException, VerificationException, KeylessException {
         if (!ENVELOPE_TYPE.equals(layer.mediaType())) {
             throw new VerificationException("a layer of type " + layer.mediaType() + " is not a DSSE envelope");
         }
@@ -184,7 +249,8 @@ public final class ImageAttestations {
                 d.digest(), d.size(), "attestation " + d.digest())) {
             envelope = in.readAllBytes();
         }
-        byte[] payload = Dsse.verify(envelope, Dsse.IN_TOTO, key);
+        byte[] payload = key.verify(envelope, layer.annotations() == null ? Map.of() : layer.annotations(), digest,
+                d.digest().shortHex());
         JsonNode statement = new ObjectMapper().readTree(payload);
         if (!STATEMENT_V1.equals(statement.path("_type").asText())
                 && !"https://in-toto.io/Statement/v0.1".equals(statement.path("_type").asText())) {

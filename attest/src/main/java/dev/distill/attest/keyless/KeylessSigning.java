@@ -3,6 +3,7 @@ package dev.distill.attest.keyless;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.sigstore.AlgorithmRegistry;
 import dev.sigstore.KeylessSigner;
@@ -30,7 +31,13 @@ public final class KeylessSigning implements AutoCloseable {
         this.instance = instance;
     }
 
-    public static KeylessSigning open(SigstoreInstance instance, OidcClients tokens) throws KeylessException {
+    /**
+     * Opens a signer. For attestations ({@code forAttestations}), sigstore-java logs the DSSE envelope in Rekor
+     * v2 and takes a timestamp from the TSA (its {@code attest} needs both); otherwise it uses Rekor v1, whose
+     * signed entry timestamp cosign's legacy image-signature annotations carry.
+     */
+    public static KeylessSigning open(SigstoreInstance instance, OidcClients tokens, boolean forAttestations)
+            throws KeylessException {
         try {
             KeylessSigner signer = KeylessSigner.builder()
                     .trustedRootProvider(instance.trustedRootProvider())
@@ -39,6 +46,7 @@ public final class KeylessSigning implements AutoCloseable {
                     .allowedOidcIdentities(List.of())
                     .signingAlgorithm(AlgorithmRegistry.SigningAlgorithm.PKIX_ECDSA_P256_SHA_256)
                     .minSigningCertificateLifetime(Duration.ofMinutes(1))
+                    .enableRekorV2(forAttestations)
                     .build();
             return new KeylessSigning(signer, instance);
         } catch (KeylessException e) {
@@ -56,6 +64,40 @@ public final class KeylessSigning implements AutoCloseable {
         } catch (Exception e) {
             throw new KeylessException(instance.describe() + ": keyless signing failed: " + message(e), e);
         }
+    }
+
+    /** Signs an in-toto statement (JSON) into a DSSE envelope; returns the Sigstore bundle JSON. */
+    public String attest(byte[] statement) throws KeylessException {
+        try {
+            return signer.attest(new String(statement, java.nio.charset.StandardCharsets.UTF_8)).toJson();
+        } catch (Exception e) {
+            throw new KeylessException(instance.describe() + ": keyless attestation failed: " + message(e), e);
+        }
+    }
+
+    /**
+     * Signs image attestations keyless: the layer carries the DSSE envelope, with the certificate and the whole
+     * Sigstore bundle (Rekor v2 entry and TSA timestamp) as annotations.
+     */
+    public ImageAttestations.EnvelopeSigner envelopeSigner() {
+        return statement -> {
+            String bundle = attest(statement);
+            try {
+                JsonNode dsse = new ObjectMapper().readTree(bundle).path("dsseEnvelope");
+                ObjectNode envelope = new ObjectMapper().createObjectNode();
+                envelope.put("payloadType", dsse.path("payloadType").asText());
+                envelope.put("payload", dsse.path("payload").asText());
+                ObjectNode sig = envelope.putArray("signatures").addObject();
+                sig.put("keyid", "");
+                sig.put("sig", dsse.path("signatures").path(0).path("sig").asText());
+                Map<String, String> annotations = layerAnnotations(bundle);
+                annotations.put(ImageSignatures.SIGNATURE_ANNOTATION, "");
+                return new ImageAttestations.Signed(envelope.toString().getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8), annotations);
+            } catch (java.io.IOException e) {
+                throw new KeylessException("the signing service returned an unreadable bundle", e);
+            }
+        };
     }
 
     /** Cosign's layer annotations for a keyless image signature (see {@link #layerAnnotations}). */
@@ -101,7 +143,8 @@ public final class KeylessSigning implements AutoCloseable {
                 out.put(CHAIN_ANNOTATION, chain.toString());
             }
             JsonNode entry = material.path("tlogEntries").path(0);
-            if (entry.isObject()) {
+            // cosign's Rekor "bundle" holds a signed entry timestamp, which Rekor v2 entries do not have.
+            if (entry.isObject() && entry.has("inclusionPromise")) {
                 ObjectNode rekor = new ObjectMapper().createObjectNode();
                 rekor.put("SignedEntryTimestamp", entry.path("inclusionPromise").path("signedEntryTimestamp").asText());
                 ObjectNode p = rekor.putObject("Payload");

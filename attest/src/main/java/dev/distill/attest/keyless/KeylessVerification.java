@@ -3,6 +3,8 @@ package dev.distill.attest.keyless;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.dsse.Dsse;
+import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.KeylessVerifier;
@@ -11,11 +13,15 @@ import dev.sigstore.bundle.Bundle;
 import dev.sigstore.encryption.certificates.Certificates;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,7 +45,7 @@ public final class KeylessVerification {
     private KeylessVerification() {
     }
 
-    /** What a verified bundle says about its signing. */
+    /** What a verified bundle says about its signing; {@code integratedTime} null when only a TSA vouches. */
     public record Verified(String identity, String issuer, Instant integratedTime, long logIndex) {
     }
 
@@ -78,8 +84,16 @@ public final class KeylessVerification {
         Instant now = Instant.now();
         Instant integrated = null;
         long index = -1;
+        boolean logged = false;
         for (JsonNode entry : json.path("verificationMaterial").path("tlogEntries")) {
-            Instant t = Instant.ofEpochSecond(entry.path("integratedTime").asLong(0));
+            logged = true;
+            index = entry.path("logIndex").asLong(-1);
+            long seconds = entry.path("integratedTime").asLong(0);
+            if (seconds == 0) {
+                // A Rekor v2 entry has no integrated time: the time comes from an RFC 3161 timestamp.
+                continue;
+            }
+            Instant t = Instant.ofEpochSecond(seconds);
             if (t.isAfter(now.plus(CLOCK_SKEW))) {
                 throw new VerificationException("the transparency-log entry's integrated time " + t
                         + " is in the future");
@@ -90,12 +104,55 @@ public final class KeylessVerification {
                         + leaf.getNotAfter().toInstant() + ")");
             }
             integrated = t;
-            index = entry.path("logIndex").asLong(-1);
         }
-        if (integrated == null) {
+        if (!logged) {
             throw new VerificationException("the bundle has no transparency-log entry");
         }
+        boolean timestamped = json.path("verificationMaterial").path("timestampVerificationData")
+                .path("rfc3161Timestamps").size() > 0;
+        if (integrated == null && !timestamped) {
+            throw new VerificationException("the bundle has no trusted time: neither an integrated time from the "
+                    + "log nor an RFC 3161 timestamp");
+        }
         return new Verified(Identity.subjectOf(leaf), Identity.issuerOf(leaf), integrated, index);
+    }
+
+    /**
+     * Checks keyless attestation layers: the layer's Sigstore bundle must verify, signed by {@code who}, with
+     * an in-toto statement whose subject is the image's digest; the layer's envelope must carry that same
+     * statement. Returns the statement that verified.
+     */
+    public static ImageAttestations.EnvelopeCheck envelopeCheck(Identity who, SigstoreInstance instance) {
+        return (envelope, annotations, image, name) -> {
+            String bundle = annotations.get(KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION);
+            if (bundle == null) {
+                throw new VerificationException("attestation " + name + " carries no Sigstore bundle (signed with "
+                        + "a key, or a cosign keyless attestation without an inclusion proof)");
+            }
+            try {
+                JsonNode b = parse(bundle);
+                JsonNode dsse = b.path("dsseEnvelope");
+                if (!dsse.isObject()) {
+                    throw new VerificationException("its Sigstore bundle holds no DSSE envelope");
+                }
+                if (!Dsse.IN_TOTO.equals(dsse.path("payloadType").asText())) {
+                    throw new VerificationException("payload type '" + dsse.path("payloadType").asText()
+                            + "' is not " + Dsse.IN_TOTO);
+                }
+                verify(bundle, HexFormat.of().parseHex(image.hex()), who, instance);
+                byte[] payload = Base64.getDecoder().decode(dsse.path("payload").asText());
+                JsonNode layer = parse(new String(envelope, StandardCharsets.UTF_8));
+                byte[] layerPayload = Base64.getDecoder().decode(layer.path("payload").asText(""));
+                if (!MessageDigest.isEqual(payload, layerPayload)) {
+                    throw new VerificationException("the envelope differs from the one its Sigstore bundle signs");
+                }
+                return payload;
+            } catch (VerificationException e) {
+                throw new VerificationException("attestation " + name + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new VerificationException("attestation " + name + ": malformed base64 in its envelope");
+            }
+        };
     }
 
     /**

@@ -49,7 +49,7 @@ class KeylessTest {
 
     private String signBlob(byte[] blob) throws Exception {
         try (KeylessSigning signing = KeylessSigning.open(instance(),
-                IdentityTokens.resolve(stack.token(), Map.of()))) {
+                IdentityTokens.resolve(stack.token(), Map.of()), false)) {
             return signing.signDigest(Digest.newSha256().digest(blob));
         }
     }
@@ -199,6 +199,49 @@ class KeylessTest {
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         }
         assertRefused(bundle, Digest.newSha256().digest(blob), exact(), instance(), "is in the future");
+    }
+
+    @Test
+    void attestsKeylessThroughRekorV2AndATimestampAuthority() throws Exception {
+        byte[] image = Digest.newSha256().digest("an image manifest".getBytes(StandardCharsets.UTF_8));
+        String hex = java.util.HexFormat.of().formatHex(image);
+        String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"127.0.0.1/app\","
+                + "\"digest\":{\"sha256\":\"" + hex + "\"}}],\"predicateType\":\"https://spdx.dev/Document\","
+                + "\"predicate\":{\"spdxVersion\":\"SPDX-2.3\"}}";
+        String bundle;
+        try (KeylessSigning signing = KeylessSigning.open(instance(), IdentityTokens.resolve(stack.token(), Map.of()),
+                true)) {
+            bundle = signing.attest(statement.getBytes(StandardCharsets.UTF_8));
+        }
+        var json = JSON.readTree(bundle);
+        assertEquals("application/vnd.in-toto+json", json.path("dsseEnvelope").path("payloadType").asText());
+        assertEquals("0.0.2", json.path("verificationMaterial").path("tlogEntries").get(0).path("kindVersion")
+                .path("version").asText(), "logged in Rekor v2");
+        assertEquals(1, json.path("verificationMaterial").path("timestampVerificationData")
+                .path("rfc3161Timestamps").size(), "with a TSA timestamp");
+
+        var verified = KeylessVerification.verify(bundle, image, exact(), instance());
+        assertEquals(stack.identity(), verified.identity());
+        assertEquals(null, verified.integratedTime(), "Rekor v2: the time is the TSA's");
+        assertRefused(bundle, Digest.newSha256().digest(new byte[1]), exact(), instance(), "");
+
+        Path b = Files.writeString(tmp.resolve("att.sigstore.json"), bundle);
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
+                b.toString(), b.toString(), stack.identity(), stack.issuer()), out), "sigstore-js: " + out);
+
+        // A DSSE envelope with a second signature (a bad one) is refused, whatever the first.
+        ObjectNode two = (ObjectNode) JSON.readTree(bundle);
+        var sigs = (com.fasterxml.jackson.databind.node.ArrayNode) two.path("dsseEnvelope").path("signatures");
+        ObjectNode bad = sigs.get(0).deepCopy();
+        bad.put("sig", flip(bad.path("sig").asText()));
+        sigs.add(bad);
+        assertRefused(two.toString(), image, exact(), instance(), "exactly one signature");
+
+        // Without the timestamp, a Rekor v2 entry gives no trusted time.
+        ObjectNode untimed = (ObjectNode) JSON.readTree(bundle);
+        ((ObjectNode) untimed.path("verificationMaterial")).remove("timestampVerificationData");
+        assertRefused(untimed.toString(), image, exact(), instance(), "");
     }
 
     @Test
