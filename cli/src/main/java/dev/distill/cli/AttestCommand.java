@@ -1,13 +1,19 @@
 package dev.distill.cli;
 
+import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.KeylessSigning;
+import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.provenance.SlsaProvenance;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +52,9 @@ final class AttestCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @CommandLine.Mixin
+    StorageMixin storage;
+
     @CommandLine.ParentCommand
     Main main;
 
@@ -72,13 +81,21 @@ final class AttestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
         RegistryClient client = registry.client();
+        boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
         Digest digest;
         if (signingKey.withKey(keyless, spec.commandLine())) {
-            digest = ImageAttestations.attest(client, ref, ImageAttestations.withKey(signingKey.load(main,
-                    spec.commandLine())), predicateType, body);
+            PrivateKey priv = signingKey.load(main, spec.commandLine());
+            PublicKey pub = EncryptedKeys.publicKey(priv);
+            digest = referrers
+                    ? ImageAttestations.attestReferrer(client, ref, statement -> BlobSignatures.dsseBundle(pub,
+                            Dsse.sign(priv, Dsse.IN_TOTO, statement)),
+                            predicateType, body)
+                    : ImageAttestations.attest(client, ref, ImageAttestations.withKey(priv), predicateType, body);
         } else {
             try (KeylessSigning signing = keyless.open(main, true)) {
-                digest = ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
+                digest = referrers
+                        ? ImageAttestations.attestReferrer(client, ref, signing::attest, predicateType, body)
+                        : ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
             }
         }
         spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"

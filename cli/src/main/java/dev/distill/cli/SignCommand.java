@@ -1,11 +1,16 @@
 package dev.distill.cli;
 
+import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.KeylessSigning;
+import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +45,9 @@ final class SignCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @CommandLine.Mixin
+    StorageMixin storage;
+
     @Option(names = "--all-platforms", description = "Also every platform manifest of a multi-platform image "
             + "(cosign cannot).")
     boolean allPlatforms;
@@ -71,6 +79,16 @@ final class SignCommand implements Callable<Integer> {
         return digests;
     }
 
+    private java.util.List<Digest> signReferrers(RegistryClient client, ImageReference ref,
+                                                 ImageSignatures.BundleSigner signer) throws Exception {
+        java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
+                : java.util.List.of(client.resolve(ref));
+        for (Digest d : digests) {
+            ImageSignatures.signReferrer(client, ref.withDigest(d), signer);
+        }
+        return digests;
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageReference ref = reference(image, spec.commandLine());
@@ -83,13 +101,24 @@ final class SignCommand implements Callable<Integer> {
             ann.put(a.substring(0, eq), a.substring(eq + 1));
         }
         RegistryClient client = registry.client();
+        boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
+        if (referrers && !ann.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--annotation needs the legacy storage: "
+                    + "in oci-1-1 mode the signature covers the image manifest itself, which has no room for them");
+        }
         java.util.List<Digest> digests;
         if (signingKey.withKey(keyless, spec.commandLine())) {
-            digests = sign(client, ref, ImageSignatures.withKey(signingKey.load(main, spec.commandLine())), ann);
+            PrivateKey priv = signingKey.load(main, spec.commandLine());
+            PublicKey pub = EncryptedKeys.publicKey(priv);
+            digests = referrers
+                    ? signReferrers(client, ref, m -> BlobSignatures.sign(priv, pub, m))
+                    : sign(client, ref, ImageSignatures.withKey(priv), ann);
         } else {
             // One certificate for every digest signed in this run.
             try (KeylessSigning signing = keyless.open(main, false)) {
-                digests = sign(client, ref, signing.payloadSigner(), ann);
+                digests = referrers
+                        ? signReferrers(client, ref, m -> signing.signDigest(Digest.newSha256().digest(m)))
+                        : sign(client, ref, signing.payloadSigner(), ann);
             }
         }
         for (Digest d : digests) {

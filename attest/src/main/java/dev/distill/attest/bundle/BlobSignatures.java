@@ -52,6 +52,21 @@ public final class BlobSignatures {
         }
     }
 
+    /**
+     * A key-signed DSSE envelope (JSON, as {@link dev.distill.attest.dsse.Dsse#sign} writes it) in a Sigstore
+     * bundle v0.3, with no transparency-log entry; what referrer attestations signed with a key carry.
+     */
+    public static String dsseBundle(PublicKey publicKey, byte[] envelopeJson) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode bundle = m.createObjectNode();
+        bundle.put("mediaType", BUNDLE_V03);
+        ObjectNode material = bundle.putObject("verificationMaterial");
+        material.putObject("publicKey").put("hint", hint(publicKey));
+        material.putArray("tlogEntries");
+        bundle.set("dsseEnvelope", m.readTree(envelopeJson));
+        return m.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(bundle) + "\n";
+    }
+
     /** The key's hint: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
     public static String hint(PublicKey key) {
         return Base64.getEncoder().encodeToString(Digest.newSha256().digest(key.getEncoded()));

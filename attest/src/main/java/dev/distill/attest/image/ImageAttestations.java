@@ -140,6 +140,20 @@ public final class ImageAttestations {
         return digest;
     }
 
+    /**
+     * Attests {@code predicate} about the image and stores the Sigstore bundle (a DSSE envelope) as an OCI 1.1
+     * referrer of the image, with the predicate type as a listing hint.
+     */
+    public static Digest attestReferrer(RegistryClient client, ImageReference ref,
+                                        ImageSignatures.BundleSigner signer, String predicateType,
+                                        byte[] predicateJson)
+            throws IOException, GeneralSecurityException, KeylessException {
+        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
+        String bundle = signer.sign(statement(ref, m.digest(), predicateType, predicateJson));
+        ReferrerBundles.push(client, ref, m.descriptor(), bundle, ReferrerBundles.DSSE_ENVELOPE, predicateType);
+        return m.digest();
+    }
+
     /** A verified statement's predicate. */
     public record Verified(Digest image, String predicateType, JsonNode predicate) {
     }
@@ -215,16 +229,34 @@ public final class ImageAttestations {
                                               EnvelopeCheck key)
             throws IOException, VerificationException, KeylessException {
         String tag = attestationTag(digest);
-        List<DescriptorTemplate> layers = ImageSignatures.layers(client, ref, tag, "attestation manifest")
-                .orElseThrow(() -> new VerificationException("no attestations for " + ref.repository() + "@" + digest
-                        + " (no " + tag + " tag)"));
         List<Candidate> out = new ArrayList<>();
-        for (DescriptorTemplate layer : layers) {
+        // cosign's .att tag, then Sigstore bundles referring to the digest. Each envelope is judged by the
+        // statement that verified, never by the predicate type a tag or annotation claims.
+        for (DescriptorTemplate layer : ImageSignatures.layers(client, ref, tag, "attestation manifest")
+                .orElse(List.of())) {
             try {
                 out.add(verifyOne(client, ref, layer, digest, key));
             } catch (VerificationException e) {
                 out.add(new Candidate(null, null, false, e.getMessage()));
             }
+        }
+        List<String> unreadable = new ArrayList<>();
+        for (ReferrerBundles.Found f : ReferrerBundles.find(client, ref, digest, ReferrerBundles.DSSE_ENVELOPE,
+                unreadable)) {
+            try {
+                byte[] envelope = f.bundle().path("dsseEnvelope").toString().getBytes(StandardCharsets.UTF_8);
+                byte[] payload = key.verify(envelope, Map.of(
+                        dev.distill.attest.keyless.KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()),
+                        digest, "referrer " + f.name());
+                out.add(judge("referrer " + f.name(), payload, digest));
+            } catch (VerificationException e) {
+                out.add(new Candidate(null, null, false, e.getMessage()));
+            }
+        }
+        unreadable.forEach(u -> out.add(new Candidate(null, null, false, u)));
+        if (out.isEmpty()) {
+            throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
+                    + " tag and no Sigstore bundle referring to it)");
         }
         return out;
     }
@@ -251,10 +283,23 @@ public final class ImageAttestations {
         }
         byte[] payload = key.verify(envelope, layer.annotations() == null ? Map.of() : layer.annotations(), digest,
                 d.digest().shortHex());
-        JsonNode statement = new ObjectMapper().readTree(payload);
+        return judge(d.digest().shortHex(), payload, digest);
+    }
+
+    /** A verified payload: an in-toto statement, about the digest or not, of some predicate type. */
+    private static Candidate judge(String name, byte[] payload, Digest digest) throws VerificationException {
+        JsonNode statement;
+        try {
+            statement = new ObjectMapper().readTree(payload);
+        } catch (IOException e) {
+            throw new VerificationException("attestation " + name + " is not JSON");
+        }
+        if (statement == null) {
+            throw new VerificationException("attestation " + name + " is empty");
+        }
         if (!STATEMENT_V1.equals(statement.path("_type").asText())
                 && !"https://in-toto.io/Statement/v0.1".equals(statement.path("_type").asText())) {
-            throw new VerificationException("attestation " + d.digest().shortHex() + " is not an in-toto statement");
+            throw new VerificationException("attestation " + name + " is not an in-toto statement");
         }
         String type = statement.path("predicateType").asText("");
         boolean about = false;
@@ -263,7 +308,6 @@ public final class ImageAttestations {
                 about = true;
             }
         }
-        return new Candidate(d.digest().shortHex(), new Verified(digest, type, statement.path("predicate")), about,
-                null);
+        return new Candidate(name, new Verified(digest, type, statement.path("predicate")), about, null);
     }
 }

@@ -141,6 +141,25 @@ public final class ImageSignatures {
         return digest;
     }
 
+    /** Signs bytes (an image manifest, an in-toto statement) into a Sigstore bundle: returns its JSON. */
+    @FunctionalInterface
+    public interface BundleSigner {
+        String sign(byte[] content) throws IOException, GeneralSecurityException, KeylessException;
+    }
+
+    /**
+     * Signs the image's manifest (resolved once; the bundle's message digest is the image's digest) and stores
+     * the bundle as an OCI 1.1 referrer of the image, as {@code cosign sign --new-bundle-format} does.
+     */
+    public static Digest signReferrer(RegistryClient client, ImageReference ref, BundleSigner signer)
+            throws IOException, GeneralSecurityException, KeylessException {
+        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
+        String bundle = signer.sign(m.bytes());
+        ReferrerBundles.push(client, ref, m.descriptor(), bundle, ReferrerBundles.MESSAGE_SIGNATURE,
+                ReferrerBundles.SIGN_PREDICATE);
+        return m.digest();
+    }
+
     /** The layers of the manifest tagged {@code tag}; empty when there is no such tag. */
     static Optional<List<DescriptorTemplate>> layers(RegistryClient client, ImageReference ref, String tag,
                                                      String what) throws IOException {
@@ -238,14 +257,13 @@ public final class ImageSignatures {
             throws IOException, VerificationException, KeylessException {
         Digest digest = client.resolve(ref);
         String tag = signatureTag(digest);
-        List<DescriptorTemplate> layers = layers(client, ref, tag, "signature manifest").orElseThrow(() ->
-                new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no " + tag
-                        + " tag)"));
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> results = new ArrayList<>();
-        for (DescriptorTemplate layer : layers) {
+        // Storage 1: cosign's .sig tag (one manifest fetch, whatever the number of signatures).
+        Optional<List<DescriptorTemplate>> layers = layers(client, ref, tag, "signature manifest");
+        for (DescriptorTemplate layer : layers.orElse(List.of())) {
             names.add(layer.digest());
             try {
                 ok.add(verifyOne(client, ref, layer, digest, check));
@@ -255,8 +273,41 @@ public final class ImageSignatures {
                 results.add(e.getMessage());
             }
         }
+        // Storage 2: Sigstore bundles referring to the digest (OCI 1.1 referrers or their fallback tag).
+        List<String> unreadable = new ArrayList<>();
+        List<ReferrerBundles.Found> bundles = ReferrerBundles.find(client, ref, digest,
+                ReferrerBundles.MESSAGE_SIGNATURE, unreadable);
+        for (String u : unreadable) {
+            names.add("referrer");
+            reasons.add(u);
+            results.add(u);
+        }
+        if (!bundles.isEmpty()) {
+            // The signed message is the image manifest itself: fetched by digest, its bytes checked.
+            byte[] manifest = client.manifest(ref.registry(), ref.repository(), digest.toString()).bytes();
+            for (ReferrerBundles.Found f : bundles) {
+                names.add("referrer " + f.name());
+                Map<String, String> annotations = new LinkedHashMap<>();
+                annotations.put(SIGNATURE_ANNOTATION, f.bundle().path("messageSignature").path("signature")
+                        .asText(""));
+                annotations.put(dev.distill.attest.keyless.KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION,
+                        f.bundleJson());
+                try {
+                    check.check(manifest, annotations, "referrer " + f.name());
+                    ok.add(new Verified(digest, Map.of()));
+                    results.add(null);
+                } catch (VerificationException e) {
+                    reasons.add(e.getMessage());
+                    results.add(e.getMessage());
+                }
+            }
+        }
         if (record != null) {
             record.add(new Outcome(digest, names, results));
+        }
+        if (names.isEmpty()) {
+            throw new VerificationException("no signatures for " + ref.repository() + "@" + digest + " (no " + tag
+                    + " tag and no Sigstore bundle referring to it)");
         }
         if (ok.isEmpty()) {
             throw new VerificationException("none of the " + reasons.size() + " signatures of " + ref.repository()

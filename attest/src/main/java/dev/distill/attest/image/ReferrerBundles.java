@@ -1,0 +1,153 @@
+package dev.distill.attest.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.bundle.VerificationException;
+import dev.distill.oci.Descriptor;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageException;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.Manifests;
+import dev.distill.oci.MediaTypes;
+import dev.distill.oci.VerifyingInputStream;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.wire.DescriptorTemplate;
+import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sigstore bundles stored as OCI 1.1 referrers of an image, the layout of {@code cosign --new-bundle-format}:
+ * an image manifest with {@code artifactType application/vnd.dev.sigstore.bundle.v0.3+json}, the empty config,
+ * one layer holding the bundle, the image as {@code subject}, and the annotations
+ * {@code dev.sigstore.bundle.content} ({@code message-signature} or {@code dsse-envelope}) and
+ * {@code dev.sigstore.bundle.predicateType}. Registries without the referrers API (distribution 2.8) get the
+ * {@code sha256-<hex>} tag-schema index, which the registry client keeps. The annotations are hints for
+ * listing; verification never trusts them (cosign once did: GHSA-w6c6-c85g-mmv6).
+ */
+public final class ReferrerBundles {
+    public static final String ARTIFACT_TYPE = BlobSignatures.BUNDLE_V03;
+    public static final String CONTENT = "dev.sigstore.bundle.content";
+    public static final String PREDICATE_TYPE = "dev.sigstore.bundle.predicateType";
+    public static final String MESSAGE_SIGNATURE = "message-signature";
+    public static final String DSSE_ENVELOPE = "dsse-envelope";
+    /** The predicate type cosign gives image signatures in this layout. */
+    public static final String SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+    static final String EMPTY_TYPE = "application/vnd.oci.empty.v1+json";
+    private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+    /** A bundle is a few kilobytes; a larger layer is not one. */
+    private static final long MAX_BUNDLE = 4L << 20;
+
+    private ReferrerBundles() {
+    }
+
+    /** How signatures and attestations are stored next to an image. */
+    public enum Mode {
+        /** cosign's {@code sha256-<hex>.sig} / {@code .att} tags: every registry, every cosign version. */
+        LEGACY,
+        /** OCI 1.1 referrers holding Sigstore bundles, with the tag-schema fallback. */
+        OCI_1_1;
+
+        public static Mode parse(String s) {
+            return switch (s) {
+                case "legacy" -> LEGACY;
+                case "oci-1-1" -> OCI_1_1;
+                default -> throw new IllegalArgumentException("unknown referrers mode '" + s
+                        + "' (legacy, oci-1-1)");
+            };
+        }
+    }
+
+    /** Pushes the bundle as a referrer of the image {@code subject}; returns the referrer manifest's digest. */
+    public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, String bundleJson,
+                              String content, String predicateType) throws IOException {
+        byte[] bundle = bundleJson.getBytes(StandardCharsets.UTF_8);
+        Digest bundleDigest = Digest.sha256(bundle);
+        Digest emptyDigest = Digest.sha256(EMPTY);
+        client.pushBlob(ref.registry(), ref.repository(), emptyDigest, EMPTY.length,
+                () -> new ByteArrayInputStream(EMPTY), null, 0);
+        client.pushBlob(ref.registry(), ref.repository(), bundleDigest, bundle.length,
+                () -> new ByteArrayInputStream(bundle), null, 0);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(CONTENT, content);
+        annotations.put(PREDICATE_TYPE, predicateType);
+        ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, ARTIFACT_TYPE,
+                new DescriptorTemplate(EMPTY_TYPE, emptyDigest.toString(), EMPTY.length),
+                List.of(new DescriptorTemplate(ARTIFACT_TYPE, bundleDigest.toString(), bundle.length)),
+                new DescriptorTemplate(subject.mediaType(), subject.digest().toString(), subject.size()),
+                annotations);
+        return client.pushReferrer(ref.registry(), ref.repository(), subject.digest(), MediaTypes.OCI_MANIFEST,
+                ARTIFACT_TYPE, Json.write(m), annotations);
+    }
+
+    /** One bundle found: its referrer manifest's digest (short, for messages) and the bundle JSON. */
+    public record Found(String name, String bundleJson, JsonNode bundle) {
+    }
+
+    /**
+     * The Sigstore bundles that refer to {@code subject} and hold {@code content} (a message signature or a DSSE
+     * envelope): one listing of the referrers, then each referrer manifest and its bundle, every byte checked
+     * against its digest. A referrer that cannot be read becomes a failure message instead.
+     */
+    public static List<Found> find(RegistryClient client, ImageReference ref, Digest subject, String content,
+                                   List<String> failures) throws IOException {
+        List<Found> out = new ArrayList<>();
+        for (Descriptor d : client.referrers(ref.registry(), ref.repository(), subject)) {
+            if (!ARTIFACT_TYPE.equals(d.artifactType())) {
+                continue;
+            }
+            String hinted = d.annotations().get(CONTENT);
+            if (hinted != null && !hinted.equals(content)) {
+                continue;
+            }
+            try {
+                out.add(read(client, ref, d, subject, content));
+            } catch (VerificationException | ImageException e) {
+                failures.add("referrer " + d.digest().shortHex() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static Found read(RegistryClient client, ImageReference ref, Descriptor d, Digest subject,
+                              String content) throws IOException, VerificationException {
+        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), d.digest().toString());
+        ManifestTemplate manifest = Json.read(m.bytes(), ManifestTemplate.class, "referrer " + d.digest());
+        if (manifest.subject() == null || !subject.toString().equals(manifest.subject().digest())) {
+            throw new VerificationException("its subject is not " + subject);
+        }
+        if (manifest.layers() == null || manifest.layers().size() != 1) {
+            throw new VerificationException("a bundle referrer must have exactly one layer");
+        }
+        Descriptor layer = Manifests.descriptor(manifest.layers().get(0), "referrer " + d.digest() + " layer");
+        if (layer.size() > MAX_BUNDLE) {
+            throw new VerificationException("a bundle larger than " + MAX_BUNDLE + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), layer.digest()),
+                layer.digest(), layer.size(), "bundle " + layer.digest())) {
+            bytes = in.readAllBytes();
+        }
+        String json = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode bundle;
+        try {
+            bundle = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new VerificationException("its bundle is not valid JSON");
+        }
+        boolean message = bundle != null && bundle.has("messageSignature");
+        boolean dsse = bundle != null && bundle.has("dsseEnvelope");
+        if (message == dsse || (content.equals(MESSAGE_SIGNATURE) != message)) {
+            throw new VerificationException("its bundle does not hold a " + content.replace('-', ' '));
+        }
+        return new Found(d.digest().shortHex(), json, bundle);
+    }
+}
