@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Example:", "  distill sbom registry.example/app:1.0 -o spdx-json=sbom.spdx.json",
             "  DISTILL_PASSWORD=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json "
                 + "--key distill.key",
-            "  SIGSTORE_ID_TOKEN=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json"})
+            "  SIGSTORE_ID_TOKEN=... distill attest registry.example/app:1.0 --type spdx --predicate sbom.spdx.json",
+            "  SIGSTORE_ID_TOKEN=... distill attest registry.example/app:1.0 --type cyclonedx --sbom"})
 final class AttestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "A registry reference (registry:REF or REF).")
     String image;
@@ -38,6 +39,10 @@ final class AttestCommand implements Callable<Integer> {
             description = "The predicate (JSON). Without it, --type slsaprovenance builds SLSA provenance v1 from the "
                     + "CI environment (GitHub Actions, GitLab CI).")
     Path predicate;
+
+    @Option(names = "--sbom", description = "Generate the predicate: the SBOM (spdx-json for --type spdx, "
+            + "cyclonedx-json for --type cyclonedx) of exactly the digest being attested.")
+    boolean sbom;
 
     @Option(names = "--type", paramLabel = "TYPE", required = true,
             description = "spdx, cyclonedx, slsaprovenance, custom, or a predicate type URI.")
@@ -61,6 +66,27 @@ final class AttestCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The SBOM of the pinned image in the format the predicate type names. */
+    private byte[] sbomOf(ImageReference ref, String predicateType) throws Exception {
+        String format = switch (predicateType) {
+            case "https://spdx.dev/Document" -> "spdx-json";
+            case "https://cyclonedx.org/bom" -> "cyclonedx-json";
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--sbom makes SBOMs: use it with --type spdx or --type cyclonedx");
+        };
+        var options = dev.distill.sbom.SbomOptions.defaults(new dev.distill.sbom.model.ToolInfo("distill",
+                Main.version())).withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
+        dev.distill.sbom.model.Sbom generated;
+        try (var img = dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
+                .withRegistry(dev.distill.oci.registry.RegistryOptions.defaults()
+                        .withInsecureHosts(java.util.Set.copyOf(registry.insecure))))) {
+            generated = dev.distill.sbom.SbomGenerator.generate(img, options);
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        dev.distill.sbom.format.SbomFormat.writer(format).write(generated, out);
+        return out.toByteArray();
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
@@ -70,8 +96,16 @@ final class AttestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        RegistryClient client = registry.client();
         byte[] body;
-        if (predicate != null) {
+        if (sbom) {
+            if (predicate != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--sbom and --predicate exclude each other");
+            }
+            // Pinned first: the SBOM and the statement's subject are the same digest, whatever the tag does.
+            ref = ref.withDigest(client.resolve(ref));
+            body = sbomOf(ref, predicateType);
+        } else if (predicate != null) {
             body = Files.readAllBytes(predicate);
         } else if (predicateType.equals(SlsaProvenance.PREDICATE_TYPE)) {
             body = SlsaProvenance.fromEnvironment(main.env()).orElseThrow(() -> new CommandLine.ParameterException(
@@ -80,7 +114,6 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
-        RegistryClient client = registry.client();
         boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
         Digest digest;
         if (signingKey.withKey(keyless, spec.commandLine())) {

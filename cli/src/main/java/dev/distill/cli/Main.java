@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         description = "SBOMs, signatures and verification for container images.",
         subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class,
             SignCommand.class, VerifyCommand.class, AttestCommand.class, VerifyAttestationCommand.class,
-            SignBlobCommand.class, VerifyBlobCommand.class, TreeCommand.class,
+            SignBlobCommand.class, VerifyBlobCommand.class, TreeCommand.class, ProvenanceCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",

@@ -61,4 +61,38 @@ class SignBlobCommandTest {
         assertEquals(2, MainTest.run("verify-blob", "sha256:abc", "--bundle", bundle.toString(), "--key",
                 a + ".pub").code());
     }
+
+    @Test
+    void verifiesKeySignedDsseBundlesAgainstTheirSubject() throws Exception {
+        var pair = dev.distill.attest.keys.EncryptedKeys.generate();
+        Path pub = Files.writeString(tmp.resolve("k.pub"),
+                dev.distill.attest.keys.EncryptedKeys.publicKeyPem(pair.getPublic()));
+        Path subject = Files.writeString(tmp.resolve("app.tar.gz"), "not really a tarball\n");
+        String hex = Digest.sha256(Files.readAllBytes(subject)).hex();
+        byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.tar.gz\","
+                + "\"digest\":{\"sha256\":\"" + hex + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\","
+                + "\"predicate\":{}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] envelope = dev.distill.attest.dsse.Dsse.sign(pair.getPrivate(), dev.distill.attest.dsse.Dsse.IN_TOTO,
+                statement);
+        Path bundle = Files.writeString(tmp.resolve("app.intoto.sigstore.json"),
+                dev.distill.attest.bundle.BlobSignatures.dsseBundle(pair.getPublic(), envelope));
+
+        MainTest.Result ok = MainTest.run("verify-blob", subject.toString(), "--bundle", bundle.toString(), "--key",
+                pub.toString());
+        assertEquals(0, ok.code(), ok.err());
+        Path other = Files.writeString(tmp.resolve("other.tar.gz"), "another\n");
+        MainTest.Result wrong = MainTest.run("verify-blob", other.toString(), "--bundle", bundle.toString(), "--key",
+                pub.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("the attestation is about another artifact"), wrong.err());
+
+        // A second signature, bad, next to the good one: a bundle's envelope carries exactly one.
+        String two = Files.readString(bundle).replaceFirst("\"signatures\" : \\[ \\{",
+                "\"signatures\" : [ {\"keyid\":\"\",\"sig\":\"AAAA\"}, {");
+        Path twoSigs = Files.writeString(tmp.resolve("two.sigstore.json"), two);
+        MainTest.Result both = MainTest.run("verify-blob", subject.toString(), "--bundle", twoSigs.toString(),
+                "--key", pub.toString());
+        assertEquals(1, both.code(), two);
+        assertTrue(both.err().contains("exactly one signature, it has 2"), both.err());
+    }
 }

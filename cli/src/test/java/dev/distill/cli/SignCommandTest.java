@@ -156,6 +156,34 @@ class SignCommandTest {
         assertTrue(json.out().contains("\"path\" : \".github/workflows/release.yml\""), json.out());
         assertTrue(json.out().contains("\"gitCommit\" : \"4f2c1e9d0000000000000000000000000000abcd\""), json.out());
         assertTrue(json.out().contains("https://github.com/acme/app/actions/runs/42/attempts/1"), json.out());
+
+        // The same predicate on its own, for other tools: distill provenance.
+        Path written = dir.resolve("provenance.json");
+        MainTest.Result prov = SbomCommandTest.run(ci, "provenance", "-o", written.toString());
+        assertEquals(0, prov.code(), prov.err());
+        assertTrue(Files.readString(written).contains("\"gitCommit\":\"4f2c1e9d0000000000000000000000000000abcd\""),
+                Files.readString(written));
+        MainTest.Result none = SbomCommandTest.run(Map.of(), "provenance");
+        assertEquals(3, none.code());
+        assertTrue(none.err().contains("no CI environment to build provenance from"), none.err());
+    }
+
+    @Test
+    void attestsTheSbomOfExactlyTheDigestItSigns() throws Exception {
+        Map<String, String> env = Map.of("DISTILL_PASSWORD", "pw", "SOURCE_DATE_EPOCH", "1700000000");
+        String k = dir.resolve("onthefly").toString();
+        assertEquals(0, SbomCommandTest.run(env, "key", "generate", "--output-key-prefix", k).code());
+        String image = "registry:" + registry.host() + "/app/base:v1";
+        MainTest.Result attested = SbomCommandTest.run(env, "attest", image, "--type", "cyclonedx", "--sbom",
+                "--key", k + ".key");
+        assertEquals(0, attested.code(), attested.err());
+        MainTest.Result json = MainTest.run("verify-attestation", image, "--type", "cyclonedx", "--key", k + ".pub",
+                "-o", "json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"bomFormat\" : \"CycloneDX\"") && json.out().contains("pkg:deb/debian/"),
+                json.out());
+        assertEquals(2, SbomCommandTest.run(env, "attest", image, "--type", "slsaprovenance", "--sbom", "--key",
+                k + ".key").code(), "--sbom makes SBOMs only");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -89,14 +90,21 @@ public final class BlobSignatures {
             throw new VerificationException("unsupported bundle media type '" + mediaType + "'");
         }
         JsonNode ms = bundle.path("messageSignature");
-        if (!ms.isObject()) {
-            throw new VerificationException(bundle.has("dsseEnvelope")
-                    ? "the bundle holds a DSSE envelope, not a message signature (verify it as an attestation)"
-                    : "the bundle holds no message signature");
-        }
         byte[] digest = blob != null ? Digest.newSha256().digest(blob) : sha256;
         if (digest == null) {
             throw new VerificationException("nothing to verify against: neither the blob nor its digest");
+        }
+        if (ms.isObject() == bundle.has("dsseEnvelope")) {
+            throw new VerificationException("the bundle must hold exactly one of a message signature and a DSSE "
+                    + "envelope");
+        }
+        String hint = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+        if (hint != null && !hint.isEmpty() && !hint.equals(hint(key))) {
+            throw new VerificationException("the bundle names another public key (hint " + hint + ")");
+        }
+        if (!ms.isObject()) {
+            verifyStatement(bundle.path("dsseEnvelope"), key, digest);
+            return;
         }
         JsonNode md = ms.path("messageDigest");
         if (!md.isMissingNode()) {
@@ -109,10 +117,6 @@ public final class BlobSignatures {
                         + HexFormat.of().formatHex(decode(md.path("digest").asText(), "message digest"))
                         + ", the blob's is sha256:" + HexFormat.of().formatHex(digest));
             }
-        }
-        String hint = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
-        if (hint != null && !hint.isEmpty() && !hint.equals(hint(key))) {
-            throw new VerificationException("the bundle names another public key (hint " + hint + ")");
         }
         byte[] signature = decode(ms.path("signature").asText(""), "signature");
         try {
@@ -134,6 +138,34 @@ public final class BlobSignatures {
         } catch (GeneralSecurityException e) {
             throw new VerificationException("the signature cannot be checked: " + e.getMessage());
         }
+    }
+
+    /**
+     * A DSSE envelope in a bundle: exactly one signature (the bundle format allows no more), which must verify
+     * with the key over an in-toto statement whose subjects include the digest.
+     */
+    private static void verifyStatement(JsonNode envelope, PublicKey key, byte[] digest)
+            throws VerificationException {
+        if (envelope.path("signatures").size() != 1) {
+            throw new VerificationException("the DSSE envelope must carry exactly one signature, it has "
+                    + envelope.path("signatures").size());
+        }
+        byte[] payload = dev.distill.attest.dsse.Dsse.verify(envelope.toString().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), dev.distill.attest.dsse.Dsse.IN_TOTO, key);
+        JsonNode statement;
+        try {
+            statement = new ObjectMapper().readTree(payload);
+        } catch (IOException e) {
+            throw new VerificationException("the envelope's payload is not JSON");
+        }
+        String hex = HexFormat.of().formatHex(digest);
+        for (JsonNode s : statement == null ? List.<JsonNode>of() : statement.path("subject")) {
+            if (hex.equals(s.path("digest").path("sha256").asText())) {
+                return;
+            }
+        }
+        throw new VerificationException("the attestation is about another artifact: no subject has digest sha256:"
+                + hex);
     }
 
     private static byte[] decode(String b64, String what) throws VerificationException {
