@@ -110,7 +110,8 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     private int withPolicy(ImageReference ref, ImageAttestations.EnvelopeCheck check, RegistryClient client)
             throws Exception {
         Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
-        java.util.Set<String> types = new java.util.LinkedHashSet<>(policy.neededTypes());
+        List<Policy.Rules> rules = policy.forImage(ref.registry() + "/" + ref.repository());
+        java.util.Set<String> types = new java.util.LinkedHashSet<>(Policy.neededTypes(rules));
         if (type != null) {
             types.add(ImageAttestations.predicateType(type));
         }
@@ -121,10 +122,15 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
         ImageAttestations.verifyAll(client, pinned, check, types).forEach((t, verified) -> predicates.put(t,
                 verified.stream().map(ImageAttestations.Verified::predicate).toList()));
-        List<Policy.Check> checks = new java.util.ArrayList<>(policy.evaluate(predicates, () -> audit(pinned)));
+        List<Policy.Check> checks = new java.util.ArrayList<>(Policy.evaluate(rules, predicates, () -> audit(pinned)));
         if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {
             checks.add(0, new Policy.Check("attestation " + ImageAttestations.predicateType(type), false,
                     "no verified attestation"));
+        }
+        for (Policy.Rules r : rules) {
+            for (Policy.Signer signer : r.signers()) {
+                checks.add(signerCheck(client, pinned, r.label(), signer, policy));
+            }
         }
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
@@ -141,6 +147,29 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             return Main.FAILED;
         }
         return Main.OK;
+    }
+
+    /** A signer rule: the image must carry a signature that verifies for that key or identity. */
+    private Policy.Check signerCheck(RegistryClient client, ImageReference pinned, String label, Policy.Signer signer,
+                                     Policy policy) throws Exception {
+        dev.distill.attest.image.ImageSignatures.SignatureCheck c;
+        if (signer.key() != null) {
+            c = dev.distill.attest.image.ImageSignatures.withKey(EncryptedKeys.readPublicKey(
+                    Files.readString(signer.key(), StandardCharsets.US_ASCII), signer.key().toString()));
+        } else {
+            var instance = policy.trustedRoot() != null
+                    ? dev.distill.attest.keyless.SigstoreInstance.of(policy.trustedRoot(), null)
+                    : who.trustedRoot != null ? who.instance() : dev.distill.attest.keyless.SigstoreInstance.publicGood();
+            c = KeylessVerification.signatureCheck(new dev.distill.attest.keyless.Identity(signer.identity(),
+                    signer.identityRegexp(), signer.issuer(), signer.issuerRegexp(), java.util.Map.of()), instance);
+        }
+        try {
+            var verified = dev.distill.attest.image.ImageSignatures.verify(client, pinned, c, signer.describe(), null);
+            return new Policy.Check(label + "signer " + signer.describe(), true, verified.size() + " signature"
+                    + (verified.size() == 1 ? "" : "s") + " verified");
+        } catch (dev.distill.attest.bundle.VerificationException e) {
+            return new Policy.Check(label + "signer " + signer.describe(), false, e.getMessage());
+        }
     }
 
     private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {

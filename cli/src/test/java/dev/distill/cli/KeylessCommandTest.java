@@ -126,6 +126,31 @@ class KeylessCommandTest {
         assertEquals(1, judged.code(), judged.out() + judged.err());
         assertTrue(judged.out().contains("ok   attestation https://spdx.dev/Document"), judged.out());
         assertTrue(judged.out().contains("FAIL"), "the SBOM carries a denied package: " + judged.out());
+
+        // Signer rules: the image's signatures must verify for every signer the policy names.
+        assertEquals(0, SbomCommandTest.run(env, keyless("sign", image, "--signing-config",
+                stack.signingConfig().toString())).code());
+        Map<String, String> pw = Map.of("DISTILL_PASSWORD", "pw");
+        assertEquals(0, SbomCommandTest.run(pw, "key", "generate", "--output-key-prefix",
+                dir.resolve("absent-signer").toString()).code());
+        Path signers = Files.writeString(dir.resolve("signers.yaml"), """
+                attestations: [spdx]
+                signers:
+                  - identityRegexp: https://github\\.com/distill-test/app/\\.github/workflows/.*
+                    issuer: %s
+                  - key: absent-signer.pub
+                images:
+                  - glob: "*/app/attested"
+                    attestations: [cyclonedx]
+                """.formatted(stack.issuer()));
+        MainTest.Result signerRules = MainTest.run(keyless("verify-attestation", image, "--policy",
+                signers.toString(), "--certificate-identity", stack.identity(), "--certificate-oidc-issuer",
+                stack.issuer()));
+        assertEquals(1, signerRules.code(), signerRules.out() + signerRules.err());
+        assertTrue(signerRules.out().contains("ok   signer /https://github\\.com"), signerRules.out());
+        assertTrue(signerRules.out().contains("FAIL signer key "), signerRules.out());
+        assertTrue(signerRules.out().contains("FAIL [*/app/attested] attestation https://cyclonedx.org/bom"),
+                signerRules.out());
     }
 
     @Test

@@ -12,38 +12,85 @@ import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.Sbom;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * What an image must satisfy before deploy, read from YAML (or JSON):
  * <pre>
  * attestations: [spdx, slsaprovenance]   # predicate types that must be attested (names or URIs)
+ * signers:                               # each must have signed the image (verify's signatures)
+ *   - key: keys/release.pub              #   a public key, relative to the policy file
+ *   - identity: https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main
+ *     issuer: https://token.actions.githubusercontent.com    # or identityRegexp / issuerRegexp
+ * trustedRoot: sigstore/trusted_root.json   # for identity signers (default: the command's, else public good)
  * slsa:
- *   builderId: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0
+ *   builderId: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0   # or a list: any of
  *   sourceRepository: https://github.com/acme/app
+ *   ref: refs/tags/v[0-9].*              # the built ref, a regular expression matching the whole value
  * sbom:
  *   denyPackages: [pkg:deb/debian/bash, pkg:npm/event-stream]   # purl prefixes
  *   denyLicenses: [AGPL-3.0-only, SSPL-1.0]
  * distroless:
  *   forbid: [shell, package-manager]    # audit categories
+ * images:                               # more rules for the images a glob matches (* within a path
+ *   - glob: registry.example/payments/**   #   segment, ** across segments); all that match apply
+ *     attestations: [cyclonedx]
  * </pre>
  * Every rule is checked and reported; the image passes only when all hold. Unknown keys are an error, so a
- * misspelt rule cannot silently pass.
+ * misspelt rule cannot silently pass; rules are judged on verified attestations only.
  */
-public record Policy(List<String> attestations, String slsaBuilderId, String slsaSourceRepository,
-                     List<String> denyPackages, List<String> denyLicenses, Set<Category> forbid) {
+public final class Policy {
 
     /** One check and its outcome. */
     public record Check(String name, boolean passed, String detail) {
     }
 
-    private static final Set<String> TOP = Set.of("attestations", "slsa", "sbom", "distroless");
+    /** A required signer: a public key file, or a keyless identity and issuer (exact or whole-value regexp). */
+    public record Signer(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp) {
+        public String describe() {
+            if (key != null) {
+                return "key " + key;
+            }
+            return (identity != null ? identity : "/" + identityRegexp + "/") + " from "
+                    + (issuer != null ? issuer : "/" + issuerRegexp + "/");
+        }
+    }
+
+    /** One set of rules: the top level, or an {@code images} section. */
+    public record Rules(String label, List<String> attestations, List<Signer> signers, List<String> builderIds,
+                        String sourceRepository, String ref, List<String> denyPackages, List<String> denyLicenses,
+                        Set<Category> forbid) {
+        boolean empty() {
+            return attestations.isEmpty() && signers.isEmpty() && builderIds.isEmpty() && sourceRepository == null
+                    && ref == null && denyPackages.isEmpty() && denyLicenses.isEmpty() && forbid.isEmpty();
+        }
+    }
+
+    private record Section(String glob, Pattern pattern, Rules rules) {
+    }
+
+    private static final Set<String> RULES = Set.of("attestations", "signers", "slsa", "sbom", "distroless");
+    private static final Set<String> TOP = union(RULES, Set.of("images", "trustedRoot"));
+
+    private final Rules base;
+    private final List<Section> sections;
+    private final Path trustedRoot;
+
+    private Policy(Rules base, List<Section> sections, Path trustedRoot) {
+        this.base = base;
+        this.sections = sections;
+        this.trustedRoot = trustedRoot;
+    }
 
     public static Policy parse(String yaml, String name) throws PolicyException {
         JsonNode root;
@@ -56,7 +103,38 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
             throw new PolicyException(name + ": a policy is a mapping of rules");
         }
         keys(root, TOP, "", name);
-        keys(root.path("slsa"), Set.of("builderId", "sourceRepository"), "slsa.", name);
+        Path dir = Path.of(name).toAbsolutePath().getParent();
+        Rules base = rules(root, "", dir, name);
+        List<Section> sections = new ArrayList<>();
+        JsonNode images = root.path("images");
+        if (!images.isMissingNode() && !images.isArray()) {
+            throw new PolicyException(name + ": 'images' must be a list of sections");
+        }
+        for (JsonNode s : images) {
+            if (!s.isObject()) {
+                throw new PolicyException(name + ": each 'images' section is a mapping with a glob");
+            }
+            keys(s, union(RULES, Set.of("glob")), "images[].", name);
+            String glob = text(s, "glob", name);
+            if (glob == null) {
+                throw new PolicyException(name + ": an 'images' section needs a glob");
+            }
+            Rules rules = rules(s, "[" + glob + "] ", dir, name);
+            if (rules.empty()) {
+                throw new PolicyException(name + ": the section for '" + glob + "' has no rules");
+            }
+            sections.add(new Section(glob, globPattern(glob), rules));
+        }
+        String root2 = text(root, "trustedRoot", name);
+        Policy policy = new Policy(base, sections, root2 == null ? null : dir.resolve(root2));
+        if (base.empty() && sections.isEmpty()) {
+            throw new PolicyException(name + ": the policy has no rules, so it could not fail");
+        }
+        return policy;
+    }
+
+    private static Rules rules(JsonNode root, String label, Path dir, String name) throws PolicyException {
+        keys(root.path("slsa"), Set.of("builderId", "sourceRepository", "ref"), "slsa.", name);
         keys(root.path("sbom"), Set.of("denyPackages", "denyLicenses"), "sbom.", name);
         keys(root.path("distroless"), Set.of("forbid"), "distroless.", name);
         List<String> attestations = new ArrayList<>();
@@ -75,14 +153,88 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
                 throw new PolicyException(name + ": " + e.getMessage());
             }
         }
-        Policy policy = new Policy(attestations, text(root.path("slsa"), "builderId", name),
-                text(root.path("slsa"), "sourceRepository", name), strings(root.path("sbom"), "denyPackages", name),
-                strings(root.path("sbom"), "denyLicenses", name), forbid);
-        if (policy.neededTypes().isEmpty() && policy.denyPackages().isEmpty() && policy.denyLicenses().isEmpty()
-                && forbid.isEmpty()) {
-            throw new PolicyException(name + ": the policy has no rules, so it could not fail");
+        JsonNode builder = root.path("slsa").path("builderId");
+        List<String> builderIds = builder.isArray() ? strings(root.path("slsa"), "builderId", name)
+                : builder.isMissingNode() ? List.of() : List.of(text(root.path("slsa"), "builderId", name));
+        if (builder.isArray() && builderIds.isEmpty()) {
+            throw new PolicyException(name + ": 'builderId' must name at least one builder");
         }
-        return policy;
+        String ref = text(root.path("slsa"), "ref", name);
+        if (ref != null) {
+            compile(ref, "slsa.ref", name);
+        }
+        return new Rules(label, attestations, signers(root.path("signers"), dir, name), builderIds,
+                text(root.path("slsa"), "sourceRepository", name), ref, strings(root.path("sbom"), "denyPackages",
+                name), strings(root.path("sbom"), "denyLicenses", name), forbid);
+    }
+
+    private static List<Signer> signers(JsonNode list, Path dir, String name) throws PolicyException {
+        List<Signer> out = new ArrayList<>();
+        if (list.isMissingNode()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw new PolicyException(name + ": 'signers' must be a list");
+        }
+        for (JsonNode s : list) {
+            if (!s.isObject()) {
+                throw new PolicyException(name + ": each signer is a mapping (key, or identity and issuer)");
+            }
+            keys(s, Set.of("key", "identity", "identityRegexp", "issuer", "issuerRegexp"), "signers[].", name);
+            String key = text(s, "key", name);
+            String id = text(s, "identity", name);
+            String idRe = text(s, "identityRegexp", name);
+            String iss = text(s, "issuer", name);
+            String issRe = text(s, "issuerRegexp", name);
+            boolean keyless = id != null || idRe != null || iss != null || issRe != null;
+            if (key != null && keyless) {
+                throw new PolicyException(name + ": a signer is a key or an identity, not both");
+            }
+            if (key == null && ((id == null) == (idRe == null) || (iss == null) == (issRe == null))) {
+                throw new PolicyException(name + ": a keyless signer needs one of identity/identityRegexp and one of "
+                        + "issuer/issuerRegexp");
+            }
+            if (idRe != null) {
+                compile(idRe, "identityRegexp", name);
+            }
+            if (issRe != null) {
+                compile(issRe, "issuerRegexp", name);
+            }
+            out.add(new Signer(key == null ? null : dir.resolve(key), id, idRe, iss, issRe));
+        }
+        return out;
+    }
+
+    private static void compile(String re, String what, String name) throws PolicyException {
+        try {
+            Pattern.compile(re);
+        } catch (PatternSyntaxException e) {
+            throw new PolicyException(name + ": '" + what + "' is not a valid regular expression: "
+                    + e.getDescription());
+        }
+    }
+
+    /** {@code *} within a path segment, {@code **} across segments, everything else literal. */
+    static Pattern globPattern(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                re.append(".*");
+                i++;
+            } else if (c == '*') {
+                re.append("[^/]*");
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 
     /** Every key of a rule section must be known: a misspelt rule would otherwise silently impose nothing. */
@@ -133,58 +285,124 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
         return out;
     }
 
-    /** The predicate types whose attestations the rules need. */
+    /** The trusted root the policy names for keyless signers, or null. */
+    public Path trustedRoot() {
+        return trustedRoot;
+    }
+
+    /** The rule sets that apply to an image ({@code registry/repository}): the top level and matching sections. */
+    public List<Rules> forImage(String image) {
+        List<Rules> out = new ArrayList<>();
+        if (!base.empty()) {
+            out.add(base);
+        }
+        for (Section s : sections) {
+            if (image != null && s.pattern().matcher(image).matches()) {
+                out.add(s.rules());
+            }
+        }
+        return out;
+    }
+
+    /** Whether any rule, at the top level or in a section, could fail. */
+    public boolean hasRules() {
+        return !base.empty() || !sections.isEmpty();
+    }
+
+    /** The predicate types whose attestations the top-level rules need. */
     public Set<String> neededTypes() {
-        Set<String> types = new java.util.LinkedHashSet<>(attestations);
-        if (slsaBuilderId != null || slsaSourceRepository != null) {
-            types.add(ImageAttestations.predicateType("slsaprovenance"));
+        return neededTypes(List.of(base));
+    }
+
+    /** The predicate types whose attestations these rules need. */
+    public static Set<String> neededTypes(List<Rules> rules) {
+        Set<String> types = new LinkedHashSet<>();
+        for (Rules r : rules) {
+            types.addAll(r.attestations());
+            if (!r.builderIds().isEmpty() || r.sourceRepository() != null || r.ref() != null) {
+                types.add(ImageAttestations.predicateType("slsaprovenance"));
+            }
         }
         return types;
     }
 
-    /**
-     * Evaluates the rules. {@code predicates} maps predicate types to the verified predicates found (absent:
-     * none verified); {@code audit} is asked for only when distroless rules exist.
-     */
+    /** Evaluates the top-level rules (see {@link #evaluate(List, Map, Supplier)}). */
     public List<Check> evaluate(Map<String, List<JsonNode>> predicates, Supplier<AuditReport> audit) {
+        return evaluate(List.of(base), predicates, audit);
+    }
+
+    /**
+     * Evaluates rule sets, all but signer rules (which need the registry: the caller checks them).
+     * {@code predicates} maps predicate types to the verified predicates found (absent: none verified);
+     * {@code audit} is asked for only when distroless rules exist. An empty list of rule sets is one failed
+     * check: no rule applies to the image, and a gate with no rules must not pass.
+     */
+    public static List<Check> evaluate(List<Rules> ruleSets, Map<String, List<JsonNode>> predicates,
+                                       Supplier<AuditReport> audit) {
         List<Check> checks = new ArrayList<>();
-        for (String t : attestations) {
-            boolean has = !predicates.getOrDefault(t, List.of()).isEmpty();
-            checks.add(new Check("attestation " + t, has, has ? "verified" : "no verified attestation"));
+        if (ruleSets.isEmpty()) {
+            checks.add(new Check("policy", false, "no rule of the policy applies to this image"));
         }
-        String slsa = ImageAttestations.predicateType("slsaprovenance");
-        List<JsonNode> provenance = predicates.getOrDefault(slsa, List.of());
-        if (slsaBuilderId != null) {
-            boolean ok = provenance.stream().anyMatch(p -> slsaBuilderId.equals(p.at("/runDetails/builder/id")
-                    .asText()));
-            checks.add(new Check("slsa builder", ok, ok ? slsaBuilderId : "no verified provenance names builder "
-                    + slsaBuilderId));
-        }
-        if (slsaSourceRepository != null) {
-            boolean ok = provenance.stream().anyMatch(p -> slsaSourceRepository.equals(p.at(
-                    "/buildDefinition/externalParameters/workflow/repository").asText()) || slsaSourceRepository
-                    .equals(p.at("/buildDefinition/externalParameters/repository").asText()));
-            checks.add(new Check("slsa source", ok, ok ? slsaSourceRepository : "no verified provenance builds from "
-                    + slsaSourceRepository));
-        }
-        if (!denyPackages.isEmpty() || !denyLicenses.isEmpty()) {
-            sbomChecks(predicates, checks);
-        }
-        if (!forbid.isEmpty()) {
-            AuditReport report = audit.get();
-            List<String> hits = new ArrayList<>();
-            for (Finding f : report.findings()) {
-                if (forbid.contains(f.category())) {
-                    hits.add(f.category().id() + " " + (f.path() == null ? f.detail() : f.path()));
+        AuditReport[] report = new AuditReport[1];
+        for (Rules r : ruleSets) {
+            evaluate(r, predicates, () -> {
+                if (report[0] == null) {
+                    report[0] = audit.get();
                 }
-            }
-            checks.add(new Check("distroless", hits.isEmpty(), hits.isEmpty() ? "none of "
-                    + forbid.stream().map(Category::id).toList() : String.join(", ", hits)));
+                return report[0];
+            }, checks);
         }
         return checks;
     }
 
-    private void sbomChecks(Map<String, List<JsonNode>> predicates, List<Check> checks) {
+    private static void evaluate(Rules r, Map<String, List<JsonNode>> predicates, Supplier<AuditReport> audit,
+                                 List<Check> checks) {
+        String l = r.label();
+        for (String t : r.attestations()) {
+            boolean has = !predicates.getOrDefault(t, List.of()).isEmpty();
+            checks.add(new Check(l + "attestation " + t, has, has ? "verified" : "no verified attestation"));
+        }
+        String slsa = ImageAttestations.predicateType("slsaprovenance");
+        List<JsonNode> provenance = predicates.getOrDefault(slsa, List.of());
+        if (!r.builderIds().isEmpty()) {
+            boolean ok = provenance.stream().anyMatch(p -> r.builderIds().contains(p.at("/runDetails/builder/id")
+                    .asText()));
+            checks.add(new Check(l + "slsa builder", ok, ok ? "one of " + r.builderIds()
+                    : "no verified provenance names a builder among " + r.builderIds()));
+        }
+        if (r.sourceRepository() != null) {
+            boolean ok = provenance.stream().anyMatch(p -> r.sourceRepository().equals(p.at(
+                    "/buildDefinition/externalParameters/workflow/repository").asText()) || r.sourceRepository()
+                    .equals(p.at("/buildDefinition/externalParameters/repository").asText()));
+            checks.add(new Check(l + "slsa source", ok, ok ? r.sourceRepository()
+                    : "no verified provenance builds from " + r.sourceRepository()));
+        }
+        if (r.ref() != null) {
+            Pattern p = Pattern.compile(r.ref());
+            boolean ok = provenance.stream().anyMatch(n -> {
+                String ref = n.at("/buildDefinition/externalParameters/workflow/ref").asText("");
+                return !ref.isEmpty() && p.matcher(ref).matches();
+            });
+            checks.add(new Check(l + "slsa ref", ok, ok ? "matches /" + r.ref() + "/"
+                    : "no verified provenance was built from a ref matching /" + r.ref() + "/ (whole value)"));
+        }
+        if (!r.denyPackages().isEmpty() || !r.denyLicenses().isEmpty()) {
+            sbomChecks(r, predicates, checks);
+        }
+        if (!r.forbid().isEmpty()) {
+            List<String> hits = new ArrayList<>();
+            for (Finding f : audit.get().findings()) {
+                if (r.forbid().contains(f.category())) {
+                    hits.add(f.category().id() + " " + (f.path() == null ? f.detail() : f.path()));
+                }
+            }
+            checks.add(new Check(l + "distroless", hits.isEmpty(), hits.isEmpty() ? "none of "
+                    + r.forbid().stream().map(Category::id).toList() : String.join(", ", hits)));
+        }
+    }
+
+    private static void sbomChecks(Rules r, Map<String, List<JsonNode>> predicates, List<Check> checks) {
+        String l = r.label();
         List<Sbom> sboms = new ArrayList<>();
         for (String t : List.of("https://spdx.dev/Document", "https://cyclonedx.org/bom")) {
             for (JsonNode p : predicates.getOrDefault(t, List.of())) {
@@ -192,12 +410,12 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
                     sboms.add(SbomReader.read(p.toString().getBytes(StandardCharsets.UTF_8), "attested SBOM",
                             Instant.EPOCH));
                 } catch (IOException e) {
-                    checks.add(new Check("sbom", false, "an attested SBOM cannot be read: " + e.getMessage()));
+                    checks.add(new Check(l + "sbom", false, "an attested SBOM cannot be read: " + e.getMessage()));
                 }
             }
         }
         if (sboms.isEmpty()) {
-            checks.add(new Check("sbom", false, "package and license rules need a verified SPDX or CycloneDX "
+            checks.add(new Check(l + "sbom", false, "package and license rules need a verified SPDX or CycloneDX "
                     + "attestation"));
             return;
         }
@@ -205,14 +423,14 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
         List<String> licensed = new ArrayList<>();
         for (Sbom s : sboms) {
             for (Package p : s.packages()) {
-                for (String prefix : denyPackages) {
+                for (String prefix : r.denyPackages()) {
                     if (p.purl() != null && (p.purl().equals(prefix) || p.purl().startsWith(prefix + "@")
                             || p.purl().startsWith(prefix + "?"))) {
                         denied.add(p.purl());
                     }
                 }
                 if (p.license() != null) {
-                    for (String id : denyLicenses) {
+                    for (String id : r.denyLicenses()) {
                         if (List.of(p.license().replace("(", " ").replace(")", " ").split("\\s+")).contains(id)) {
                             licensed.add(p.name() + " (" + id + ")");
                         }
@@ -220,12 +438,12 @@ public record Policy(List<String> attestations, String slsaBuilderId, String sls
                 }
             }
         }
-        if (!denyPackages.isEmpty()) {
-            checks.add(new Check("denied packages", denied.isEmpty(), denied.isEmpty() ? "none found"
+        if (!r.denyPackages().isEmpty()) {
+            checks.add(new Check(l + "denied packages", denied.isEmpty(), denied.isEmpty() ? "none found"
                     : String.join(", ", denied)));
         }
-        if (!denyLicenses.isEmpty()) {
-            checks.add(new Check("denied licenses", licensed.isEmpty(), licensed.isEmpty() ? "none found"
+        if (!r.denyLicenses().isEmpty()) {
+            checks.add(new Check(l + "denied licenses", licensed.isEmpty(), licensed.isEmpty() ? "none found"
                     : String.join(", ", licensed)));
         }
     }

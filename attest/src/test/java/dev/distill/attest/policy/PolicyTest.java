@@ -30,18 +30,27 @@ class PolicyTest {
     void misspeltOrMisshapedRulesAreErrorsNotSilentPasses() {
         // Each of these once parsed into a policy that imposed nothing on the misspelt or misshaped rule.
         String[][] cases = {
-            {"slsa:\n  builderID: https://b\n", "p.yaml: unknown rule 'slsa.builderID' (builderId, sourceRepository)"},
+            {"slsa:\n  builderID: https://b\n", "p.yaml: unknown rule 'slsa.builderID' (builderId, ref, sourceRepository)"},
             {"sbom:\n  denyPackage: [pkg:deb/debian/bash]\n",
                 "p.yaml: unknown rule 'sbom.denyPackage' (denyLicenses, denyPackages)"},
             {"distroless:\n  forbids: [shell]\n", "p.yaml: unknown rule 'distroless.forbids' (forbid)"},
             {"attestations: spdx\n", "p.yaml: 'attestations' must be a list"},
             {"distroless: [shell]\n", "p.yaml: 'distroless' must be a mapping of rules"},
-            {"slsa:\n  builderId: [a]\n", "p.yaml: 'builderId' must be a non-empty string"},
+            {"slsa:\n  builderId: 42\n", "p.yaml: 'builderId' must be a non-empty string"},
+            {"slsa:\n  builderId: []\n", "p.yaml: 'builderId' must name at least one builder"},
+            {"slsa:\n  ref: \"refs/(tags\"\n", null},
+            {"signers:\n  - identity: a\n", "p.yaml: a keyless signer needs one of identity/identityRegexp and one "
+                + "of issuer/issuerRegexp"},
+            {"signers:\n  - key: k.pub\n    identity: a\n    issuer: b\n", "p.yaml: a signer is a key or an "
+                + "identity, not both"},
+            {"images:\n  - glob: a/*\n", "p.yaml: the section for 'a/*' has no rules"},
+            {"images:\n  - attestations: [spdx]\n", "p.yaml: an 'images' section needs a glob"},
+            {"images:\n  - glob: a/*\n    trustedRoot: x\n", null},
             {"sbom:\n  denyLicenses: [\"\"]\n", "p.yaml: 'denyLicenses' must list non-empty strings"},
             {"attestations: []\n", "p.yaml: the policy has no rules, so it could not fail"},
             {"attestations: [sbom-of-sorts]\n", null},
             {"distroless:\n  forbid: [shells]\n", null},
-            {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, sbom, slsa)"},
+            {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, images, sbom, signers, slsa, trustedRoot)"},
         };
         for (String[] c : cases) {
             PolicyException e = assertThrows(PolicyException.class, () -> Policy.parse(c[0], "p.yaml"), c[0]);
@@ -98,5 +107,43 @@ class PolicyTest {
         assertEquals("distroless", failures(bad));
         assertEquals("shell /bin/sh", bad.get(0).detail());
         assertEquals("", failures(p.evaluate(Map.of(), () -> clean)));
+    }
+
+    @Test
+    void provenanceRefAndBuilderListsAreAnchoredAndAnyOf() throws Exception {
+        Policy p = Policy.parse("slsa:\n  builderId: [https://b/one, https://b/two]\n  ref: refs/tags/v[0-9]+\n",
+                "p.yaml");
+        JsonNode v1 = json("{\"buildDefinition\":{\"externalParameters\":{\"workflow\":{\"ref\":\"refs/tags/v1\"}}},"
+                + "\"runDetails\":{\"builder\":{\"id\":\"https://b/two\"}}}");
+        JsonNode branch = json(v1.toString().replace("refs/tags/v1", "refs/tags/v1-evil"));
+        JsonNode other = json(v1.toString().replace("https://b/two", "https://b/three"));
+        assertEquals("", failures(p.evaluate(Map.of(SLSA, List.of(v1)), () -> null)));
+        assertEquals("slsa ref", failures(p.evaluate(Map.of(SLSA, List.of(branch)), () -> null)));
+        assertEquals("slsa builder", failures(p.evaluate(Map.of(SLSA, List.of(other)), () -> null)));
+    }
+
+    @Test
+    void imageSectionsAddRulesToTheImagesTheirGlobMatches() throws Exception {
+        Policy p = Policy.parse("""
+                attestations: [spdx]
+                images:
+                  - glob: registry.example/payments/**
+                    attestations: [cyclonedx]
+                  - glob: registry.example/*/web
+                    sbom:
+                      denyPackages: [pkg:deb/debian/bash]
+                """, "p.yaml");
+        assertEquals(1, p.forImage("registry.example/tools/cli").size());
+        assertEquals(2, p.forImage("registry.example/payments/eu/api").size());
+        assertEquals(2, p.forImage("registry.example/shop/web").size());
+        assertEquals(1, p.forImage("registry.example/shop/eu/web").size(), "* stays within a path segment");
+        var rules = p.forImage("registry.example/payments/api");
+        assertEquals(List.of("https://spdx.dev/Document", CDX), List.copyOf(Policy.neededTypes(rules)));
+        assertEquals("[registry.example/payments/**] attestation " + CDX,
+                failures(Policy.evaluate(rules, Map.of("https://spdx.dev/Document", List.of(json("{}"))), () -> null)));
+
+        Policy onlySections = Policy.parse("images:\n  - glob: a/*\n    attestations: [spdx]\n", "p.yaml");
+        assertEquals("policy", failures(Policy.evaluate(onlySections.forImage("b/c"), Map.of(), () -> null)),
+                "an image no rule applies to fails: a gate with no rules must not pass");
     }
 }
