@@ -71,11 +71,19 @@ public final class Layer {
                     describe() + " (compressed)");
             BufferedInputStream buffered = new BufferedInputStream(compressed, 1 << 16);
             compression = Compression.sniff(buffered);
-            InputStream decompressed = switch (compression) {
-                case GZIP -> new GZIPInputStream(buffered, 1 << 16);
-                case ZSTD -> new ZstdCompressorInputStream(buffered);
-                case NONE -> buffered;
-            };
+            InputStream decompressed;
+            try {
+                // GZIPInputStream reads the gzip header here already: a bad one must fail like bad data does
+                decompressed = switch (compression) {
+                    case GZIP -> new GZIPInputStream(buffered, 1 << 16);
+                    case ZSTD -> new ZstdCompressorInputStream(buffered);
+                    case NONE -> buffered;
+                };
+            } catch (IOException e) {
+                ImageException why = explain(e);
+                compressed.close();
+                throw why;
+            }
             uncompressed = new VerifyingInputStream(decompressed, diffId, -1, maxBytes, describe(), limitHint);
         }
 
