@@ -76,7 +76,7 @@ public final class ApkCataloger implements Cataloger {
         List<Package> packages = new ArrayList<>();
         List<Record> kept = new ArrayList<>();
         for (Record r : records) {
-            if (r.get("P") == null || r.get("V") == null) {
+            if (isBlank(r.get("P")) || isBlank(r.get("V"))) {
                 ctx.unknown(DB, name(), "a package without P: or V:");
                 continue;
             }
@@ -134,6 +134,10 @@ public final class ApkCataloger implements Cataloger {
                 .property("apk:buildTime", r.get("t"))
                 .property("apk:installedSize", r.get("I"))
                 .build();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The version without its {@code -rN} package release. */
