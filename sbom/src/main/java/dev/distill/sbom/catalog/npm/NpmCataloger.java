@@ -69,7 +69,7 @@ public final class NpmCataloger implements Cataloger {
             }
             String name = json.path("name").asText(null);
             String version = json.path("version").asText(null);
-            if (name == null || version == null || !name.equals(directoryName(e.path()))) {
+            if (name == null || version == null || version.isBlank() || !name.equals(directoryName(e.path()))) {
                 continue; // not an installed package (no name, or a file that only looks like one)
             }
             String scope = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
@@ -150,7 +150,8 @@ public final class NpmCataloger implements Cataloger {
 
     private void addLocked(CatalogContext ctx, FileEntry lock, String name, JsonNode node, List<Found> found) {
         String version = node.path("version").asText(null);
-        if (version == null || version.startsWith("file:") || version.startsWith("link:")) {
+        if (name.isBlank() || version == null || version.isBlank() || version.startsWith("file:")
+                || version.startsWith("link:")) {
             return;
         }
         String scope = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
