@@ -82,4 +82,45 @@ class EncryptedKeysTest {
         key[0] ^= 1;
         assertEquals(null, SecretBox.open(key, nonce, box));
     }
+
+    /** fixtures/keys: a key Node's scrypt and tweetnacl encrypted, committed, and its public key. */
+    @Test
+    void readsTheFixedVectorAnIndependentImplementationWrote() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("../fixtures/keys");
+        PrivateKey key = EncryptedKeys.decrypt(java.nio.file.Files.readString(dir.resolve("node-written.key")),
+                "vector password".toCharArray(), "node-written.key");
+        var expected = EncryptedKeys.readPublicKey(java.nio.file.Files.readString(dir.resolve("node-written.pub")),
+                "node-written.pub");
+        assertArrayEquals(expected.getEncoded(), EncryptedKeys.publicKey(key).getEncoded());
+        assertThrows(KeyException.class, () -> EncryptedKeys.decrypt(java.nio.file.Files.readString(
+                dir.resolve("node-written.key")), "vector passworD".toCharArray(), "node-written.key"));
+    }
+
+    /** Live, both directions: Node decrypts what distill writes; distill decrypts what Node writes. */
+    @Test
+    void anIndependentImplementationReadsOurKeysAndWeReadItsKeys(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path tmp) throws Exception {
+        KeyPair pair = EncryptedKeys.generate();
+        java.nio.file.Path ours = java.nio.file.Files.writeString(tmp.resolve("ours.key"),
+                EncryptedKeys.encrypt(pair.getPrivate(), PASSWORD));
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, dev.distill.attest.keyless.SigstoreStack.node(java.util.List.of(script(), "decrypt",
+                new String(PASSWORD), ours.toString()), out), out.toString());
+        String pkcs8 = out.toString().lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        assertArrayEquals(pair.getPrivate().getEncoded(), Base64.getDecoder().decode(pkcs8));
+
+        java.nio.file.Path plain = java.nio.file.Files.writeString(tmp.resolve("plain.pem"),
+                "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                        pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        java.nio.file.Path theirs = tmp.resolve("theirs.key");
+        out.setLength(0);
+        assertEquals(0, dev.distill.attest.keyless.SigstoreStack.node(java.util.List.of(script(), "encrypt",
+                new String(PASSWORD), plain.toString(), theirs.toString()), out), out.toString());
+        PrivateKey back = EncryptedKeys.decrypt(java.nio.file.Files.readString(theirs), PASSWORD, "theirs.key");
+        assertArrayEquals(pair.getPrivate().getEncoded(), back.getEncoded());
+    }
+
+    private static String script() {
+        return java.nio.file.Path.of("../fixtures/keys/cosign-key.js").toAbsolutePath().toString();
+    }
 }
