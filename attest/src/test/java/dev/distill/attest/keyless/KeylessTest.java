@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,85 +122,131 @@ class KeylessTest {
         assertEquals(id, ok.identity());
     }
 
-    @Test
-    void refusesTamperedBundlesEachForItsOwnReason() throws Exception {
+    /** Signs with the stack's log clock moved by {@code seconds}: a log with a bad clock. */
+    private String signWithLogSkew(byte[] blob, int seconds) throws Exception {
+        String rekor = JSON.readTree(stack.dir().resolve("stack.json").toFile()).path("rekor").asText();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        http.send(HttpRequest.newBuilder(URI.create(rekor + "/admin/skew?seconds=" + seconds))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        try {
+            return signBlob(blob);
+        } finally {
+            http.send(HttpRequest.newBuilder(URI.create(rekor + "/admin/skew?seconds=0"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    /** One bundle with one defect, and the reason it must be refused for. */
+    private record Defect(String name, String bundle, byte[] digest, Identity who, SigstoreInstance instance,
+                          String reason) {
+    }
+
+    /**
+     * The negative corpus: each case is named after its defect, made from a bundle the stack really issued, and
+     * must be refused for its own reason, not just refused.
+     */
+    @TestFactory
+    List<DynamicTest> refusesEachDefectForItsOwnReason() throws Exception {
         byte[] blob = "negative corpus\n".getBytes(StandardCharsets.UTF_8);
         byte[] digest = Digest.newSha256().digest(blob);
         String good = signBlob(blob);
         SigstoreInstance inst = instance();
         Identity who = exact();
+        List<Defect> corpus = new java.util.ArrayList<>();
 
-        ObjectNode badSig = (ObjectNode) JSON.readTree(good);
-        String sig = badSig.path("messageSignature").path("signature").asText();
-        ((ObjectNode) badSig.path("messageSignature")).put("signature", flip(sig));
-        assertRefused(badSig.toString(), digest, who, inst, "signature was not valid");
+        ObjectNode b = (ObjectNode) JSON.readTree(good);
+        ((ObjectNode) b.path("messageSignature")).put("signature",
+                flip(b.path("messageSignature").path("signature").asText()));
+        corpus.add(new Defect("tampered-signature", b.toString(), digest, who, inst, "signature was not valid"));
 
-        ObjectNode badType = (ObjectNode) JSON.readTree(good);
-        badType.put("mediaType", "application/vnd.dev.sigstore.bundle.v9+json");
-        assertRefused(badType.toString(), digest, who, inst, "unsupported bundle media type");
+        corpus.add(new Defect("signature-over-another-digest", good, Digest.newSha256().digest(new byte[1]), who,
+                inst, "does not match"));
 
-        assertRefused("{\"mediaType\": ", digest, who, inst, "not valid JSON");
+        b = (ObjectNode) JSON.readTree(good);
+        b.put("mediaType", "application/vnd.dev.sigstore.bundle.v9+json");
+        corpus.add(new Defect("unknown-bundle-media-type", b.toString(), digest, who, inst,
+                "unsupported bundle media type"));
 
-        ObjectNode badBase64 = (ObjectNode) JSON.readTree(good);
-        ((ObjectNode) badBase64.path("messageSignature")).put("signature", "%%%not base64%%%");
-        assertRefused(badBase64.toString(), digest, who, inst, "the bundle cannot be read");
+        corpus.add(new Defect("malformed-json", good.substring(0, good.length() / 2), digest, who, inst,
+                "not valid JSON"));
 
-        ObjectNode badSet = (ObjectNode) JSON.readTree(good);
-        ObjectNode entry = (ObjectNode) badSet.path("verificationMaterial").path("tlogEntries").get(0);
+        b = (ObjectNode) JSON.readTree(good);
+        ((ObjectNode) b.path("messageSignature")).put("signature", "%%%not base64%%%");
+        corpus.add(new Defect("malformed-base64", b.toString(), digest, who, inst, "the bundle cannot be read"));
+
+        corpus.add(new Defect("identity-mismatch", good, digest, new Identity(stack.identity().replace("/app/",
+                "/app-evil/"), null, stack.issuer(), null, Map.of()), inst, "signed by someone else: identity"));
+        corpus.add(new Defect("identity-regexp-matching-only-a-prefix", good, digest, new Identity(null,
+                "https://github\\.com/distill-test/app", stack.issuer(), null, Map.of()), inst,
+                "(whole value)"));
+        corpus.add(new Defect("issuer-mismatch", good, digest, new Identity(stack.identity(), null,
+                "https://token.actions.githubusercontent.com", null, Map.of()), inst, "OIDC issuer"));
+
+        ObjectNode root = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
+        ((ObjectNode) root.path("certificateAuthorities").get(0).path("certChain").path("certificates").get(0))
+                .put("rawBytes", root.path("timestampAuthorities").get(0).path("certChain").path("certificates")
+                        .get(1).path("rawBytes").asText());
+        corpus.add(new Defect("certificate-from-an-untrusted-ca", good, digest, who, SigstoreInstance.of(
+                Files.writeString(tmp.resolve("untrusted-ca.json"), root.toString()), null),
+                "not verifiable against CAs"));
+
+        // The log's key in the trusted root replaced by another key under the same log id.
+        root = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
+        ((ObjectNode) root.path("tlogs").get(0).path("publicKey")).put("rawBytes",
+                root.path("ctlogs").get(0).path("publicKey").path("rawBytes").asText());
+        corpus.add(new Defect("set-signed-by-an-unknown-log-key", good, digest, who, SigstoreInstance.of(
+                Files.writeString(tmp.resolve("unknown-log-key.json"), root.toString()), null),
+                "SET was not valid"));
+
+        b = (ObjectNode) JSON.readTree(good);
+        ObjectNode entry = (ObjectNode) b.path("verificationMaterial").path("tlogEntries").get(0);
         ((ObjectNode) entry.path("inclusionPromise")).put("signedEntryTimestamp",
                 flip(entry.path("inclusionPromise").path("signedEntryTimestamp").asText()));
-        assertRefused(badSet.toString(), digest, who, inst, "SET was not valid");
+        corpus.add(new Defect("tampered-signed-entry-timestamp", b.toString(), digest, who, inst,
+                "SET was not valid"));
 
-        // An inclusion proof that does not climb to the checkpoint's root (one sibling hash altered).
-        ObjectNode badProof = (ObjectNode) JSON.readTree(good);
-        ObjectNode proof = (ObjectNode) badProof.path("verificationMaterial").path("tlogEntries").get(0)
-                .path("inclusionProof");
-        var hashes = (com.fasterxml.jackson.databind.node.ArrayNode) proof.path("hashes");
+        b = (ObjectNode) JSON.readTree(good);
+        var hashes = (com.fasterxml.jackson.databind.node.ArrayNode) b.path("verificationMaterial")
+                .path("tlogEntries").get(0).path("inclusionProof").path("hashes");
         assertTrue(hashes.size() > 0, "the stack proves against a tree larger than one leaf");
         hashes.set(0, JSON.getNodeFactory().textNode(flip(hashes.get(0).asText())));
-        assertRefused(badProof.toString(), digest, who, inst, "nclusion proof");
+        corpus.add(new Defect("inclusion-proof-not-reaching-the-checkpoint", b.toString(), digest, who, inst,
+                "nclusion proof"));
 
-        // A checkpoint whose signature does not verify with the log's key.
-        ObjectNode badCheckpoint = (ObjectNode) JSON.readTree(good);
-        ObjectNode cp = (ObjectNode) badCheckpoint.path("verificationMaterial").path("tlogEntries").get(0)
+        b = (ObjectNode) JSON.readTree(good);
+        ObjectNode cp = (ObjectNode) b.path("verificationMaterial").path("tlogEntries").get(0)
                 .path("inclusionProof").path("checkpoint");
         String envelope = cp.path("envelope").asText();
         int sigAt = envelope.lastIndexOf(' ') + 1;
         cp.put("envelope", envelope.substring(0, sigAt) + flip(envelope.substring(sigAt).trim()) + "\n");
-        assertRefused(badCheckpoint.toString(), digest, who, inst, "heckpoint");
+        corpus.add(new Defect("checkpoint-with-a-bad-signature", b.toString(), digest, who, inst, "heckpoint"));
 
-        // A trusted root whose log key has no validity start is refused before anything is checked.
-        ObjectNode root = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
-        ((ObjectNode) root.path("tlogs").get(0).path("publicKey")).remove("validFor");
-        Path lax = Files.writeString(tmp.resolve("trusted_root.no-start.json"), root.toString());
-        KeylessException k = assertThrows(KeylessException.class, () -> KeylessVerification.verify(good, digest, who,
-                SigstoreInstance.of(lax, null)));
-        assertTrue(k.getMessage().contains("has no validFor.start"), k.getMessage());
+        byte[] future = "from a log whose clock runs ahead\n".getBytes(StandardCharsets.UTF_8);
+        corpus.add(new Defect("integrated-time-in-the-future", signWithLogSkew(future, 300),
+                Digest.newSha256().digest(future), who, inst, "is in the future"));
 
-        // The bundle must be verified against the instance that issued it: another CA is not trusted.
-        ObjectNode otherCa = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
-        ((ObjectNode) otherCa.path("certificateAuthorities").get(0).path("certChain").path("certificates").get(0))
-                .put("rawBytes", otherCa.path("timestampAuthorities").get(0).path("certChain").path("certificates")
-                        .get(1).path("rawBytes").asText());
-        Path untrusted = Files.writeString(tmp.resolve("trusted_root.other-ca.json"), otherCa.toString());
-        assertRefused(good, digest, who, SigstoreInstance.of(untrusted, null), "not verifiable against CAs");
-    }
+        // A certificate valid for 10 minutes, logged an hour before it existed: no logged time inside its
+        // validity, so nothing shows it was valid when it signed.
+        byte[] past = "certificate with no time inside its validity\n".getBytes(StandardCharsets.UTF_8);
+        corpus.add(new Defect("certificate-without-a-logged-time-inside-its-validity", signWithLogSkew(past, -3600),
+                Digest.newSha256().digest(past), who, inst, "outside the certificate's validity"));
 
-    @Test
-    void refusesAnIntegratedTimeInTheFuture() throws Exception {
-        byte[] blob = "from a log with a fast clock\n".getBytes(StandardCharsets.UTF_8);
-        String rekor = JSON.readTree(stack.dir().resolve("stack.json").toFile()).path("rekor").asText();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        http.send(HttpRequest.newBuilder(URI.create(rekor + "/admin/skew?seconds=300"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        String bundle;
-        try {
-            bundle = signBlob(blob);
-        } finally {
-            http.send(HttpRequest.newBuilder(URI.create(rekor + "/admin/skew?seconds=0"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (Defect d : corpus) {
+            tests.add(DynamicTest.dynamicTest(d.name(), () -> assertRefused(d.bundle(), d.digest(), d.who(),
+                    d.instance(), d.reason())));
         }
-        assertRefused(bundle, Digest.newSha256().digest(blob), exact(), instance(), "is in the future");
+        tests.add(DynamicTest.dynamicTest("trusted-root-log-without-a-validity-start", () -> {
+            ObjectNode lax = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
+            ((ObjectNode) lax.path("tlogs").get(0).path("publicKey")).remove("validFor");
+            Path file = Files.writeString(tmp.resolve("no-start.json"), lax.toString());
+            KeylessException k = assertThrows(KeylessException.class, () -> KeylessVerification.verify(good, digest,
+                    who, SigstoreInstance.of(file, null)));
+            assertTrue(k.getMessage().contains("has no validFor.start"), k.getMessage());
+        }));
+        tests.add(DynamicTest.dynamicTest("the-unaltered-bundle-verifies", () ->
+                assertEquals(stack.identity(), KeylessVerification.verify(good, digest, who, inst).identity())));
+        return tests;
     }
 
     @Test
@@ -223,7 +271,7 @@ class KeylessTest {
         var verified = KeylessVerification.verify(bundle, image, exact(), instance());
         assertEquals(stack.identity(), verified.identity());
         assertEquals(null, verified.integratedTime(), "Rekor v2: the time is the TSA's");
-        assertRefused(bundle, Digest.newSha256().digest(new byte[1]), exact(), instance(), "");
+        assertRefused(bundle, Digest.newSha256().digest(new byte[1]), exact(), instance(), "does not match");
 
         Path b = Files.writeString(tmp.resolve("att.sigstore.json"), bundle);
         StringBuilder out = new StringBuilder();
@@ -241,7 +289,7 @@ class KeylessTest {
         // Without the timestamp, a Rekor v2 entry gives no trusted time.
         ObjectNode untimed = (ObjectNode) JSON.readTree(bundle);
         ((ObjectNode) untimed.path("verificationMaterial")).remove("timestampVerificationData");
-        assertRefused(untimed.toString(), image, exact(), instance(), "");
+        assertRefused(untimed.toString(), image, exact(), instance(), "timestamp");
     }
 
     @Test
