@@ -40,6 +40,7 @@ public final class DockerArchiveReader {
         }
         byte[] bytes = store.readAll("manifest.json", Manifests.MAX_MANIFEST_BYTES, "manifest.json");
         List<DockerArchiveManifestTemplate> entries;
+        Json.checkValues(bytes, "manifest.json of " + store.describe());
         try {
             entries = Json.mapper().readValue(bytes, new TypeReference<List<DockerArchiveManifestTemplate>>() { });
         } catch (IOException e) {

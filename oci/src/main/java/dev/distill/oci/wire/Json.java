@@ -1,6 +1,8 @@
 package dev.distill.oci.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,9 +24,17 @@ public final class Json {
         return MAPPER;
     }
 
+    /**
+     * Most JSON values a manifest, index or config may hold. Bound objects cost tens of times their JSON ({@code {},}
+     * is three bytes), so the byte limits alone would let an 8 MiB manifest or a 64 MiB config of tiny values take
+     * gigabytes of heap. Real documents hold thousands of values; a 10,000-layer manifest about 50,000.
+     */
+    public static final int MAX_VALUES = 250_000;
+
     /** Parses {@code json} as {@code type}; {@code what} names the document in the error. */
     public static <T> T read(byte[] json, Class<T> type, String what) throws ImageException {
         try {
+            checkValues(json, what);
             T value = MAPPER.readValue(json, type);
             if (value == null) {
                 throw new ImageException(what + " is empty (JSON null)");
@@ -34,6 +44,29 @@ public final class Json {
             throw new ImageException(what + " is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw new ImageException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a document of more than {@link #MAX_VALUES} values in one streaming pass, before anything is bound.
+     * Syntax errors are left to the binding pass, which reports them the same way.
+     */
+    public static void checkValues(byte[] json, String what) throws ImageException {
+        int values = 0;
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY
+                        && ++values > MAX_VALUES) {
+                    throw new ImageException(what + " holds more than " + MAX_VALUES + " JSON values; no real "
+                            + "image document is that large (a hostile one?)");
+                }
+            }
+        } catch (java.io.IOException e) {
+            if (e instanceof ImageException ie) {
+                throw ie;
+            }
+            // not JSON: the binding pass says why
         }
     }
 
