@@ -183,6 +183,17 @@ class KeylessCommandTest {
         assertTrue(rekor.path("SignedEntryTimestamp").asText().length() > 40, rekor.toString());
         assertTrue(rekor.path("Payload").path("logIndex").asLong() >= 5, rekor.toString());
         assertTrue(ann.containsKey("dev.cosignproject.cosign/signature"), ann.toString());
+        // sigstore-js verifies the layer's Sigstore bundle over the layer's payload.
+        Path payload = dir.resolve("payload.json");
+        try (var in = client.blob(registry.host(), "app/keyless", dev.distill.oci.Digest.parse(
+                sig.layers().get(0).digest()))) {
+            Files.write(payload, in.readAllBytes());
+        }
+        Path layerBundle = Files.writeString(dir.resolve("layer.sigstore.json"), ann.get("dev.distill/sigstore-bundle"));
+        StringBuilder js = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
+                .toAbsolutePath().toString(), stack.trustedRoot().toString(), layerBundle.toString(),
+                payload.toString(), stack.identity(), stack.issuer()), js), "sigstore-js: " + js);
 
         MainTest.Result ok = MainTest.run(keyless("verify", image, "--certificate-identity", stack.identity(),
                 "--certificate-oidc-issuer", stack.issuer()));

@@ -91,6 +91,28 @@ class ReferrersCommandTest {
             "spdx"}, who));
         assertEquals(0, attIdentity.code(), attIdentity.err());
 
+        // sigstore-js verifies the keyless bundle as stored in the registry: a message signature over the image
+        // manifest, the manifest being the artifact.
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults());
+        ImageReference ref = ImageReference.parse(registry.host() + "/ref/app:v1");
+        var manifest = client.manifest(ref.registry(), ref.repository(), "v1");
+        Path manifestFile = Files.write(dir.resolve("manifest.json"), manifest.bytes());
+        List<String> failures = new java.util.ArrayList<>();
+        int checked = 0;
+        for (var found : ReferrerBundles.find(client, ref, manifest.digest(), ReferrerBundles.MESSAGE_SIGNATURE,
+                failures)) {
+            if (found.bundle().path("verificationMaterial").has("publicKey")) {
+                continue;
+            }
+            Path b = Files.writeString(dir.resolve("referrer-" + found.name() + ".json"), found.bundleJson());
+            StringBuilder out = new StringBuilder();
+            assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
+                    .toAbsolutePath().toString(), root, b.toString(), manifestFile.toString(), stack.identity(),
+                    stack.issuer()), out), "sigstore-js verifies the referrer bundle: " + out);
+            checked++;
+        }
+        assertEquals(1, checked, "one keyless referrer signature; unreadable: " + failures);
+
         MainTest.Result tree = MainTest.run("tree", image);
         assertEquals(0, tree.code(), tree.err());
         assertTrue(tree.out().contains("└── referrers"), tree.out());

@@ -98,6 +98,24 @@ class KeylessTest {
     }
 
     @Test
+    void readsAndVerifiesAnAttestationSigstoreJsSignsAgainstTheStack() throws Exception {
+        byte[] subject = "the attested artifact".getBytes(StandardCharsets.UTF_8);
+        String hex = java.util.HexFormat.of().formatHex(Digest.newSha256().digest(subject));
+        Path statement = Files.writeString(tmp.resolve("statement.json"), "{\"_type\":\"https://in-toto.io/Statement/v1\","
+                + "\"subject\":[{\"name\":\"artifact\",\"digest\":{\"sha256\":\"" + hex + "\"}}],"
+                + "\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}");
+        Path b = tmp.resolve("js.intoto.sigstore.json");
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(script("js-sign.js"), stack.dir().toString(),
+                statement.toString(), b.toString(), "attest"), out), "sigstore-js attests: " + out);
+        String bundle = Files.readString(b);
+        assertTrue(bundle.contains("dsseEnvelope"), bundle);
+        var verified = KeylessVerification.verify(bundle, Digest.newSha256().digest(subject), exact(), instance());
+        assertEquals(stack.identity(), verified.identity());
+        assertRefused(bundle, Digest.newSha256().digest(new byte[3]), exact(), instance(), "does not match");
+    }
+
+    @Test
     void identityAndIssuerMustMatchWholeValues() throws Exception {
         byte[] blob = "identity\n".getBytes(StandardCharsets.UTF_8);
         String bundle = signBlob(blob);
