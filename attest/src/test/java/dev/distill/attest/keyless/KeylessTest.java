@@ -262,6 +262,13 @@ class KeylessTest {
                     who, SigstoreInstance.of(file, null)));
             assertTrue(k.getMessage().contains("has no validFor.start"), k.getMessage());
         }));
+        tests.add(DynamicTest.dynamicTest("the-same-signature-as-a-v0.1-bundle-verifies", () -> {
+            ObjectNode v01 = (ObjectNode) JSON.readTree(good);
+            v01.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
+            ObjectNode material = (ObjectNode) v01.path("verificationMaterial");
+            material.putObject("x509CertificateChain").putArray("certificates").add(material.remove("certificate"));
+            assertEquals(stack.identity(), KeylessVerification.verify(v01.toString(), digest, who, inst).identity());
+        }));
         tests.add(DynamicTest.dynamicTest("the-unaltered-bundle-verifies", () ->
                 assertEquals(stack.identity(), KeylessVerification.verify(good, digest, who, inst).identity())));
         return tests;
