@@ -146,6 +146,9 @@ public final class FileTreeBuilder {
         }
         long size = type == EntryType.FILE ? te.getRealSize() : 0;
         checkFileSize(target, size, where);
+        if (type == EntryType.SYMLINK) {
+            checkLinkLength(target, te.getLinkName(), where);
+        }
         addFile(target, type, te.getMode() & 07777, te.getLongUserId(), te.getLongGroupId(), size,
                 type == EntryType.SYMLINK ? te.getLinkName() : null, layer, data);
     }
@@ -252,6 +255,17 @@ public final class FileTreeBuilder {
         if (path.length() > limits.maxPathLength()) {
             throw new LimitExceededException(where + ": a path of " + path.length() + " characters, over the limit of "
                     + limits.maxPathLength() + " (raise with --max-path-length)");
+        }
+    }
+
+    /**
+     * Symlink targets obey the path limit too (Linux's is PATH_MAX): resolving costs time in the target's length at
+     * every hop, and no real link is longer than a path.
+     */
+    void checkLinkLength(String path, String linkTarget, String where) throws LimitExceededException {
+        if (linkTarget.length() > limits.maxPathLength()) {
+            throw new LimitExceededException(where + ": symlink '" + path + "' has a target of " + linkTarget.length()
+                    + " characters, over the limit of " + limits.maxPathLength() + " (raise with --max-path-length)");
         }
     }
 
