@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +41,23 @@ final class VerifyBlobCommand implements Callable<Integer> {
     @CommandLine.Mixin
     IdentityMixin who;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), or json: the result, the signer and the checks made.")
+    String output;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** What a keyless verification checks, all of which must hold (see docs/signing.md). */
+    static final List<String> KEYLESS_CHECKS = List.of("bundle media type and shape",
+            "certificate chains to a Fulcio CA of the trusted root, valid at signing time", "embedded SCT from a "
+                    + "CT log of the trusted root", "signature over the artifact (or DSSE subject digest)",
+            "transparency-log entry matches the bundle", "signed entry timestamp, inclusion proof and signed "
+                    + "checkpoint by a log of the trusted root", "RFC 3161 timestamps", "identity", "OIDC issuer",
+            "integrated time not in the future", "integrated time inside the certificate's validity",
+            "a trusted time (log or TSA)");
+    static final List<String> KEY_CHECKS = List.of("bundle media type and shape", "key hint",
+            "digest of the artifact (or DSSE subject digest)", "signature with the key");
 
     @Override
     public Integer call() throws Exception {
@@ -64,18 +82,57 @@ final class VerifyBlobCommand implements Callable<Integer> {
         } else {
             blob = Files.readAllBytes(Path.of(subject));
         }
-        if (key == null) {
-            var identity = who.identity();
-            var verified = KeylessVerification.verify(json, blob != null ? Digest.newSha256().digest(blob) : digest,
-                    identity, who.instance());
-            spec.commandLine().getOut().println("Verified OK: " + subject + " signed by " + verified.identity()
-                    + " (issuer " + verified.issuer() + "), logged at " + verified.integratedTime() + " (index "
-                    + verified.logIndex() + ")");
-            return Main.OK;
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown output '" + output + "'");
         }
-        var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII), key.toString());
-        BlobSignatures.verify(json, publicKey, blob, digest);
-        spec.commandLine().getOut().println("Verified OK: " + subject + " signed by " + key);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("subject", subject);
+        report.put("bundle", bundle.toString());
+        report.put("mode", key == null ? "keyless" : "key");
+        String summary;
+        try {
+            if (key == null) {
+                var identity = who.identity();
+                var verified = KeylessVerification.verify(json, blob != null ? Digest.newSha256().digest(blob)
+                        : digest, identity, who.instance());
+                report.put("signer", Map.of("identity", verified.identity(), "issuer", verified.issuer()));
+                report.put("logIndex", verified.logIndex());
+                report.put("integratedTime", verified.integratedTime() == null ? null
+                        : verified.integratedTime().toString());
+                report.put("checks", KEYLESS_CHECKS);
+                summary = "Verified OK: " + subject + " signed by " + verified.identity() + " (issuer "
+                        + verified.issuer() + "), " + (verified.integratedTime() == null
+                        ? "time from a TSA timestamp" : "logged at " + verified.integratedTime())
+                        + " (log index " + verified.logIndex() + ")";
+            } else {
+                var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII),
+                        key.toString());
+                BlobSignatures.verify(json, publicKey, blob, digest);
+                report.put("signer", Map.of("key", key.toString()));
+                report.put("checks", KEY_CHECKS);
+                summary = "Verified OK: " + subject + " signed by " + key;
+            }
+        } catch (dev.distill.attest.bundle.VerificationException e) {
+            if (!output.equals("json")) {
+                throw e;
+            }
+            report.put("verified", false);
+            report.put("reason", e.getMessage());
+            print(report);
+            return Main.FAILED;
+        }
+        if (output.equals("json")) {
+            report.put("verified", true);
+            print(report);
+        } else {
+            spec.commandLine().getOut().println(summary);
+        }
         return Main.OK;
+    }
+
+    private void print(Map<String, Object> report) throws java.io.IOException {
+        spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        spec.commandLine().getOut().flush();
     }
 }

@@ -67,6 +67,18 @@ class KeylessCommandTest {
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().startsWith("Verified OK: " + blob + " signed by " + stack.identity()), ok.out());
 
+        MainTest.Result json = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", bundle.toString(),
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer(), "-o", "json"));
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"verified\" : true") && json.out().contains("\"checks\" : [ \"bundle media"),
+                json.out());
+        MainTest.Result jsonFailed = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle",
+                bundle.toString(), "--certificate-identity", "someone@else", "--certificate-oidc-issuer",
+                stack.issuer(), "-o", "json"));
+        assertEquals(1, jsonFailed.code(), jsonFailed.err());
+        assertTrue(jsonFailed.out().contains("\"verified\" : false") && jsonFailed.out().contains("\"reason\" : "
+                + "\"signed by someone else"), jsonFailed.out());
+
         MainTest.Result prefix = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", bundle.toString(),
                 "--certificate-identity-regexp", "https://github.com/distill-test/app",
                 "--certificate-oidc-issuer", stack.issuer()));
