@@ -70,7 +70,15 @@ public final class DockerArchiveReader {
             Matcher blob = BLOB_NAME.matcher(path);
             // Docker 25+ names layer files by their own digest; legacy layer.tar files carry none, so only the
             // diff ID (checked while streaming) vouches for them.
-            Digest digest = blob.matches() ? new Digest(blob.group(1), blob.group(2)) : null;
+            Digest digest = null;
+            if (blob.matches()) {
+                try {
+                    digest = new Digest(blob.group(1), blob.group(2));
+                } catch (IllegalArgumentException e) { // e.g. blobs/sha512/ with 64 hex digits
+                    throw new ImageException(store.describe() + ": layer " + path + " is named by a "
+                            + e.getMessage());
+                }
+            }
             if (!store.exists(path)) {
                 throw new ImageException(store.describe() + ": missing layer " + path);
             }
