@@ -227,6 +227,12 @@ class RegistryTest {
                             SourceOptions.defaults()).manifestDigest(), fast()));
             assertTrue(e.getMessage().contains("has digest"), e.getMessage());
         }
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
+            proxy.inject("HEAD", "/manifests/", FaultProxy.Kind.BAD_DIGEST_HEADER, 100);
+            ImageException e = assertThrows(ImageException.class,
+                    () -> new RegistryClient(fast()).head(proxy.host(), "faults/bad", "latest"));
+            assertTrue(e.getMessage().contains("malformed Docker-Content-Digest"), e.getMessage());
+        }
     }
 
     @Test

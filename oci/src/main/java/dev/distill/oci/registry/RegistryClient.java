@@ -139,9 +139,15 @@ public final class RegistryClient {
             // Without the header the digest cannot be known without the bytes: read them.
             return Optional.of(manifest(registry, repository, reference).descriptor());
         }
+        Digest parsed;
+        try {
+            parsed = Digest.parse(digest.get());
+        } catch (IllegalArgumentException e) {
+            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+                    + " has a malformed Docker-Content-Digest header (" + e.getMessage() + ")");
+        }
         return Optional.of(new Descriptor(r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
-                .orElse(null), Digest.parse(digest.get()), r.headers().firstValueAsLong("Content-Length").orElse(-1),
-                null, null));
+                .orElse(null), parsed, r.headers().firstValueAsLong("Content-Length").orElse(-1), null, null));
     }
 
     /** Streams a blob; the caller verifies it (it is opened through a VerifyingInputStream by the readers). */

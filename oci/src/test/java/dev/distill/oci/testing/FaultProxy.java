@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request, {@code times} times. */
-    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY, STALL_BODY }
+    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY, STALL_BODY, BAD_DIGEST_HEADER }
 
     private record Fault(String method, String pathContains, Kind kind, AtomicInteger remaining) {
     }
@@ -104,6 +104,9 @@ public final class FaultProxy implements AutoCloseable {
                     ex.getResponseHeaders().add(k, k.equalsIgnoreCase("Location") ? v.replace(target, host()) : v);
                 }
             });
+            if (fault == Kind.BAD_DIGEST_HEADER) {
+                ex.getResponseHeaders().set("Docker-Content-Digest", "sha256:not-a-digest");
+            }
             byte[] out = r.body();
             boolean head = ex.getRequestMethod().equals("HEAD");
             if (fault == Kind.CORRUPT_BODY && out.length > 0) {
