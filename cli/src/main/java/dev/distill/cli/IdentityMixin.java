@@ -57,6 +57,16 @@ final class IdentityMixin {
                 || repository != null || ref != null || sha != null || trigger != null || trustedRoot != null;
     }
 
+    /** Exactly one of --key and the keyless options; true when verifying keyless. */
+    boolean keyless(Path key, picocli.CommandLine cl) {
+        if ((key != null) == given()) {
+            throw new picocli.CommandLine.ParameterException(cl, key != null
+                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
+                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
+        }
+        return key == null;
+    }
+
     Identity identity() throws KeylessException {
         Map<String, String> claims = new LinkedHashMap<>();
         if (repository != null) {

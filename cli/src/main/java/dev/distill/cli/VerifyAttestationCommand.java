@@ -66,11 +66,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         if (type == null && policyFile == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --type, --policy, or both");
         }
-        if ((key != null) == who.given()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), key != null
-                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
-                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
-        }
+        who.keyless(key, spec.commandLine());
         ImageAttestations.EnvelopeCheck check;
         String by;
         if (key != null) {

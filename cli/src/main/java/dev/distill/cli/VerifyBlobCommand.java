@@ -61,11 +61,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((key != null) == who.given()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), key != null
-                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
-                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
-        }
+        who.keyless(key, spec.commandLine());
         String json = Files.readString(bundle, StandardCharsets.UTF_8);
         byte[] blob = null;
         byte[] digest = null;

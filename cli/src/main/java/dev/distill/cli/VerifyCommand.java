@@ -51,11 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
-        if ((key != null) == who.given()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), key != null
-                    ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
-                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
-        }
+        who.keyless(key, spec.commandLine());
         ImageSignatures.SignatureCheck check;
         String by;
         if (key != null) {

@@ -10,12 +10,9 @@ import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
-import dev.distill.oci.Manifests;
-import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -264,23 +261,10 @@ public final class ImageAttestations {
     private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
                                        Digest digest, EnvelopeCheck key)
             throws IOException, VerificationException, KeylessException {
-        if (!ENVELOPE_TYPE.equals(layer.mediaType())) {
-            throw new VerificationException("a layer of type " + layer.mediaType() + " is not a DSSE envelope");
-        }
-        Descriptor d;
-        try {
-            d = Manifests.descriptor(layer, "attestation layer");
-        } catch (ImageException e) {
-            throw new VerificationException(e.getMessage());
-        }
-        if (d.size() > (64L << 20)) {
-            throw new VerificationException("an attestation larger than 64 MiB");
-        }
-        byte[] envelope;
-        try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), d.digest()),
-                d.digest(), d.size(), "attestation " + d.digest())) {
-            envelope = in.readAllBytes();
-        }
+        ImageSignatures.LayerBytes l = ImageSignatures.readLayer(client, ref, layer, ENVELOPE_TYPE, 64L << 20,
+                "DSSE envelope");
+        Descriptor d = l.descriptor();
+        byte[] envelope = l.bytes();
         byte[] payload = key.verify(envelope, layer.annotations() == null ? Map.of() : layer.annotations(), digest,
                 d.digest().shortHex());
         return judge(d.digest().shortHex(), payload, digest);

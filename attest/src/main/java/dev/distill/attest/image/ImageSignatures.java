@@ -316,26 +316,40 @@ public final class ImageSignatures {
         return ok;
     }
 
-    private static Verified verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
-                                      Digest digest, SignatureCheck check)
-            throws IOException, VerificationException, KeylessException {
-        if (!PAYLOAD_TYPE.equals(layer.mediaType())) {
-            throw new VerificationException("a layer of type " + layer.mediaType() + " is not a signature");
+    /** A layer's descriptor and its bytes, checked against its digest and size. */
+    record LayerBytes(Descriptor descriptor, byte[] bytes) {
+    }
+
+    /**
+     * Reads one layer of a signature or attestation manifest: it must have the media type expected and at most
+     * {@code max} bytes, and its bytes are checked against its digest and size as they arrive.
+     */
+    static LayerBytes readLayer(RegistryClient client, ImageReference ref, DescriptorTemplate layer, String mediaType,
+                                long max, String what) throws IOException, VerificationException {
+        if (!mediaType.equals(layer.mediaType())) {
+            throw new VerificationException("a layer of type " + layer.mediaType() + " is not a " + what);
         }
         Descriptor d;
         try {
-            d = dev.distill.oci.Manifests.descriptor(layer, "signature layer");
+            d = dev.distill.oci.Manifests.descriptor(layer, what + " layer");
         } catch (ImageException e) {
             throw new VerificationException(e.getMessage());
         }
-        if (d.size() > (1 << 20)) {
-            throw new VerificationException("a signature payload larger than 1 MiB");
+        if (d.size() > max) {
+            throw new VerificationException("a " + what + " larger than " + max + " bytes");
         }
-        byte[] payload;
         try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), d.digest()),
-                d.digest(), d.size(), "signature payload " + d.digest())) {
-            payload = in.readAllBytes();
+                d.digest(), d.size(), what + " " + d.digest())) {
+            return new LayerBytes(d, in.readAllBytes());
         }
+    }
+
+    private static Verified verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
+                                      Digest digest, SignatureCheck check)
+            throws IOException, VerificationException, KeylessException {
+        LayerBytes l = readLayer(client, ref, layer, PAYLOAD_TYPE, 1 << 20, "signature payload");
+        Descriptor d = l.descriptor();
+        byte[] payload = l.bytes();
         check.check(payload, layer.annotations() == null ? Map.of() : layer.annotations(), d.digest().shortHex());
         JsonNode p = new ObjectMapper().readTree(payload);
         String signed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
