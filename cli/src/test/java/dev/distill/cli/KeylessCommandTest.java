@@ -174,6 +174,17 @@ class KeylessCommandTest {
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("SIGSTORE_ID_TOKEN"), r.err());
         assertFalse(Files.exists(dir.resolve("notoken.sigstore.json")), "nothing written");
+
+        // A token the instance refuses (no subject): a one-line error that does not repeat the token.
+        String token = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL29pZGMuZGlzdGlsbC50ZXN0In0.c2VjcmV0LXNpZw";
+        MainTest.Result refused = SbomCommandTest.run(Map.of("SIGSTORE_ID_TOKEN", token), keyless("sign-blob",
+                blob.toString(), "--bundle", dir.resolve("notoken.sigstore.json").toString(), "--signing-config",
+                stack.signingConfig().toString()));
+        assertEquals(3, refused.code(), refused.err());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        assertFalse(refused.err().contains("c2VjcmV0") || refused.err().contains(token.substring(0, 30)),
+                refused.err());
+        assertFalse(Files.exists(dir.resolve("notoken.sigstore.json")), "nothing written");
     }
 
     @Test
