@@ -18,15 +18,36 @@ final class ProvenanceCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (default: standard output).")
     Path output;
 
+    @Option(names = "--started-on", paramLabel = "TIME",
+            description = "When the build started (RFC 3339, e.g. 2026-11-29T10:00:00Z). Default on GitLab CI: "
+                    + "CI_JOB_STARTED_AT; GitHub Actions states none.")
+    String startedOn;
+
+    @Option(names = "--finished-on", paramLabel = "TIME", description = "When the build finished (RFC 3339).")
+    String finishedOn;
+
     @CommandLine.ParentCommand
     Main main;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private java.time.Instant time(String value, String option) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " '" + value
+                    + "' is not an RFC 3339 time (like 2026-11-29T10:00:00Z)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        byte[] predicate = SlsaProvenance.fromEnvironment(main.env()).orElseThrow(() ->
+        byte[] predicate = SlsaProvenance.fromEnvironment(main.env(), time(startedOn, "--started-on"),
+                time(finishedOn, "--finished-on")).orElseThrow(() ->
                 new java.io.IOException("no CI environment to build provenance from: GitHub Actions "
                         + "(GITHUB_ACTIONS, GITHUB_REPOSITORY) or GitLab CI (GITLAB_CI, CI_PROJECT_URL)"));
         if (output == null) {

@@ -165,6 +165,53 @@ class KeylessCommandTest {
                 signerRules.out());
     }
 
+    /** Rewrites the layer annotations of the image's .sig manifest in place, as another tool would have made them. */
+    private static void rewriteSignatureAnnotations(String repository,
+            java.util.function.Consumer<Map<String, String>> edit) throws Exception {
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
+        var digest = client.head(registry.host(), repository, "v1").orElseThrow().digest();
+        String tag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
+        ManifestTemplate sig = Json.read(client.manifest(registry.host(), repository, tag).bytes(),
+                ManifestTemplate.class, tag);
+        var layer = sig.layers().get(0);
+        Map<String, String> ann = new java.util.LinkedHashMap<>(layer.annotations());
+        edit.accept(ann);
+        var rewritten = new ManifestTemplate(sig.schemaVersion(), sig.mediaType(), sig.artifactType(), sig.config(),
+                List.of(new dev.distill.oci.wire.DescriptorTemplate(layer.mediaType(), layer.digest(), layer.size(),
+                        layer.urls(), ann, layer.platform(), layer.artifactType())), sig.subject(), sig.annotations());
+        client.putManifest(registry.host(), repository, tag, sig.mediaType(), Json.write(rewritten));
+    }
+
+    @Test
+    void verifiesCosignsOwnKeylessSignaturesFromTheirSignedEntryTimestamp() throws Exception {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host() + "/app/cosign:v1");
+        String image = "registry:" + registry.host() + "/app/cosign:v1";
+        assertEquals(0, SbomCommandTest.run(Map.of("SIGSTORE_ID_TOKEN", stack.token()), keyless("sign", image,
+                "--signing-config", stack.signingConfig().toString())).code());
+        String[] verify = keyless("verify", image, "--certificate-identity", stack.identity(),
+                "--certificate-oidc-issuer", stack.issuer());
+        // What cosign writes: the certificate and the Rekor bundle (SET and entry), no inclusion proof.
+        rewriteSignatureAnnotations("app/cosign", ann -> ann.remove("dev.distill/sigstore-bundle"));
+        MainTest.Result ok = MainTest.run(verify);
+        assertEquals(0, ok.code(), ok.err());
+
+        MainTest.Result other = MainTest.run(keyless("verify", image, "--certificate-identity",
+                stack.identity().replace("/app/", "/app-evil/"), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, other.code(), other.err());
+        assertTrue(other.err().contains("signed by someone else"), other.err());
+
+        rewriteSignatureAnnotations("app/cosign", ann -> ann.put("dev.sigstore.cosign/bundle",
+                ann.get("dev.sigstore.cosign/bundle").replace("\"integratedTime\":", "\"integratedTime\":1")));
+        MainTest.Result set = MainTest.run(verify);
+        assertEquals(1, set.code(), set.err());
+        assertTrue(set.err().contains("SET") || set.err().contains("log the trusted root does not have"), set.err());
+
+        rewriteSignatureAnnotations("app/cosign", ann -> ann.remove("dev.sigstore.cosign/bundle"));
+        MainTest.Result none = MainTest.run(verify);
+        assertEquals(1, none.code(), none.err());
+        assertTrue(none.err().contains("carries no Rekor bundle"), none.err());
+    }
+
     @Test
     void signBlobKeylessWithoutATokenSaysWhatToDo() throws Exception {
         Path blob = Files.writeString(dir.resolve("notoken.txt"), "x\n");

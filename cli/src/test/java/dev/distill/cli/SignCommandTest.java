@@ -163,6 +163,14 @@ class SignCommandTest {
         assertEquals(0, prov.code(), prov.err());
         assertTrue(Files.readString(written).contains("\"gitCommit\":\"4f2c1e9d0000000000000000000000000000abcd\""),
                 Files.readString(written));
+        MainTest.Result timed = SbomCommandTest.run(ci, "provenance", "--started-on", "2026-11-29T10:00:00Z",
+                "--finished-on", "2026-11-29T10:07:30+00:00");
+        assertEquals(0, timed.code(), timed.err());
+        assertTrue(timed.out().contains("\"startedOn\":\"2026-11-29T10:00:00Z\",\"finishedOn\":\"2026-11-29T10:07:30Z\""),
+                timed.out());
+        assertEquals(timed.out(), SbomCommandTest.run(ci, "provenance", "--started-on", "2026-11-29T10:00:00Z",
+                "--finished-on", "2026-11-29T10:07:30+00:00").out(), "same environment and times, same bytes");
+        assertEquals(2, SbomCommandTest.run(ci, "provenance", "--started-on", "yesterday").code());
         MainTest.Result none = SbomCommandTest.run(Map.of(), "provenance");
         assertEquals(3, none.code());
         assertTrue(none.err().contains("no CI environment to build provenance from"), none.err());

@@ -157,17 +157,24 @@ public final class KeylessVerification {
 
     /**
      * Checks keyless image signature layers: the Sigstore bundle the layer carries must verify for the digest of
-     * the payload, signed by {@code who}. A layer with cosign's SET-only annotations and no Sigstore bundle is
-     * refused: without an inclusion proof there is nothing to check the log entry against offline.
+     * the payload, signed by {@code who}. A layer cosign signed keyless, with only its certificate and signed
+     * entry timestamp, is checked by {@link CosignLegacySignatures}.
      */
     public static ImageSignatures.SignatureCheck signatureCheck(Identity who, SigstoreInstance instance) {
         return (payload, annotations, name) -> {
             String bundle = annotations.get(KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION);
+            if (bundle == null && annotations.containsKey(KeylessSigning.CERTIFICATE_ANNOTATION)) {
+                // cosign's own keyless signature: certificate and signed entry timestamp, no inclusion proof.
+                try {
+                    CosignLegacySignatures.verify(payload, annotations, who, instance);
+                    return;
+                } catch (VerificationException e) {
+                    throw new VerificationException("signature " + name + ": " + e.getMessage());
+                }
+            }
             if (bundle == null) {
-                throw new VerificationException("signature " + name + " carries no Sigstore bundle"
-                        + (annotations.containsKey(KeylessSigning.CERTIFICATE_ANNOTATION)
-                        ? " (a cosign keyless signature with only a signed entry timestamp: not verifiable offline)"
-                        : " (it was made with a key: verify with --key)"));
+                throw new VerificationException("signature " + name + " carries no certificate and no Sigstore "
+                        + "bundle (it was made with a key: verify with --key)");
             }
             try {
                 verify(bundle, dev.distill.oci.Digest.newSha256().digest(payload), who, instance);

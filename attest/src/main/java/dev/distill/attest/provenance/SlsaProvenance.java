@@ -3,6 +3,7 @@ package dev.distill.attest.provenance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,16 +20,44 @@ public final class SlsaProvenance {
 
     /** The predicate as JSON, or empty when the environment is no CI that distill knows. */
     public static Optional<byte[]> fromEnvironment(Map<String, String> env) {
-        if ("true".equals(env.get("GITHUB_ACTIONS")) && env.get("GITHUB_REPOSITORY") != null) {
-            return Optional.of(github(env));
-        }
-        if ("true".equals(env.get("GITLAB_CI")) && env.get("CI_PROJECT_URL") != null) {
-            return Optional.of(gitlab(env));
-        }
-        return Optional.empty();
+        return fromEnvironment(env, null, null);
     }
 
-    private static byte[] github(Map<String, String> env) {
+    /**
+     * As {@link #fromEnvironment(Map)}, with the build's start and finish times (either may be null). Without a
+     * start time, GitLab's {@code CI_JOB_STARTED_AT} is used; GitHub states none. Nothing else is guessed: no
+     * clock is read, so the same environment and times give the same bytes.
+     */
+    public static Optional<byte[]> fromEnvironment(Map<String, String> env, Instant startedOn, Instant finishedOn) {
+        ObjectNode root;
+        if ("true".equals(env.get("GITHUB_ACTIONS")) && env.get("GITHUB_REPOSITORY") != null) {
+            root = github(env);
+        } else if ("true".equals(env.get("GITLAB_CI")) && env.get("CI_PROJECT_URL") != null) {
+            root = gitlab(env);
+            if (startedOn == null && env.get("CI_JOB_STARTED_AT") != null) {
+                try {
+                    startedOn = java.time.OffsetDateTime.parse(env.get("CI_JOB_STARTED_AT")).toInstant();
+                } catch (java.time.format.DateTimeParseException e) {
+                    startedOn = null;
+                }
+            }
+        } else {
+            return Optional.empty();
+        }
+        if (startedOn != null || finishedOn != null) {
+            ObjectNode run = (ObjectNode) root.get("runDetails");
+            ObjectNode metadata = run.has("metadata") ? (ObjectNode) run.get("metadata") : run.putObject("metadata");
+            if (startedOn != null) {
+                metadata.put("startedOn", startedOn.toString());
+            }
+            if (finishedOn != null) {
+                metadata.put("finishedOn", finishedOn.toString());
+            }
+        }
+        return Optional.of(root.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ObjectNode github(Map<String, String> env) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         String server = env.getOrDefault("GITHUB_SERVER_URL", "https://github.com");
@@ -59,10 +88,10 @@ public final class SlsaProvenance {
             run.putObject("metadata").put("invocationId", server + "/" + repo + "/actions/runs/"
                     + env.get("GITHUB_RUN_ID") + "/attempts/" + env.getOrDefault("GITHUB_RUN_ATTEMPT", "1"));
         }
-        return root.toString().getBytes(StandardCharsets.UTF_8);
+        return root;
     }
 
-    private static byte[] gitlab(Map<String, String> env) {
+    private static ObjectNode gitlab(Map<String, String> env) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode def = root.putObject("buildDefinition");
@@ -85,7 +114,7 @@ public final class SlsaProvenance {
         if (env.get("CI_JOB_URL") != null) {
             run.putObject("metadata").put("invocationId", env.get("CI_JOB_URL"));
         }
-        return root.toString().getBytes(StandardCharsets.UTF_8);
+        return root;
     }
 
     private static void put(ObjectNode node, String key, String value) {
