@@ -213,6 +213,27 @@ class KeylessCommandTest {
     }
 
     @Test
+    void signsWithTheTokenOfGithubActionsOidcEndpoint() throws Exception {
+        var urls = new ObjectMapper().readTree(stack.dir().resolve("stack.json").toFile());
+        Path blob = Files.writeString(dir.resolve("from-actions.txt"), "built in CI\n");
+        Path bundle = dir.resolve("from-actions.sigstore.json");
+        Map<String, String> actions = new java.util.HashMap<>(Map.of("GITHUB_ACTIONS", "true",
+                "ACTIONS_ID_TOKEN_REQUEST_URL", urls.path("githubTokenUrl").asText(),
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN", urls.path("githubRequestToken").asText()));
+        MainTest.Result signed = SbomCommandTest.run(actions, keyless("sign-blob", blob.toString(), "--bundle",
+                bundle.toString(), "--signing-config", stack.signingConfig().toString()));
+        assertEquals(0, signed.code(), signed.err());
+        assertEquals(0, MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", bundle.toString(),
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer())).code());
+
+        actions.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "not-the-runner's");
+        MainTest.Result refused = SbomCommandTest.run(actions, keyless("sign-blob", blob.toString(), "--bundle",
+                dir.resolve("refused.sigstore.json").toString(), "--signing-config", stack.signingConfig().toString()));
+        assertEquals(3, refused.code(), refused.err());
+        assertFalse(refused.err().contains("not-the-runner's"), refused.err());
+    }
+
+    @Test
     void signBlobKeylessWithoutATokenSaysWhatToDo() throws Exception {
         Path blob = Files.writeString(dir.resolve("notoken.txt"), "x\n");
         MainTest.Result r = SbomCommandTest.run(Map.of(), keyless("sign-blob", blob.toString(), "--bundle",

@@ -1,7 +1,10 @@
 package dev.distill.attest.keyless;
 
 import dev.sigstore.oidc.client.GithubActionsOidcClient;
+import dev.sigstore.oidc.client.OidcClient;
 import dev.sigstore.oidc.client.OidcClients;
+import dev.sigstore.oidc.client.OidcException;
+import dev.sigstore.oidc.client.OidcToken;
 import dev.sigstore.oidc.client.TokenStringOidcClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +33,27 @@ public final class IdentityTokens {
             return OidcClients.of(TokenStringOidcClient.from(fromEnv.trim()));
         }
         if (env.containsKey("ACTIONS_ID_TOKEN_REQUEST_URL") && env.containsKey("ACTIONS_ID_TOKEN_REQUEST_TOKEN")) {
-            return OidcClients.of(GithubActionsOidcClient.builder().build());
+            return OidcClients.of(new InEnvironment(GithubActionsOidcClient.builder().build(), env));
         }
         throw new KeylessException("keyless signing needs an OIDC identity token: pass --identity-token TOKEN|FILE, "
                 + "set SIGSTORE_ID_TOKEN, or run in GitHub Actions with 'permissions: id-token: write' "
                 + "(or sign with --key)");
+    }
+
+    /**
+     * An OIDC client asked with the environment distill runs in (the command's, which tests set) instead of the
+     * process's, which is what sigstore-java would pass it.
+     */
+    private record InEnvironment(OidcClient client, Map<String, String> env) implements OidcClient {
+        @Override
+        public boolean isEnabled(Map<String, String> ignored) {
+            return client.isEnabled(env);
+        }
+
+        @Override
+        public OidcToken getIDToken(Map<String, String> ignored) throws OidcException {
+            return client.getIDToken(env);
+        }
     }
 
     private static String readIfFile(String value) throws KeylessException {
