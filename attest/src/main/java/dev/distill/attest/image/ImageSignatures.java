@@ -163,11 +163,11 @@ public final class ImageSignatures {
     /** The layers of the manifest tagged {@code tag}; empty when there is no such tag. */
     static Optional<List<DescriptorTemplate>> layers(RegistryClient client, ImageReference ref, String tag,
                                                      String what) throws IOException {
-        if (client.head(ref.registry(), ref.repository(), tag).isEmpty()) {
+        Optional<RegistryClient.Manifest> got = client.manifestIfPresent(ref.registry(), ref.repository(), tag);
+        if (got.isEmpty()) {
             return Optional.empty();
         }
-        ManifestTemplate m = Json.read(client.manifest(ref.registry(), ref.repository(), tag).bytes(),
-                ManifestTemplate.class, what + " " + tag);
+        ManifestTemplate m = Json.read(got.get().bytes(), ManifestTemplate.class, what + " " + tag);
         return Optional.of(m.layers() == null ? List.of() : m.layers());
     }
 

@@ -114,6 +114,19 @@ public final class RegistryClient {
         return new Manifest(bytes, mediaType, digest);
     }
 
+    /** GETs a manifest as {@link #manifest} does; empty when the registry has no such manifest (one request). */
+    public Optional<Manifest> manifestIfPresent(String registry, String repository, String reference)
+            throws IOException {
+        try {
+            return Optional.of(manifest(registry, repository, reference));
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The image's digest: the reference's own, else its tag resolved now (one HEAD); a missing image is an error. */
     public Digest resolve(ImageReference ref) throws IOException {
         if (ref.digest() != null) {
@@ -311,22 +324,29 @@ public final class RegistryClient {
      * tag's index (empty when neither has any).
      */
     public List<Descriptor> referrers(String registry, String repository, Digest subject) throws IOException {
-        if (probeReferrers(registry, repository, subject) == ReferrersSupport.API) {
-            HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
-                    path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
-                    false));
+        // One request where the registry has the API; else its 404 and one GET of the fallback tag.
+        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
+                path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
+                false));
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (r.statusCode() == 200 && type.startsWith(MediaTypes.OCI_INDEX)) {
             byte[] bytes;
-            try (InputStream in = r.body()) {
+            try (InputStream in = guard(r.body())) {
                 bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
+            }
+            if (bytes.length > Manifests.MAX_MANIFEST_BYTES) {
+                throw new ImageException("registry " + registry + ": the referrers of " + repository + "@"
+                        + subject + " list more than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
             }
             return index(bytes, "referrers of " + subject + " in " + registry + "/" + repository);
         }
-        Optional<Descriptor> tagged = head(registry, repository, referrersTag(subject));
+        r.body().close();
+        Optional<Manifest> tagged = manifestIfPresent(registry, repository, referrersTag(subject));
         if (tagged.isEmpty()) {
             return List.of();
         }
-        Manifest m = manifest(registry, repository, referrersTag(subject));
-        return index(m.bytes(), "referrers tag " + referrersTag(subject) + " in " + registry + "/" + repository);
+        return index(tagged.get().bytes(), "referrers tag " + referrersTag(subject) + " in " + registry + "/"
+                + repository);
     }
 
     private static List<Descriptor> index(byte[] bytes, String what) throws ImageException {
