@@ -195,6 +195,17 @@ class KeylessCommandTest {
         MainTest.Result ok = MainTest.run(verify);
         assertEquals(0, ok.code(), ok.err());
 
+        // The same strict trusted root as every keyless check: a log without a validity start is refused.
+        var lax = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                stack.trustedRoot().toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) lax.path("tlogs").get(0).path("publicKey"))
+                .remove("validFor");
+        Path laxRoot = Files.writeString(dir.resolve("cosign-lax-root.json"), lax.toString());
+        MainTest.Result strict = MainTest.run("verify", image, "--certificate-identity", stack.identity(),
+                "--certificate-oidc-issuer", stack.issuer(), "--trusted-root", laxRoot.toString());
+        assertEquals(3, strict.code(), strict.err());
+        assertTrue(strict.err().contains("has no validFor.start"), strict.err());
+
         MainTest.Result other = MainTest.run(keyless("verify", image, "--certificate-identity",
                 stack.identity().replace("/app/", "/app-evil/"), "--certificate-oidc-issuer", stack.issuer()));
         assertEquals(1, other.code(), other.err());

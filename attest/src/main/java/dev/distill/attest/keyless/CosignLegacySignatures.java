@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.oci.Digest;
-import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;
 import java.io.ByteArrayInputStream;
@@ -26,7 +25,8 @@ import java.util.Map;
  * Keyless image signatures as cosign writes them in its legacy layout: the certificate (and chain) and a Rekor
  * "bundle" (the signed entry timestamp and the entry) as layer annotations, without an inclusion proof. Written
  * by hand because sigstore-java's verifier insists on an inclusion proof, which these signatures never had; the
- * pieces it does offer are used (the Fulcio chain and SCT check, the trusted root's logs). What is checked: the
+ * pieces it does offer are used (the Fulcio chain and SCT check, the trusted root's logs), and the trusted root
+ * is the one every keyless check loads and checks ({@link KeylessVerification#trust}). What is checked: the
  * certificate chains to a Fulcio CA of the trusted root and carries a valid SCT; the SET verifies with the key
  * of the log named by the entry, valid at the integrated time; the logged entry is a hashedrekord of exactly
  * this payload's digest, this signature and this certificate; the signature verifies over the payload; the
@@ -46,15 +46,11 @@ final class CosignLegacySignatures {
             certs.addAll(certificates(chain));
         }
         X509Certificate leaf = certs.get(0);
-        SigstoreTrustedRoot root;
-        try {
-            root = instance.trustedRootProvider().get();
-        } catch (Exception e) {
-            throw new KeylessException(instance.describe() + ": cannot load the trusted root: " + e.getMessage(), e);
-        }
+        KeylessVerification.Trust trust = KeylessVerification.trust(instance);
+        SigstoreTrustedRoot root = trust.root();
         try {
             var path = CertificateFactory.getInstance("X.509").generateCertPath(certs);
-            FulcioVerifier.newFulcioVerifier(root).verifySigningCertificate(path);
+            trust.fulcio().verifySigningCertificate(path);
         } catch (Exception e) {
             throw new VerificationException("Fulcio certificate was not valid: " + KeylessSigning.message(e));
         }

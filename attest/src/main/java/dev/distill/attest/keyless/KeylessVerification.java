@@ -10,6 +10,8 @@ import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.KeylessVerifier;
 import dev.sigstore.VerificationOptions;
 import dev.sigstore.bundle.Bundle;
+import dev.sigstore.fulcio.client.FulcioVerifier;
+import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.encryption.certificates.Certificates;
 import java.io.IOException;
 import java.io.StringReader;
@@ -40,7 +42,7 @@ public final class KeylessVerification {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
     private static final Set<String> BUNDLE_TYPES = Set.of("application/vnd.dev.sigstore.bundle+json;version=0.1",
             "application/vnd.dev.sigstore.bundle+json;version=0.2", "application/vnd.dev.sigstore.bundle.v0.3+json");
-    private static final Map<Path, KeylessVerifier> VERIFIERS = new HashMap<>();
+    private static final Map<Path, Trust> TRUST = new HashMap<>();
 
     private KeylessVerification() {
     }
@@ -57,16 +59,13 @@ public final class KeylessVerification {
             throws VerificationException, KeylessException {
         JsonNode json = parse(bundleJson);
         checkShape(json);
-        if (instance.trustedRoot() != null) {
-            checkTrustedRoot(instance.trustedRoot());
-        }
+        KeylessVerifier verifier = trust(instance).verifier();
         Bundle bundle;
         try {
             bundle = Bundle.from(new StringReader(bundleJson));
         } catch (Exception e) {
             throw new VerificationException("the bundle cannot be read: " + KeylessSigning.message(e));
         }
-        KeylessVerifier verifier = verifier(instance);
         try {
             verifier.verify(sha256, bundle, VerificationOptions.empty());
         } catch (KeylessVerificationException e) {
@@ -184,14 +183,32 @@ public final class KeylessVerification {
         };
     }
 
-    private static synchronized KeylessVerifier verifier(SigstoreInstance instance) throws KeylessException {
+    /** An instance's trusted root, and the verifiers built from it. */
+    record Trust(SigstoreTrustedRoot root, KeylessVerifier verifier, FulcioVerifier fulcio) {
+    }
+
+    /**
+     * The instance's trusted root, checked strictly ({@link #checkTrustedRoot}) and loaded once per run; every
+     * keyless check, sigstore-java's and distill's own ({@link CosignLegacySignatures}), takes it from here.
+     */
+    static synchronized Trust trust(SigstoreInstance instance) throws KeylessException {
         Path key = instance.trustedRoot() == null ? Path.of("") : instance.trustedRoot().toAbsolutePath();
-        KeylessVerifier v = VERIFIERS.get(key);
-        if (v == null) {
-            v = instance.verifier();
-            VERIFIERS.put(key, v);
+        Trust t = TRUST.get(key);
+        if (t == null) {
+            if (instance.trustedRoot() != null) {
+                checkTrustedRoot(instance.trustedRoot());
+            }
+            try {
+                SigstoreTrustedRoot root = instance.trustedRootProvider().get();
+                t = new Trust(root, KeylessVerifier.builder().trustedRootProvider(() -> root).build(),
+                        FulcioVerifier.newFulcioVerifier(root));
+            } catch (Exception e) {
+                throw new KeylessException(instance.describe() + ": cannot load the trusted root: "
+                        + e.getMessage(), e);
+            }
+            TRUST.put(key, t);
         }
-        return v;
+        return t;
     }
 
     private static JsonNode parse(String bundleJson) throws VerificationException {

@@ -1,6 +1,5 @@
 package dev.distill.attest.keyless;
 
-import dev.sigstore.KeylessVerifier;
 import dev.sigstore.SigningConfigProvider;
 import dev.sigstore.TrustedRootProvider;
 import dev.sigstore.tuf.SigstoreTufClient;
@@ -48,14 +47,6 @@ public record SigstoreInstance(Path trustedRoot, Path signingConfig) {
                     + ") needs its signing config too (--signing-config)");
         }
         return SigningConfigProvider.from(SigstoreTufClient.builder().usePublicGoodInstance());
-    }
-
-    KeylessVerifier verifier() throws KeylessException {
-        try {
-            return KeylessVerifier.builder().trustedRootProvider(trustedRootProvider()).build();
-        } catch (Exception e) {
-            throw new KeylessException(describe() + ": cannot load the trusted root: " + e.getMessage(), e);
-        }
     }
 
     String describe() {
