@@ -91,16 +91,6 @@ public final class ImageAttestations {
         return (envelope, annotations, image, name) -> Dsse.verify(envelope, Dsse.IN_TOTO, key);
     }
 
-    /** Attests {@code predicate} (JSON) about the image and pushes the envelope next to it. */
-    public static Digest attest(RegistryClient client, ImageReference ref, PrivateKey key, String predicateType,
-                                byte[] predicateJson) throws IOException, GeneralSecurityException {
-        try {
-            return attest(client, ref, withKey(key), predicateType, predicateJson);
-        } catch (KeylessException e) {
-            throw new IllegalStateException("a key signer does not sign keyless", e);
-        }
-    }
-
     /** The in-toto Statement v1 about the image's digest: compact JSON in a fixed key order. */
     public static byte[] statement(ImageReference ref, Digest digest, String predicateType, byte[] predicateJson)
             throws ImageException {
@@ -156,19 +146,9 @@ public final class ImageAttestations {
     }
 
     /**
-     * The attestations of the wanted predicate type that verify with the key and are about the image's digest;
-     * at least one, or VerificationException listing why each candidate failed.
+     * The attestations of the wanted predicate type that pass the check ({@code by} names the signer in messages)
+     * and are about the image's digest; at least one, or VerificationException listing why each candidate failed.
      */
-    public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key, String predicateType)
-            throws IOException, VerificationException {
-        try {
-            return verify(client, ref, withKey(key), "the key", predicateType);
-        } catch (KeylessException e) {
-            throw new IllegalStateException("a key check does not verify keyless", e);
-        }
-    }
-
-    /** As {@link #verify(RegistryClient, ImageReference, PublicKey, String)} with any check; {@code by} names it. */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, EnvelopeCheck key, String by,
                                         String predicateType)
             throws IOException, VerificationException, KeylessException {

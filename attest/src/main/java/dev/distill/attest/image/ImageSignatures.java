@@ -120,16 +120,6 @@ public final class ImageSignatures {
         };
     }
 
-    /** Signs the image (resolved to its digest) and pushes the signature next to it; returns the digest signed. */
-    public static Digest sign(RegistryClient client, ImageReference ref, PrivateKey key, Map<String, String> annotations)
-            throws IOException, GeneralSecurityException {
-        try {
-            return sign(client, ref, withKey(key), annotations);
-        } catch (KeylessException e) {
-            throw new IllegalStateException("a key signer does not sign keyless", e);
-        }
-    }
-
     /** Signs the image (resolved to its digest) with the signer and pushes the signature next to it. */
     public static Digest sign(RegistryClient client, ImageReference ref, PayloadSigner signer,
                               Map<String, String> annotations)
@@ -229,25 +219,6 @@ public final class ImageSignatures {
     }
 
     /**
-     * Verifies the image's signatures with the key. The tag is resolved to a digest once; a signature counts only
-     * when it verifies over its payload and the payload names exactly that digest. At least one must count.
-     */
-    public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key)
-            throws IOException, VerificationException {
-        return verify(client, ref, key, null);
-    }
-
-    /** As {@link #verify(RegistryClient, ImageReference, PublicKey)}, recording every signature's result. */
-    public static List<Verified> verify(RegistryClient client, ImageReference ref, PublicKey key,
-                                        List<Outcome> record) throws IOException, VerificationException {
-        try {
-            return verify(client, ref, withKey(key), "the key", record);
-        } catch (KeylessException e) {
-            throw new IllegalStateException("a key check does not verify keyless", e);
-        }
-    }
-
-    /**
      * Verifies the image's signatures with the check ({@code by} names the signer in messages). The tag is
      * resolved to a digest once; a signature counts only when the check passes and its payload names exactly that
      * digest. At least one must count.
@@ -329,6 +300,12 @@ public final class ImageSignatures {
         if (!mediaType.equals(layer.mediaType())) {
             throw new VerificationException("a layer of type " + layer.mediaType() + " is not a " + what);
         }
+        return readBlob(client, ref, layer, max, what);
+    }
+
+    /** A layer's bytes, at most {@code max}, checked against its digest and size as they arrive. */
+    static LayerBytes readBlob(RegistryClient client, ImageReference ref, DescriptorTemplate layer, long max,
+                               String what) throws IOException, VerificationException {
         Descriptor d;
         try {
             d = dev.distill.oci.Manifests.descriptor(layer, what + " layer");

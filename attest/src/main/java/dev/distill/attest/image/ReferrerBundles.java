@@ -8,16 +8,13 @@ import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
-import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
-import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,15 +124,7 @@ public final class ReferrerBundles {
         if (manifest.layers() == null || manifest.layers().size() != 1) {
             throw new VerificationException("a bundle referrer must have exactly one layer");
         }
-        Descriptor layer = Manifests.descriptor(manifest.layers().get(0), "referrer " + d.digest() + " layer");
-        if (layer.size() > MAX_BUNDLE) {
-            throw new VerificationException("a bundle larger than " + MAX_BUNDLE + " bytes");
-        }
-        byte[] bytes;
-        try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), layer.digest()),
-                layer.digest(), layer.size(), "bundle " + layer.digest())) {
-            bytes = in.readAllBytes();
-        }
+        byte[] bytes = ImageSignatures.readBlob(client, ref, manifest.layers().get(0), MAX_BUNDLE, "bundle").bytes();
         String json = new String(bytes, StandardCharsets.UTF_8);
         JsonNode bundle;
         try {
