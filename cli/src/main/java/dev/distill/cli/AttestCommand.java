@@ -77,9 +77,7 @@ final class AttestCommand implements Callable<Integer> {
         var options = dev.distill.sbom.SbomOptions.defaults(new dev.distill.sbom.model.ToolInfo("distill",
                 Main.version())).withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         dev.distill.sbom.model.Sbom generated;
-        try (var img = dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
-                .withRegistry(dev.distill.oci.registry.RegistryOptions.defaults()
-                        .withInsecureHosts(java.util.Set.copyOf(registry.insecure))))) {
+        try (var img = registry.open(ref)) {
             generated = dev.distill.sbom.SbomGenerator.generate(img, options);
         }
         var out = new java.io.ByteArrayOutputStream();

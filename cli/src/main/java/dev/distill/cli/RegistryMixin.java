@@ -14,6 +14,16 @@ final class RegistryMixin {
     List<String> insecure = new ArrayList<>();
 
     RegistryClient client() {
-        return new RegistryClient(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure)));
+        return new RegistryClient(options());
+    }
+
+    /** The image at the (pinned) reference, read from the registry with these options. */
+    dev.distill.oci.Image open(dev.distill.oci.ImageReference ref) throws java.io.IOException {
+        return dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
+                .withRegistry(options()));
+    }
+
+    private RegistryOptions options() {
+        return RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure));
     }
 }

@@ -169,9 +169,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     }
 
     private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {
-        try (var img = dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
-                .withRegistry(dev.distill.oci.registry.RegistryOptions.defaults()
-                        .withInsecureHosts(java.util.Set.copyOf(registry.insecure))))) {
+        try (var img = registry.open(ref)) {
             return dev.distill.sbom.audit.Auditor.audit(img, dev.distill.sbom.SbomOptions.defaults(
                     new dev.distill.sbom.model.ToolInfo("distill", Main.version())));
         } catch (java.io.IOException e) {
