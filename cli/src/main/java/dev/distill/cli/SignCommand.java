@@ -66,25 +66,22 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
-    private java.util.List<Digest> sign(RegistryClient client, ImageReference ref,
-                                        ImageSignatures.PayloadSigner signer, Map<String, String> ann)
+    /**
+     * Signs every digest of the run, resolved once (the image; with --all-platforms also each platform manifest):
+     * a simple-signing payload under the .sig tag, or in oci-1-1 mode a bundle over the manifest as a referrer.
+     */
+    private java.util.List<Digest> signEach(RegistryClient client, ImageReference ref, boolean referrers,
+                                            ImageSignatures.PayloadSigner payloadSigner,
+                                            ImageSignatures.BundleSigner bundleSigner, Map<String, String> ann)
             throws Exception {
-        if (!allPlatforms) {
-            return java.util.List.of(ImageSignatures.sign(client, ref, signer, ann));
-        }
-        java.util.List<Digest> digests = ImageSignatures.allPlatforms(client, ref);
-        for (Digest d : digests) {
-            ImageSignatures.sign(client, ref.withDigest(d), signer, ann);
-        }
-        return digests;
-    }
-
-    private java.util.List<Digest> signReferrers(RegistryClient client, ImageReference ref,
-                                                 ImageSignatures.BundleSigner signer) throws Exception {
         java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
                 : java.util.List.of(client.resolve(ref));
         for (Digest d : digests) {
-            ImageSignatures.signReferrer(client, ref.withDigest(d), signer);
+            if (referrers) {
+                ImageSignatures.signReferrer(client, ref.withDigest(d), bundleSigner);
+            } else {
+                ImageSignatures.sign(client, ref.withDigest(d), payloadSigner, ann);
+            }
         }
         return digests;
     }
@@ -110,15 +107,13 @@ final class SignCommand implements Callable<Integer> {
         if (signingKey.withKey(keyless, spec.commandLine())) {
             PrivateKey priv = signingKey.load(main, spec.commandLine());
             PublicKey pub = EncryptedKeys.publicKey(priv);
-            digests = referrers
-                    ? signReferrers(client, ref, m -> BlobSignatures.sign(priv, pub, m))
-                    : sign(client, ref, ImageSignatures.withKey(priv), ann);
+            digests = signEach(client, ref, referrers, ImageSignatures.withKey(priv),
+                    m -> BlobSignatures.sign(priv, pub, m), ann);
         } else {
             // One certificate for every digest signed in this run.
             try (KeylessSigning signing = keyless.open(main, false)) {
-                digests = referrers
-                        ? signReferrers(client, ref, m -> signing.signDigest(Digest.newSha256().digest(m)))
-                        : sign(client, ref, signing.payloadSigner(), ann);
+                digests = signEach(client, ref, referrers, signing.payloadSigner(),
+                        m -> signing.signDigest(Digest.newSha256().digest(m)), ann);
             }
         }
         for (Digest d : digests) {
