@@ -324,6 +324,14 @@ public final class RegistryClient {
      * tag's index (empty when neither has any).
      */
     public List<Descriptor> referrers(String registry, String repository, Digest subject) throws IOException {
+        return listing(registry, repository, subject).referrers();
+    }
+
+    /** Where a subject's referrers are listed, and what is listed there. */
+    private record Listing(ReferrersSupport support, List<Descriptor> referrers) {
+    }
+
+    private Listing listing(String registry, String repository, Digest subject) throws IOException {
         // One request where the registry has the API; else its 404 and one GET of the fallback tag.
         HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
                 path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
@@ -338,15 +346,13 @@ public final class RegistryClient {
                 throw new ImageException("registry " + registry + ": the referrers of " + repository + "@"
                         + subject + " list more than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
             }
-            return index(bytes, "referrers of " + subject + " in " + registry + "/" + repository);
+            return new Listing(ReferrersSupport.API, index(bytes, "referrers of " + subject + " in " + registry
+                    + "/" + repository));
         }
         r.body().close();
         Optional<Manifest> tagged = manifestIfPresent(registry, repository, referrersTag(subject));
-        if (tagged.isEmpty()) {
-            return List.of();
-        }
-        return index(tagged.get().bytes(), "referrers tag " + referrersTag(subject) + " in " + registry + "/"
-                + repository);
+        return new Listing(ReferrersSupport.TAG_SCHEMA, tagged.isEmpty() ? List.of() : index(tagged.get().bytes(),
+                "referrers tag " + referrersTag(subject) + " in " + registry + "/" + repository));
     }
 
     private static List<Descriptor> index(byte[] bytes, String what) throws ImageException {
@@ -362,11 +368,12 @@ public final class RegistryClient {
                                String artifactType, byte[] manifest, Map<String, String> annotations)
             throws IOException {
         Digest digest = putManifest(registry, repository, Digest.sha256(manifest).toString(), mediaType, manifest);
-        if (probeReferrers(registry, repository, subject) == ReferrersSupport.API) {
+        Listing listing = listing(registry, repository, subject);
+        if (listing.support() == ReferrersSupport.API) {
             return digest;
         }
         List<DescriptorTemplate> entries = new ArrayList<>();
-        for (Descriptor d : referrers(registry, repository, subject)) {
+        for (Descriptor d : listing.referrers()) {
             if (!d.digest().equals(digest)) {
                 entries.add(new DescriptorTemplate(d.mediaType(), d.digest().toString(), d.size(), null,
                         d.annotations().isEmpty() ? null : new LinkedHashMap<>(d.annotations()), null,
