@@ -123,6 +123,21 @@ public final class FileTree implements AutoCloseable {
         return type.isInstance(o) ? Optional.of(type.cast(o)) : Optional.empty();
     }
 
+    /**
+     * Entries of the squashed view that a content inspector looked at, sorted by path: what the binary catalogers
+     * read, without a walk over every entry of the image.
+     */
+    public List<FileEntry> inspected() {
+        List<FileEntry> out = new ArrayList<>();
+        for (FileEntry e : inspections.keySet()) {
+            if (entries.get(e.path()) == e) {
+                out.add(e);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(FileEntry::path));
+        return out;
+    }
+
     /** Entries (squashed, plus hidden ones in the all-layers scope) whose path matches one of the globs. */
     public List<FileEntry> find(List<String> globs) {
         GlobMatcher m = GlobMatcher.of(globs);

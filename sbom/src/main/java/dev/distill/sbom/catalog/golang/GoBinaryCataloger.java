@@ -51,7 +51,7 @@ public final class GoBinaryCataloger implements Cataloger {
 
     @Override
     public void catalog(CatalogContext ctx) {
-        for (FileEntry e : ctx.tree().entries()) {
+        for (FileEntry e : ctx.tree().inspected()) {
             Optional<InspectionFailure> failure = ctx.tree().inspection(e, InspectionFailure.class);
             if (failure.isPresent() && failure.get().inspector().equals(inspector.getClass().getSimpleName())) {
                 ctx.unknown(e.path(), name(), failure.get().message());

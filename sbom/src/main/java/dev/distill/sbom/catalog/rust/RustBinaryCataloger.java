@@ -49,7 +49,7 @@ public final class RustBinaryCataloger implements Cataloger {
     @Override
     public void catalog(CatalogContext ctx) {
         ObjectMapper mapper = new ObjectMapper();
-        for (FileEntry e : ctx.tree().entries()) {
+        for (FileEntry e : ctx.tree().inspected()) {
             Optional<ExecutableInspector.Found> found = ctx.tree().inspection(e, ExecutableInspector.Found.class);
             if (found.isEmpty() || found.get().rustJson() == null && found.get().rustError() == null) {
                 continue;
