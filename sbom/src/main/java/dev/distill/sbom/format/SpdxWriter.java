@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.spdx.core.InvalidSPDXAnalysisException;
-import org.spdx.jacksonstore.MultiFormatStore;
 import org.spdx.library.LicenseInfoFactory;
 import org.spdx.library.ModelCopyManager;
 import org.spdx.library.SpdxModelFactory;
@@ -39,8 +38,11 @@ import org.spdx.library.model.v2.enumerations.Purpose;
 import org.spdx.library.model.v2.enumerations.ReferenceCategory;
 import org.spdx.library.model.v2.enumerations.RelationshipType;
 import org.spdx.library.model.v2.license.AnyLicenseInfo;
+import org.spdx.library.model.v2.license.ConjunctiveLicenseSet;
+import org.spdx.library.model.v2.license.DisjunctiveLicenseSet;
 import org.spdx.library.model.v2.license.ExtractedLicenseInfo;
 import org.spdx.library.model.v2.license.InvalidLicenseExpression;
+import org.spdx.library.model.v2.license.LicenseSet;
 import org.spdx.library.referencetype.ListedReferenceTypes;
 import org.spdx.storage.IModelStore;
 import org.spdx.storage.simple.InMemSpdxStore;
@@ -70,25 +72,23 @@ public final class SpdxWriter implements SbomWriter {
     @Override
     public void write(Sbom sbom, OutputStream out) throws IOException {
         try {
-            InMemSpdxStore base = new InMemSpdxStore();
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
             if (kind == Kind.JSON) {
-                MultiFormatStore store = new MultiFormatStore(base, MultiFormatStore.Format.JSON_PRETTY);
-                SpdxDocument doc = build(sbom, store);
-                store.serialize(buf, doc);
-                out.write(canonicalJson(buf.toByteArray()));
+                out.write(canonicalJson(SpdxJsonDocument.build(sbom)));
             } else {
-                TagValueStore store = new TagValueStore(base);
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                TagValueStore store = new TagValueStore(new InMemSpdxStore());
                 SpdxDocument doc = build(sbom, store);
                 store.serialize(buf, doc);
-                out.write(buf.toString(StandardCharsets.UTF_8).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+                String text = buf.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+                out.write(sortLicenses(text).getBytes(StandardCharsets.UTF_8));
             }
         } catch (InvalidSPDXAnalysisException e) {
             throw new IOException("cannot write SPDX: " + e.getMessage(), e);
         }
     }
 
-    private SpdxDocument build(Sbom sbom, IModelStore store) throws InvalidSPDXAnalysisException {
+    /** The document in spdx-java-library's model (tag-value is written from it; JSON is written directly). */
+    static SpdxDocument build(Sbom sbom, IModelStore store) throws InvalidSPDXAnalysisException {
         String ns = SpdxIds.namespace(sbom);
         ModelCopyManager cm = new ModelCopyManager();
         SpdxDocument doc = new SpdxDocument(store, ns, cm, true);
@@ -158,7 +158,7 @@ public final class SpdxWriter implements SbomWriter {
         return doc;
     }
 
-    private SpdxPackage pkg(SpdxDocument doc, Package p, IModelStore store, String ns, ModelCopyManager cm,
+    private static SpdxPackage pkg(SpdxDocument doc, Package p, IModelStore store, String ns, ModelCopyManager cm,
                             AnyLicenseInfo none, ListedReferenceTypes refTypes, Map<String, SpdxFile> files)
             throws InvalidSPDXAnalysisException {
         AnyLicenseInfo declared = p.license() == null ? none : license(spdxSafe(p.license()), store, ns, cm);
@@ -234,6 +234,55 @@ public final class SpdxWriter implements SbomWriter {
     }
 
     /**
+     * A valid expression as the library parses it (its case, its identifiers, its parentheses), with the members
+     * of every AND and OR set sorted. The library's own rendering lists them in the hash order of its internal ids,
+     * which contain the document namespace: the same package came out as "(A AND B)" in the SBOM of one image and
+     * "(B AND A)" in another's.
+     */
+    static String renderLicense(String expression) throws InvalidSPDXAnalysisException {
+        return render(license(expression, new InMemSpdxStore(), "https://distill.invalid/license-render",
+                new ModelCopyManager()));
+    }
+
+    private static String render(AnyLicenseInfo info) throws InvalidSPDXAnalysisException {
+        if (info instanceof ConjunctiveLicenseSet set) {
+            return members(set, " AND ");
+        }
+        if (info instanceof DisjunctiveLicenseSet set) {
+            return members(set, " OR ");
+        }
+        return info.toString();
+    }
+
+    private static String members(LicenseSet set, String operator) throws InvalidSPDXAnalysisException {
+        List<String> parts = new ArrayList<>();
+        for (AnyLicenseInfo m : set.getMembers()) {
+            parts.add(render(m));
+        }
+        parts.sort(Comparator.naturalOrder());
+        return "(" + String.join(operator, parts) + ")";
+    }
+
+    /** Tag-value from the library, with its license expressions in the sorted order JSON has. */
+    static String sortLicenses(String tagValue) throws InvalidSPDXAnalysisException {
+        StringBuilder out = new StringBuilder(tagValue.length());
+        for (String line : tagValue.split("\n", -1)) {
+            int colon = line.indexOf(": ");
+            String key = colon < 0 ? "" : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 2);
+            if (LICENSE_KEYS.contains(key) && value.startsWith("(")) {
+                line = key + ": " + renderLicense(value);
+            }
+            out.append(line).append('\n');
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
+    private static final java.util.Set<String> LICENSE_KEYS = java.util.Set.of("PackageLicenseDeclared",
+            "PackageLicenseConcluded", "LicenseConcluded", "PackageLicenseInfoFromFiles", "LicenseInfoInFile");
+
+    /**
      * The expression itself when it is valid SPDX, else one LicenseRef naming it: package databases hold license
      * fields such as "GPL2+ custom" that no SPDX parser accepts, and one odd field must not sink the document.
      */
@@ -270,8 +319,11 @@ public final class SpdxWriter implements SbomWriter {
      * them makes the output depend on content alone.
      */
     static byte[] canonicalJson(byte[] json) throws IOException {
+        return canonicalJson(new ObjectMapper().readTree(json));
+    }
+
+    static byte[] canonicalJson(JsonNode root) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        JsonNode root = mapper.readTree(json);
         sortArrays(root);
         return (mapper.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }

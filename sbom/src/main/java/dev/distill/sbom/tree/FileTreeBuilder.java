@@ -461,12 +461,11 @@ public final class FileTreeBuilder {
         if (captureMatch) {
             matched.add(path);
         }
-        FileEntry old = entries.get(path);
+        FileEntry old = entries.put(path, entry); // one walk down the map: most paths are new
         if (old != null && !(old.isDirectory() && entry.isDirectory())) {
-            removeAt(path, Integer.MAX_VALUE);
+            removed(old);
             removeUnder(path + "/", Integer.MAX_VALUE);
         }
-        entries.put(path, entry);
         if (entry.isSymlink()) {
             placed.clear();
         }
