@@ -35,6 +35,8 @@ final class SpdxJsonDocument {
     private static final Pattern LICENSE_REF = Pattern.compile("LicenseRef-[A-Za-z0-9.-]+");
 
     private final Map<String, String> rendered = new HashMap<>();
+    /** Each LicenseRef as first written, by its lower case: SPDX matches identifiers without regard to case. */
+    private final Map<String, String> refCase = new HashMap<>();
 
     private SpdxJsonDocument() {
     }
@@ -119,13 +121,7 @@ final class SpdxJsonDocument {
             }
         }
 
-        TreeSet<String> refs = new TreeSet<>();
-        for (String expression : rendered.values()) {
-            Matcher m = LICENSE_REF.matcher(expression);
-            while (m.find()) {
-                refs.add(m.group());
-            }
-        }
+        TreeSet<String> refs = new TreeSet<>(refCase.values());
         if (!refs.isEmpty()) {
             ArrayNode extracted = doc.putArray("hasExtractedLicensingInfos");
             for (String ref : refs) {
@@ -220,14 +216,24 @@ final class SpdxJsonDocument {
         return o;
     }
 
-    /** The expression as the library renders it (a LicenseRef for one it cannot parse); parsed once per text. */
+    /**
+     * The expression as the library renders it (a LicenseRef for one it cannot parse), parsed once per text, with
+     * every LicenseRef in the case it was first written in this document, as the library's one store keeps it.
+     */
     private String license(String expression) throws InvalidSPDXAnalysisException {
         String r = rendered.get(expression);
         if (r == null) {
             r = SpdxWriter.renderLicense(SpdxWriter.spdxSafe(expression));
             rendered.put(expression, r);
         }
-        return r;
+        Matcher m = LICENSE_REF.matcher(r);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String first = refCase.computeIfAbsent(m.group().toLowerCase(java.util.Locale.ROOT), k -> m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(first));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static void checksum(ArrayNode into, String algorithm, String value) {

@@ -23,7 +23,7 @@ import org.spdx.storage.simple.InMemSpdxStore;
 /**
  * SPDX JSON is written without spdx-java-library's model (see {@link SpdxJsonDocument}); the library stays the
  * oracle: for every fixture, and for each fixture with the cases fixtures lack added (a comment of unknowns, a
- * license no SPDX parser accepts, a file two packages own, a dependency, a package without a purl),
+ * license no SPDX parser accepts, a file two packages own, a dependency, a package without a purl, one LicenseRef in two cases),
  * both give the same bytes.
  */
 class SpdxJsonDocumentTest {
@@ -80,8 +80,11 @@ class SpdxJsonDocumentTest {
         Package bare = new Package("pkg:generic/bare", "bare", "0", "generic", null,
                 List.of("cpe:2.3:a:bare:bare:*:*:*:*:*:*:*:*"), "mit", null, null, null, "test", null, null,
                 List.of(shared), Map.of());
+        Package shouting = new Package("pkg:generic/shouting@2", "shouting", "2", "generic", null, List.of(),
+                "gpl2+ CUSTOM OR (mit AND apache-2.0)", null, null, null, "test", "/shouting", null, List.of(), Map.of());
         packages.add(odd);
         packages.add(bare);
+        packages.add(shouting);
         relationships.add(new Relationship(odd.id(), Relationship.Type.DEPENDS_ON, bare.id()));
         relationships.add(new Relationship(odd.id(), Relationship.Type.CONTAINS, bare.id()));
         List<Unknown> unknowns = new ArrayList<>(sbom.unknowns());
