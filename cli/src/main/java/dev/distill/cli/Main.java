@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -17,10 +18,6 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
-        subcommands = {SbomCommand.class, ConvertCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class,
-            SignCommand.class, VerifyCommand.class, AttestCommand.class, VerifyAttestationCommand.class,
-            SignBlobCommand.class, VerifyBlobCommand.class, TreeCommand.class, ProvenanceCommand.class,
-            CommandLine.HelpCommand.class},
         footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
             "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
             "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source,",
@@ -70,6 +67,7 @@ public final class Main implements Runnable {
         Main main = new Main();
         main.env = Map.copyOf(env);
         CommandLine cl = new CommandLine(main);
+        addSubcommands(cl, args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
@@ -88,6 +86,45 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
+            AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
+            AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
+            TreeCommand.class, ProvenanceCommand.class, CommandLine.HelpCommand.class);
+
+    /**
+     * Adds the one subcommand the arguments name, or all of them (for help, a usage error, or no command). picocli
+     * reads every option of every command it is given through reflection, which was about half of the start-up of
+     * a run that uses one of them.
+     */
+    static void addSubcommands(CommandLine cl, String... args) {
+        String name = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                name = a;
+                break;
+            }
+            if (a.equals("--")) {
+                break;
+            }
+        }
+        List<String> all = List.of(args);
+        if (name == null && (all.contains("--version") || all.contains("-V")) && !all.contains("--help")
+                && !all.contains("-h")) {
+            return; // the version needs no command
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (name != null && command.name().equals(name) && c != CommandLine.HelpCommand.class) {
+                cl.addSubcommand(c);
+                return;
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            cl.addSubcommand(c);
+        }
     }
 
     /** One line naming the input and what is wrong; the exit code for it. */

@@ -41,6 +41,29 @@ class MainTest {
         assertTrue(ih.out().contains("Examples:") && ih.out().contains("--platform"), ih.out());
     }
 
+    /** Only the command the arguments name is built (picocli reflects over every option it is given). */
+    @Test
+    void buildsOnlyTheCommandItRuns() {
+        picocli.CommandLine one = new picocli.CommandLine(new Main());
+        Main.addSubcommands(one, "--stacktrace", "sbom", "x");
+        assertEquals(java.util.Set.of("sbom"), one.getSubcommands().keySet());
+        picocli.CommandLine version = new picocli.CommandLine(new Main());
+        Main.addSubcommands(version, "--version");
+        assertTrue(version.getSubcommands().isEmpty());
+        for (String[] args : new String[][] {{"--help"}, {"help", "sign"}, {"sbm"}, {}, {"--version", "--help"}}) {
+            picocli.CommandLine all = new picocli.CommandLine(new Main());
+            Main.addSubcommands(all, args);
+            assertTrue(all.getSubcommands().keySet().containsAll(java.util.List.of("sbom", "sign", "verify", "help",
+                    "provenance")), String.join(" ", args) + ": " + all.getSubcommands().keySet());
+        }
+        Result unknown = run("sbm", "x");
+        assertEquals(2, unknown.code());
+        Result helpSign = run("help", "sign");
+        assertTrue(helpSign.out().contains("--key"), helpSign.out());
+        Result stack = run("sbom", "--stacktrace", "/nonexistent/image");
+        assertEquals(3, stack.code(), stack.err());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "../fixtures/distroless-base, text",
