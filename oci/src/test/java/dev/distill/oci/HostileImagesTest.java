@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * media are in memory). Symlink mazes are a file-tree matter: see {@code HostileTreesTest} in sbom.
  *
  * <p>Meant to pass with a small heap as well as in the normal build; to check the bound, run it alone as
- * {@code JAVA_TOOL_OPTIONS=-Xmx256m mvn -o test -pl oci -Dtest=HostileImagesTest} (the parent pom sets surefire's
- * {@code argLine}, which a {@code -DargLine} on the command line does not replace).
+ * {@code mvn -o test -pl oci -Dtest=HostileImagesTest -Ddistill.testHeap=-Xmx256m}; {@code ./run-tests} does so for
+ * every {@code Hostile*Test} after the normal build.
  */
 class HostileImagesTest {
     private static final byte[] LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code HostileImagesTest}; the short loops and the 45-hop chain are in {@link FileTreeBuilderTest}.
  *
  * <p>Meant to pass with a small heap as well as in the normal build; to check the bound, run it alone as
- * {@code JAVA_TOOL_OPTIONS=-Xmx256m mvn -o test -pl sbom -Dtest=HostileTreesTest} (the parent pom sets surefire's
- * {@code argLine}, which a {@code -DargLine} on the command line does not replace).
+ * {@code mvn -o test -pl sbom -Dtest=HostileTreesTest -Ddistill.testHeap=-Xmx256m}; {@code ./run-tests} does so for
+ * every {@code Hostile*Test} after the normal build.
  */
 class HostileTreesTest {
     @TempDir
