@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * are compiled into one regular expression so that each path is tested once.
  */
 public final class GlobMatcher {
-    /** One brace-free alternative: its regex and the literal text every match must end with. */
-    private record Alternative(Pattern pattern, String tail) {
+    /** One brace-free alternative: its regex and the literal text every match must start and end with. */
+    private record Alternative(Pattern pattern, String head, String tail) {
     }
 
     private final List<Alternative> alternatives;
@@ -29,7 +29,7 @@ public final class GlobMatcher {
         List<Alternative> alts = new java.util.ArrayList<>();
         for (String g : globs) {
             for (String e : expandBraces(g)) {
-                alts.add(new Alternative(Pattern.compile(toRegex(e)), literalTail(e)));
+                alts.add(new Alternative(Pattern.compile(toRegex(e)), literalHead(e), literalTail(e)));
             }
         }
         return new GlobMatcher(alts);
@@ -37,7 +37,7 @@ public final class GlobMatcher {
 
     public boolean matches(String path) {
         for (Alternative a : alternatives) {
-            if (path.endsWith(a.tail()) && a.pattern().matcher(path).matches()) {
+            if (path.endsWith(a.tail()) && path.startsWith(a.head()) && a.pattern().matcher(path).matches()) {
                 return true;
             }
         }
@@ -80,6 +80,22 @@ public final class GlobMatcher {
             start = comma + 1;
         }
         return out;
+    }
+
+    /**
+     * The literal characters before the first wildcard of a brace-free glob, as an absolute path ("/var/lib/dpkg/
+     * status.d/*" starts with "/var/lib/dpkg/status.d/"); empty for a glob that starts with "**".
+     */
+    static String literalHead(String glob) {
+        if (glob.startsWith("**")) {
+            return "";
+        }
+        String g = glob.startsWith("/") ? glob : "/" + glob;
+        int i = 0;
+        while (i < g.length() && "*?[]{}\\".indexOf(g.charAt(i)) < 0) {
+            i++;
+        }
+        return g.substring(0, i);
     }
 
     /** The literal characters after the last wildcard of a brace-free glob. */

@@ -1,5 +1,6 @@
 package dev.distill.sbom.tree;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,22 @@ class GlobMatcherTest {
         assertTrue(m.matches("/a+b/(c)"));
         assertFalse(m.matches("/aab/c"));
         assertFalse(GlobMatcher.of(List.of()).matches("/anything"));
+    }
+
+    /** The literal head and tail only pre-filter: the regex still decides, so the answers are the same. */
+    @Test
+    void literalEndsOfAGlob() {
+        assertEquals("/var/lib/dpkg/status.d/", GlobMatcher.literalHead("/var/lib/dpkg/status.d/*"));
+        assertEquals("/etc/os-releas", GlobMatcher.literalHead("etc/os-releas?"));
+        assertEquals("/usr/lib/python3.", GlobMatcher.literalHead("/usr/lib/python3.[0-9]*/**/METADATA"));
+        assertEquals("", GlobMatcher.literalHead("**/*.jar"));
+        assertEquals("/etc/os-release", GlobMatcher.literalHead("/etc/os-release"));
+        assertEquals("", GlobMatcher.literalTail("/var/lib/dpkg/status.d/*"));
+        GlobMatcher m = GlobMatcher.of(List.of("/usr/share/doc/*/copyright", "/var/lib/dpkg/status.d/*"));
+        assertTrue(m.matches("/usr/share/doc/libc6/copyright"));
+        assertFalse(m.matches("/usr/share/docs/libc6/copyright"));
+        assertFalse(m.matches("/opt/var/lib/dpkg/status.d/x"));
+        assertTrue(m.matches("/var/lib/dpkg/status.d/x"));
     }
 
     @Test
