@@ -23,6 +23,7 @@ final class Outputs {
     }
 
     private final List<Output> outputs;
+    private Thread preparing;
 
     private Outputs(List<Output> outputs) {
         this.outputs = outputs;
@@ -55,7 +56,26 @@ final class Outputs {
     }
 
     /** Renders every output, then writes them: a failure while rendering leaves no file behind. */
+    /**
+     * Starts loading what the writers will need on a thread of its own (the format libraries and the SPDX license
+     * list take a few hundred milliseconds, which can pass while the image is read); {@link #write} waits for it.
+     */
+    void prepareInBackground() {
+        Thread t = new Thread(() -> outputs.forEach(o -> o.writer().prepare()), "distill-prepare-writers");
+        t.setDaemon(true);
+        t.start();
+        preparing = t;
+    }
+
     void write(Sbom sbom, PrintWriter stdout) throws IOException {
+        if (preparing != null) {
+            try {
+                preparing.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while preparing the writers");
+            }
+        }
         List<byte[]> rendered = new ArrayList<>();
         for (Output o : outputs) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -51,6 +51,7 @@ final class SbomCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Outputs plan = outputs.plan(spec.commandLine());
+        plan.prepareInBackground();
         SbomOptions options = SbomOptions.defaults(new ToolInfo("distill", Main.version()))
                 .withScope(scope())
                 .withLimits(limits())

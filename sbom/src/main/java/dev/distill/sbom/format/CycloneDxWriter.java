@@ -56,6 +56,19 @@ public final class CycloneDxWriter implements SbomWriter {
     }
 
     @Override
+    public void prepare() {
+        try {
+            if (xml) {
+                BomGeneratorFactory.createXml(version, new Bom()).toXmlString();
+            } else {
+                BomGeneratorFactory.createJson(version, new Bom()).toJsonString();
+            }
+        } catch (org.cyclonedx.exception.GeneratorException | RuntimeException e) {
+            // write() will meet and report whatever this met
+        }
+    }
+
+    @Override
     public void write(Sbom sbom, OutputStream out) throws IOException {
         Bom bom = toBom(sbom);
         String text;

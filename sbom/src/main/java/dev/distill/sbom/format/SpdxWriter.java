@@ -57,10 +57,17 @@ public final class SpdxWriter implements SbomWriter {
     /** The medium of the document. */
     public enum Kind { JSON, TAG_VALUE }
 
-    static {
-        // Never download the license list: the copy inside the jar is enough and keeps output stable.
-        System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
-        SpdxModelFactory.init();
+    /** spdx-java-library's one-time set-up, on first use (or early, on another thread: {@link #prepare}). */
+    private static final class Library {
+        static {
+            // Never download the license list: the copy inside the jar is enough and keeps output stable.
+            System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
+            SpdxModelFactory.init();
+        }
+
+        static void ready() {
+            // the static initializer has run
+        }
     }
 
     private final Kind kind;
@@ -70,7 +77,17 @@ public final class SpdxWriter implements SbomWriter {
     }
 
     @Override
+    public void prepare() {
+        try {
+            renderLicense("MIT"); // loads the model and the license list
+        } catch (InvalidSPDXAnalysisException | RuntimeException e) {
+            // write() will meet and report whatever this met
+        }
+    }
+
+    @Override
     public void write(Sbom sbom, OutputStream out) throws IOException {
+        Library.ready();
         try {
             if (kind == Kind.JSON) {
                 out.write(canonicalJson(SpdxJsonDocument.build(sbom)));
@@ -89,6 +106,7 @@ public final class SpdxWriter implements SbomWriter {
 
     /** The document in spdx-java-library's model (tag-value is written from it; JSON is written directly). */
     static SpdxDocument build(Sbom sbom, IModelStore store) throws InvalidSPDXAnalysisException {
+        Library.ready();
         String ns = SpdxIds.namespace(sbom);
         ModelCopyManager cm = new ModelCopyManager();
         SpdxDocument doc = new SpdxDocument(store, ns, cm, true);
@@ -240,6 +258,7 @@ public final class SpdxWriter implements SbomWriter {
      * "(B AND A)" in another's.
      */
     static String renderLicense(String expression) throws InvalidSPDXAnalysisException {
+        Library.ready();
         return render(license(expression, new InMemSpdxStore(), "https://distill.invalid/license-render",
                 new ModelCopyManager()));
     }
@@ -287,6 +306,7 @@ public final class SpdxWriter implements SbomWriter {
      * fields such as "GPL2+ custom" that no SPDX parser accepts, and one odd field must not sink the document.
      */
     static String spdxSafe(String expression) {
+        Library.ready();
         try {
             AnyLicenseInfo info = LicenseInfoFactory.parseSPDXLicenseStringCompatV2(expression,
                     new InMemSpdxStore(), "https://distill.invalid/license-check", new ModelCopyManager());

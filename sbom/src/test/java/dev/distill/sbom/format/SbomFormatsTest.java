@@ -73,6 +73,21 @@ class SbomFormatsTest {
                 .filter(l -> l.contains("icenseDeclared")).map(String::strip).toList();
     }
 
+    /** prepare() (run on another thread by the CLI while the image is read) changes nothing in what is written. */
+    @Test
+    void preparingAWriterChangesNothing() throws Exception {
+        Sbom sbom = SbomTesting.sbom(Fixtures.path("layered").toString());
+        for (String format : FORMATS) {
+            SbomWriter w = SbomFormat.writer(format);
+            Thread t = new Thread(w::prepare);
+            t.start();
+            t.join();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            w.write(sbom, out);
+            assertArrayEquals(SbomTesting.render(sbom, format), out.toByteArray(), format);
+        }
+    }
+
     @Test
     void outputsAreByteIdenticalAcrossRuns() throws IOException {
         for (String fixture : List.of("distroless-base", "rootfs-netbase")) {
