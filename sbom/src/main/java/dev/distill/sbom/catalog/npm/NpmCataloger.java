@@ -156,6 +156,14 @@ public final class NpmCataloger implements Cataloger {
         }
         String scope = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
         String bare = scope == null ? name : name.substring(scope.length() + 1);
+        String purl;
+        try {
+            purl = Purls.of("npm", scope, bare, version, Map.of());
+        } catch (IllegalArgumentException ex) {
+            // a key such as "node_modules/@scope/" names no package: say so, and keep the lockfile's others
+            ctx.unknown(lock.path(), name(), "package-lock.json lists '" + name + "', which is not a package name");
+            return;
+        }
         List<String> deps = new ArrayList<>();
         node.path("requires").fieldNames().forEachRemaining(deps::add);
         node.path("dependencies").fieldNames().forEachRemaining(d -> {
@@ -164,7 +172,7 @@ public final class NpmCataloger implements Cataloger {
             }
         });
         found.add(new Found(new PackageBuilder("npm", name, version)
-                .purl(Purls.of("npm", scope, bare, version, Map.of()))
+                .purl(purl)
                 .license(license(node.path("license")))
                 .foundBy(name(), lock.path())
                 .layer(ctx.layer(lock.layer()))

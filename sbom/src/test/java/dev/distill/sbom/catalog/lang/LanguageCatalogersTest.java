@@ -122,7 +122,8 @@ class LanguageCatalogersTest {
                 + "\"node_modules/express\":{\"version\":\"4.18.2\",\"license\":\"MIT\",\"dependencies\":"
                 + "{\"ms\":\"2.0.0\"}},\"node_modules/ms\":{\"version\":\"2.0.0\",\"license\":\"MIT\"},"
                 + "\"node_modules/@babel/core\":{\"version\":\"7.22.0\",\"dev\":true},"
-                + "\"node_modules/express/node_modules/debug\":{\"version\":\"2.6.9\"}}}";
+                + "\"node_modules/express/node_modules/debug\":{\"version\":\"2.6.9\"},"
+                + "\"node_modules/@scope-only/\":{\"version\":\"1.0.0\"}}}";
         LayerBuilder l = new LayerBuilder().dir("srv").file("srv/package-lock.json", lock)
                 .dir("srv/node_modules").dir("srv/node_modules/ms")
                 .file("srv/node_modules/ms/package.json", "{\"name\":\"ms\",\"version\":\"2.0.0\"}");
@@ -132,6 +133,8 @@ class LanguageCatalogersTest {
         Sbom sbom = SbomTesting.sbom(dir.toString());
         assertEquals(List.of("debug 2.6.9", "express 4.18.2", "ms 2.0.0"), sbom.packages().stream()
                 .map(p -> p.name() + " " + p.version()).sorted().toList(), "dev dependencies left out, ms once");
+        // a key that names only a scope is no package: reported, and the lockfile's others are kept (it threw)
+        assertHas(sbom, "/srv/package-lock.json", "'@scope-only/', which is not a package name");
         assertTrue(sbom.relationships().contains(new Relationship(find(sbom, "npm", "express").id(),
                 Relationship.Type.DEPENDS_ON, find(sbom, "npm", "ms").id())));
     }
