@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads another stream on a thread of its own, a few chunks ahead of the reader. A layer's decompression and its
@@ -191,7 +190,7 @@ public final class ReadAheadInputStream extends InputStream {
 
     /** Whether the reading thread has stopped (for tests: close must not leave it running). */
     boolean producerStopped(long waitMillis) throws InterruptedException {
-        producer.join(TimeUnit.MILLISECONDS.toMillis(waitMillis));
+        producer.join(waitMillis);
         return !producer.isAlive();
     }
 }

@@ -8,7 +8,6 @@ import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
 import dev.distill.sbom.model.Relationship;
 import dev.distill.sbom.model.Sbom;
-import dev.distill.sbom.model.Unknown;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -57,11 +56,7 @@ final class SpdxJsonDocument {
         doc.put("name", sbom.source().name());
         doc.put("dataLicense", "CC0-1.0");
         if (!sbom.unknowns().isEmpty()) {
-            StringBuilder c = new StringBuilder("Files distill could not read:");
-            for (Unknown u : sbom.unknowns()) {
-                c.append("\n").append(u.cataloger()).append(": ").append(u.path()).append(": ").append(u.message());
-            }
-            doc.put("comment", c.toString());
+            doc.put("comment", SpdxWriter.unknownsComment(sbom));
         }
 
         List<ObjectNode> packages = new ArrayList<>();
@@ -128,8 +123,7 @@ final class SpdxJsonDocument {
                 String name = ref.substring("LicenseRef-".length());
                 ObjectNode eli = extracted.addObject();
                 eli.put("licenseId", ref);
-                eli.put("extractedText", "A license the package's own metadata names '" + name
-                        + "', which has no SPDX identifier.");
+                eli.put("extractedText", SpdxWriter.extractedText(ref));
                 eli.put("name", name);
             }
         }
@@ -180,13 +174,13 @@ final class SpdxJsonDocument {
         if (p.supplier() != null) {
             o.put("supplier", "Person: " + SpdxWriter.person(p.supplier()));
         }
-        o.put("sourceInfo", "acquired package info from " + p.foundBy() + " database: " + p.dbPath());
+        o.put("sourceInfo", SpdxWriter.sourceInfo(p));
         o.put("filesAnalyzed", !p.files().isEmpty());
         if (p.description() != null) {
             o.put("summary", p.description());
         }
         if (p.layer() != null) {
-            o.put("comment", "introduced in layer " + (p.layer().index() + 1) + " (" + p.layer().id() + ")");
+            o.put("comment", SpdxWriter.layerComment(p));
         }
         if (p.purl() != null || !p.cpes().isEmpty()) {
             ArrayNode refs = o.putArray("externalRefs");
@@ -252,11 +246,11 @@ final class SpdxJsonDocument {
     /** SPDXID first, then the other fields by name: how the library orders a package's properties. */
     private static ObjectNode sortFields(ObjectNode o) {
         TreeMap<String, com.fasterxml.jackson.databind.JsonNode> rest = new TreeMap<>();
-        o.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : o.properties()) {
             if (!e.getKey().equals("SPDXID")) {
                 rest.put(e.getKey(), e.getValue());
             }
-        });
+        }
         ObjectNode out = F.objectNode();
         out.set("SPDXID", o.get("SPDXID"));
         rest.forEach(out::set);

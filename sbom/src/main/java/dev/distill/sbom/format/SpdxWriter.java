@@ -117,11 +117,7 @@ public final class SpdxWriter implements SbomWriter {
                 sbom.created().toString()));
         doc.setDataLicense(license("CC0-1.0", store, ns, cm));
         if (!sbom.unknowns().isEmpty()) {
-            StringBuilder c = new StringBuilder("Files distill could not read:");
-            for (Unknown u : sbom.unknowns()) {
-                c.append("\n").append(u.cataloger()).append(": ").append(u.path()).append(": ").append(u.message());
-            }
-            doc.setComment(c.toString());
+            doc.setComment(unknownsComment(sbom));
         }
         AnyLicenseInfo none = license("NOASSERTION", store, ns, cm);
         ListedReferenceTypes refTypes = ListedReferenceTypes.getListedReferenceTypes();
@@ -184,13 +180,13 @@ public final class SpdxWriter implements SbomWriter {
                 .setVersionInfo(p.version())
                 .setDownloadLocation("NOASSERTION")
                 .setSupplier(p.supplier() == null ? "NOASSERTION" : "Person: " + person(p.supplier()))
-                .setSourceInfo("acquired package info from " + p.foundBy() + " database: " + p.dbPath())
+                .setSourceInfo(sourceInfo(p))
                 .setFilesAnalyzed(!p.files().isEmpty());
         if (p.description() != null) {
             b.setSummary(p.description());
         }
         if (p.layer() != null) {
-            b.setComment("introduced in layer " + (p.layer().index() + 1) + " (" + p.layer().id() + ")");
+            b.setComment(layerComment(p));
         }
         if (p.purl() != null) {
             b.addExternalRef(doc.createExternalRef(ReferenceCategory.PACKAGE_MANAGER,
@@ -319,6 +315,31 @@ public final class SpdxWriter implements SbomWriter {
         return "LicenseRef-" + SpdxIds.clean(expression);
     }
 
+    /** The document comment listing what could not be read (SpdxReader reads it back). */
+    static String unknownsComment(Sbom sbom) {
+        StringBuilder c = new StringBuilder("Files distill could not read:");
+        for (Unknown u : sbom.unknowns()) {
+            c.append("\n").append(u.cataloger()).append(": ").append(u.path()).append(": ").append(u.message());
+        }
+        return c.toString();
+    }
+
+    /** Where a package was found, as SpdxReader reads it back. */
+    static String sourceInfo(Package p) {
+        return "acquired package info from " + p.foundBy() + " database: " + p.dbPath();
+    }
+
+    /** The layer that introduced a package (1-based), as SpdxReader reads it back. */
+    static String layerComment(Package p) {
+        return "introduced in layer " + (p.layer().index() + 1) + " (" + p.layer().id() + ")";
+    }
+
+    /** The text declared for one of our LicenseRefs: where its name came from. */
+    static String extractedText(String licenseRef) {
+        return "A license the package's own metadata names '" + licenseRef.substring("LicenseRef-".length())
+                + "', which has no SPDX identifier.";
+    }
+
     /** Every LicenseRef the expressions used must be declared with a text; ours say where the name came from. */
     private static void declareLicenseRefs(SpdxDocument doc, IModelStore store, String ns, ModelCopyManager cm)
             throws InvalidSPDXAnalysisException {
@@ -328,8 +349,7 @@ public final class SpdxWriter implements SbomWriter {
         for (String id : ids) {
             ExtractedLicenseInfo eli = new ExtractedLicenseInfo(store, ns, id, cm, false);
             eli.setName(id.substring("LicenseRef-".length()));
-            eli.setExtractedText("A license the package's own metadata names '" + id.substring("LicenseRef-".length())
-                    + "', which has no SPDX identifier.");
+            eli.setExtractedText(extractedText(id));
             doc.addExtractedLicenseInfos(eli);
         }
     }

@@ -151,7 +151,7 @@ public final class FileTreeBuilder {
         return new ReadAheadInputStream(stream, READ_AHEAD_CHUNK, READ_AHEAD_DEPTH, "distill-layer-" + layer.index());
     }
 
-    static final long READ_AHEAD_MIN_BYTES = 1 << 20;
+    private static final long READ_AHEAD_MIN_BYTES = 1 << 20;
     private static final int READ_AHEAD_CHUNK = 1 << 18;
     private static final int READ_AHEAD_DEPTH = 8;
 
