@@ -5,6 +5,7 @@ import dev.distill.oci.ImageException;
 import dev.distill.oci.Layer;
 import dev.distill.oci.LimitExceededException;
 import dev.distill.oci.ReadAheadInputStream;
+import dev.distill.oci.TarReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Builds a {@link FileTree} from an image in one streamed pass per layer (or one walk of a {@code dir:} source),
@@ -83,10 +82,10 @@ public final class FileTreeBuilder {
         long entryCount = 0;
         try (Layer.LayerStream stream = layer.open(limits.maxTotalBytes() - totalBytes,
                 " (all layers together; raise with --max-total-bytes)");
-             InputStream source = readAhead(stream, layer);
-             TarArchiveInputStream tar = new TarArchiveInputStream(source, "UTF-8")) {
-            InputStream content = new TarContent(tar, where);
-            TarArchiveEntry te;
+             InputStream source = readAhead(stream, layer)) {
+            TarReader tar = new TarReader(source);
+            InputStream content = new TarContent(tar.content(), where);
+            TarReader.Entry te;
             while ((te = nextEntry(tar, where)) != null) {
                 entryCount++;
                 addTarEntry(te, content, layer.index(), where);
@@ -102,14 +101,14 @@ public final class FileTreeBuilder {
     }
 
     /**
-     * The current tar entry's content, as the catalogers and digests read it: the tar reader's own failures there (a
+     * The current tar entry's content, as the catalogers and digests read it: the tar reader's failures there (a
      * stream that ends inside an entry) become an {@link ImageException} naming the layer, like those of the headers.
      */
     private static final class TarContent extends java.io.FilterInputStream {
         private final String where;
 
-        TarContent(TarArchiveInputStream tar, String where) {
-            super(tar);
+        TarContent(InputStream entryContent, String where) {
+            super(entryContent);
             this.where = where;
         }
 
@@ -122,7 +121,7 @@ public final class FileTreeBuilder {
         public int read(byte[] b, int off, int len) throws IOException {
             try {
                 return in.read(b, off, len);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
                 throw notTar(e, where);
             }
         }
@@ -155,10 +154,10 @@ public final class FileTreeBuilder {
     private static final int READ_AHEAD_CHUNK = 1 << 18;
     private static final int READ_AHEAD_DEPTH = 8;
 
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String where) throws IOException {
+    private static TarReader.Entry nextEntry(TarReader tar, String where) throws IOException {
         try {
-            return tar.getNextEntry();
-        } catch (IOException | IllegalArgumentException e) {
+            return tar.next();
+        } catch (IOException e) {
             throw notTar(e, where);
         }
     }
@@ -174,14 +173,14 @@ public final class FileTreeBuilder {
         return new ImageException(where + ": not a valid tar stream (" + e.getMessage() + ")", e);
     }
 
-    private void addTarEntry(TarArchiveEntry te, InputStream data, int layer, String where) throws IOException {
+    private void addTarEntry(TarReader.Entry te, InputStream data, int layer, String where) throws IOException {
         countEntry(where);
-        String path = normalize(te.getName(), where);
+        String path = normalize(te.name(), where);
         checkPathLength(path, where);
         if (path.equals("/")) {
-            if (te.isDirectory()) {
-                put(path, new FileEntry("/", EntryType.DIRECTORY, te.getMode() & 07777, te.getLongUserId(),
-                        te.getLongGroupId(), 0, null, false, layer, null, null));
+            if (te.kind() == TarReader.Kind.DIRECTORY) {
+                put(path, new FileEntry("/", EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null, false,
+                        layer, null, null));
             }
             return;
         }
@@ -201,14 +200,14 @@ public final class FileTreeBuilder {
             return;
         }
 
-        if (te.isLink()) {
-            String linked = normalize(te.getLinkName(), where + ", hardlink '" + te.getName() + "'");
+        if (te.kind() == TarReader.Kind.HARDLINK) {
+            String linked = normalize(te.linkName(), where + ", hardlink '" + te.name() + "'");
             int s = linked.lastIndexOf('/');
             linked = child(placeParent(s <= 0 ? "/" : linked.substring(0, s)), linked.substring(s + 1));
             FileEntry to = entries.get(linked);
             if (to == null || !to.isFile()) {
-                throw new ImageException(where + ": entry '" + te.getName() + "' is a hardlink to '"
-                        + te.getLinkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
+                throw new ImageException(where + ": entry '" + te.name() + "' is a hardlink to '"
+                        + te.linkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
             }
             addHardlink(target, to, layer);
             return;
@@ -217,13 +216,13 @@ public final class FileTreeBuilder {
         if (type == null) {
             return; // volume labels and other non-file records
         }
-        long size = type == EntryType.FILE ? te.getRealSize() : 0;
+        long size = type == EntryType.FILE ? te.size() : 0;
         checkFileSize(target, size, where);
         if (type == EntryType.SYMLINK) {
-            checkLinkLength(target, te.getLinkName(), where);
+            checkLinkLength(target, te.linkName(), where);
         }
-        addFile(target, type, te.getMode() & 07777, te.getLongUserId(), te.getLongGroupId(), size,
-                type == EntryType.SYMLINK ? te.getLinkName() : null, layer, data);
+        addFile(target, type, te.mode(), te.uid(), te.gid(), size,
+                type == EntryType.SYMLINK ? te.linkName() : null, layer, data);
     }
 
     /**
@@ -291,26 +290,16 @@ public final class FileTreeBuilder {
         }
     }
 
-    private static EntryType typeOf(TarArchiveEntry te) {
-        if (te.isSymbolicLink()) {
-            return EntryType.SYMLINK;
-        }
-        if (te.isDirectory()) {
-            return EntryType.DIRECTORY;
-        }
-        if (te.isCharacterDevice()) {
-            return EntryType.CHAR_DEVICE;
-        }
-        if (te.isBlockDevice()) {
-            return EntryType.BLOCK_DEVICE;
-        }
-        if (te.isFIFO()) {
-            return EntryType.FIFO;
-        }
-        if (te.isFile()) {
-            return EntryType.FILE;
-        }
-        return null;
+    private static EntryType typeOf(TarReader.Entry te) {
+        return switch (te.kind()) {
+            case FILE -> EntryType.FILE;
+            case SYMLINK -> EntryType.SYMLINK;
+            case DIRECTORY -> EntryType.DIRECTORY;
+            case CHAR_DEVICE -> EntryType.CHAR_DEVICE;
+            case BLOCK_DEVICE -> EntryType.BLOCK_DEVICE;
+            case FIFO -> EntryType.FIFO;
+            case HARDLINK, OTHER -> null; // hardlinks are filed apart; volume labels are not files
+        };
     }
 
     void countEntry(String where) throws LimitExceededException {
