@@ -180,16 +180,18 @@ public final class FileTreeBuilder {
         if (path.equals("/")) {
             if (te.kind() == TarReader.Kind.DIRECTORY) {
                 put(path, new FileEntry("/", EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null, false,
-                        layer, null, null));
+                        layer, null));
             }
             return;
         }
         int slash = path.lastIndexOf('/');
-        String base = path.substring(slash + 1);
-        String parent = placeParent(slash == 0 ? "/" : path.substring(0, slash));
-        String target = child(parent, base);
+        String written = slash == 0 ? "/" : path.substring(0, slash);
+        String parent = placeParent(written);
+        // most entries land where they are written: no new string then
+        String target = parent.equals(written) ? path : child(parent, path.substring(slash + 1));
 
-        if (base.startsWith(WHITEOUT)) {
+        if (path.startsWith(WHITEOUT, slash + 1)) {
+            String base = path.substring(slash + 1);
             if (base.equals(OPAQUE)) {
                 removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
             } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
@@ -232,8 +234,7 @@ public final class FileTreeBuilder {
     void addFile(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
                  int layer, InputStream data) throws IOException {
         FileContent content = null;
-        byte[] sha256 = null;
-        byte[] sha1 = null;
+        byte[] digests = null;
         Object inspection = null;
         ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
         boolean matches = capture.matches(path);
@@ -256,10 +257,9 @@ public final class FileTreeBuilder {
             while (hashing.read(drain, 0, drain.length) >= 0) {
                 // digested as it passes
             }
-            sha256 = hashing.sha256();
-            sha1 = hashing.sha1();
+            digests = hashing.digests();
         }
-        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, sha256, sha1);
+        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, digests);
         put(path, entry, matches);
         if (content != null) {
             contents.put(entry, content);
@@ -349,8 +349,7 @@ public final class FileTreeBuilder {
 
     /** Adds a hardlink: a regular file with its target's metadata, digest and captured content. */
     void addHardlink(String path, FileEntry to, int layer) {
-        FileEntry entry = new FileEntry(path, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
-                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.sha256Bytes(), to.sha1Bytes());
+        FileEntry entry = FileEntry.hardlink(path, to, layer);
         put(path, entry);
         FileContent shared = contents.get(to);
         if (shared != null) {
