@@ -450,12 +450,16 @@ public final class TarReader {
     // ---- header fields
 
     private void checkSum() throws IOException {
+        // the sum of the header's bytes with the checksum field read as spaces, unsigned or (old tars) signed
         long unsigned = 0;
         long signed = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            byte b = i >= 148 && i < 156 ? (byte) ' ' : header[i];
+        for (byte b : header) {
             unsigned += b & 0xff;
             signed += b;
+        }
+        for (int i = 148; i < 156; i++) {
+            unsigned += ' ' - (header[i] & 0xff);
+            signed += ' ' - header[i];
         }
         long stored = number(148, 8, "checksum");
         if (stored != unsigned && stored != signed) {
