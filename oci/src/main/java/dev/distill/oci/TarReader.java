@@ -450,9 +450,10 @@ public final class TarReader {
     // ---- header fields
 
     private void checkSum() throws IOException {
-        // the sum of the header's bytes with the checksum field read as spaces, unsigned or (old tars) signed
-        long unsigned = 0;
-        long signed = 0;
+        // the sum of the header's bytes with the checksum field read as spaces, unsigned or (old tars) signed; ints
+        // suffice (512 bytes of at most 255) and let the compiler vectorise the loop
+        int unsigned = 0;
+        int signed = 0;
         for (byte b : header) {
             unsigned += b & 0xff;
             signed += b;
