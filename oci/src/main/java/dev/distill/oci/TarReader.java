@@ -32,8 +32,11 @@ public final class TarReader {
      * @param name the name as written (pax path, GNU long name, or ustar prefix and name)
      * @param size the content's size: for a sparse file the size with its holes
      * @param linkName a link's target, else ""
+     * @param sparse whether it is a sparse file: its content, holes read as zeros, can be far larger than the bytes
+     *     the archive holds, so a reader that reads it all should count its size against its own limits
      */
-    public record Entry(String name, Kind kind, int mode, long uid, long gid, long size, String linkName) {
+    public record Entry(String name, Kind kind, int mode, long uid, long gid, long size, String linkName,
+                        boolean sparse) {
     }
 
     private static final int BLOCK = 512;
@@ -154,7 +157,8 @@ public final class TarReader {
         }
         logicalPos = 0;
         segment = 0;
-        return new Entry(name, kind, mode, uid, gid, kind == Kind.FILE ? logicalSize : size, linkName);
+        return new Entry(name, kind, mode, uid, gid, kind == Kind.FILE ? logicalSize : size, linkName,
+                sparse != null);
     }
 
     private Map<String, String> merged(Map<String, String> pax) {

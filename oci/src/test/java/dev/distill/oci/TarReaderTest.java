@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.distill.oci.testing.RawTar.concat;
+import static dev.distill.oci.testing.RawTar.fixChecksum;
+import static dev.distill.oci.testing.RawTar.pax;
+import static dev.distill.oci.testing.RawTar.record;
+
 import dev.distill.oci.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -355,57 +360,5 @@ class TarReaderTest {
         map = pax("GNU.sparse.size", "100") + pax("GNU.sparse.map", "0,10");
         assertEquals("a sparse file's map describes 10 stored bytes, the entry holds 20",
                 failure(concat(record("x", 'x', map), record("s", '0', "x".repeat(20)))).getMessage());
-    }
-
-    /** One ustar header (and content), checksum right. */
-    private static byte[] record(String name, char flag, String content) {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[512 + (data.length + 511) / 512 * 512];
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(n, 0, out, 0, n.length);
-        put(out, 100, "0000644");
-        put(out, 108, "0000000");
-        put(out, 116, "0000000");
-        put(out, 124, String.format("%011o", data.length));
-        put(out, 136, "00000000000");
-        out[156] = (byte) flag;
-        put(out, 257, "ustar");
-        put(out, 263, "00");
-        System.arraycopy(data, 0, out, 512, data.length);
-        fixChecksum(out);
-        return out;
-    }
-
-    private static void put(byte[] b, int at, String s) {
-        byte[] v = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(v, 0, b, at, v.length);
-    }
-
-    private static void fixChecksum(byte[] tar) {
-        java.util.Arrays.fill(tar, 148, 156, (byte) ' ');
-        int sum = 0;
-        for (int i = 0; i < 512; i++) {
-            sum += tar[i] & 0xff;
-        }
-        put(tar, 148, String.format("%06o", sum));
-        tar[154] = 0;
-    }
-
-    private static String pax(String key, String value) {
-        String body = " " + key + "=" + value + "\n";
-        int len = body.getBytes(StandardCharsets.UTF_8).length;
-        int digits = String.valueOf(len).length();
-        if (String.valueOf(len + digits).length() != digits) {
-            digits++;
-        }
-        return (len + digits) + body;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }

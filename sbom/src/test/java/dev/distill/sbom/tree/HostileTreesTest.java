@@ -1,5 +1,8 @@
 package dev.distill.sbom.tree;
 
+import static dev.distill.oci.testing.RawTar.concat;
+import static dev.distill.oci.testing.RawTar.pax;
+import static dev.distill.oci.testing.RawTar.record;
 import static dev.distill.sbom.tree.TreeTesting.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +24,6 @@ import dev.distill.sbom.SbomGenerator;
 import dev.distill.sbom.SbomOptions;
 import dev.distill.sbom.SbomTesting;
 import dev.distill.sbom.model.Sbom;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,10 +113,7 @@ class HostileTreesTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aMegabyteLongSymlinkTargetIsRefused() throws IOException {
-        byte[] tar = paxSymlinkLayer("long", "a/".repeat(500_000) + "x");
-        Path dir = tmp.resolve("long-link");
-        BuiltLayer layer = new BuiltLayer(tar, Digest.sha256(tar), Digest.sha256(tar), MediaTypes.OCI_LAYER, tar);
-        new LayoutWriter().add(new ImageBuilder().layer(layer).build(), "latest").writeDirectory(dir);
+        Path dir = layoutOf(tmp.resolve("long-link"), paxSymlinkLayer("long", "a/".repeat(500_000) + "x"));
         LimitExceededException e = assertThrows(LimitExceededException.class,
                 () -> tree(dir, TreeOptions.defaults()).close());
         assertTrue(e.getMessage().contains("symlink '/long' has a target of 1000001 characters, over the limit of "
@@ -126,46 +125,46 @@ class HostileTreesTest {
      * minutes to squeeze a megabyte-long name into the 100-byte ustar field first.
      */
     private static byte[] paxSymlinkLayer(String name, String target) {
-        String body = " linkpath=" + target + "\n";
-        int len = body.length();
-        while (len != body.length() + Integer.toString(len).length()) {
-            len = body.length() + Integer.toString(len).length();
-        }
-        byte[] records = (len + body).getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(header("PaxHeaders/" + name, 'x', records.length, ""));
-        out.writeBytes(records);
-        out.writeBytes(new byte[(512 - records.length % 512) % 512]);
-        out.writeBytes(header(name, '2', 0, "see-pax"));
-        out.writeBytes(new byte[1024]);
-        return out.toByteArray();
+        return concat(record("PaxHeaders/" + name, 'x', pax("linkpath", target)), record(name, '2', "", "see-pax"),
+                new byte[1024]);
     }
 
-    private static byte[] header(String name, char type, long size, String link) {
-        byte[] h = new byte[512];
-        put(h, 0, name);
-        put(h, 100, "0000777");
-        put(h, 108, "0000000");
-        put(h, 116, "0000000");
-        put(h, 124, String.format("%011o", size));
-        put(h, 136, String.format("%011o", LayerBuilder.EPOCH_SECONDS));
-        h[156] = (byte) type;
-        put(h, 157, link);
-        put(h, 257, "ustar");
-        put(h, 263, "00");
-        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
-        int sum = 0;
-        for (byte b : h) {
-            sum += b & 0xff;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
-        return h;
+    /** An image of one uncompressed layer, as an OCI layout under {@code dir}. */
+    private static Path layoutOf(Path dir, byte[] tar) throws IOException {
+        BuiltLayer layer = new BuiltLayer(tar, Digest.sha256(tar), Digest.sha256(tar), MediaTypes.OCI_LAYER, tar);
+        new LayoutWriter().add(new ImageBuilder().layer(layer).build(), "latest").writeDirectory(dir);
+        return dir;
     }
 
-    private static void put(byte[] h, int at, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, at, b.length);
+    /** A layer of one sparse file (GNU's pax format 0.1): four bytes of data, then holes up to {@code size}. */
+    private static byte[] sparseLayer(long size) {
+        String map = pax("GNU.sparse.size", Long.toString(size)) + pax("GNU.sparse.map", "0,4")
+                + pax("GNU.sparse.name", "big");
+        return concat(record("PaxHeaders/big", 'x', map), record("GNUSparseFile.0/big", '0', "data"),
+                new byte[1024]);
+    }
+
+    /**
+     * A sparse file's holes are read, and hashed, as zeros: three blocks of tar can declare a file of gigabytes. Its
+     * size counts against {@code --max-total-bytes} like decompressed bytes. (Before, nothing but the 16 GiB
+     * {@code --max-file-size} bounded it.) A small one reads as its data and zeros.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aSparseFilesHolesCountAgainstTheTotalBytes() throws IOException {
+        Path dir = layoutOf(tmp.resolve("sparse-big"), sparseLayer(8L << 30));
+        TreeOptions options = TreeOptions.defaults().withLimits(TreeLimits.DEFAULT.withMaxTotalBytes(1L << 30));
+        LimitExceededException e = assertThrows(LimitExceededException.class, () -> tree(dir, options).close());
+        assertTrue(e.getMessage().contains("(raise with --max-total-bytes)"), e.getMessage());
+
+        Path small = layoutOf(tmp.resolve("sparse-small"), sparseLayer(1 << 20));
+        try (FileTree t = tree(small, options.withDigestFiles(true))) {
+            FileEntry big = t.entry("/big").orElseThrow();
+            assertEquals(1 << 20, big.size());
+            byte[] content = new byte[1 << 20];
+            System.arraycopy("data".getBytes(StandardCharsets.US_ASCII), 0, content, 0, 4);
+            assertEquals(Digest.sha256(content).hex(), big.sha256());
+        }
     }
 
     /**
