@@ -1,24 +1,22 @@
 package dev.distill.sbom.tree;
 
-import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * One path of the image's filesystem.
  *
  * <p>A tree holds one of these per file, a million for a large image, so it is a class laid out to be small rather
- * than a record: the type, the hardlink flag and the mode share one int, and the two digests share one array (56
- * bytes plus 72 for the digests, where a record of the same values took 72 plus 88, in two arrays). Entries are
- * compared by identity: trees key their maps by instance.
+ * than a record: the type, the hardlink flag and the mode share one int, and the digests are 52 bytes in the tree's
+ * {@link DigestPool} (64 bytes and 52, where a record of the same values took 72 bytes and two arrays of 88).
+ * Entries are compared by identity: trees key their maps by instance.
  */
 public final class FileEntry {
     private static final EntryType[] TYPES = EntryType.values();
-    private static final int SHA256_LENGTH = 32;
 
     private final String path;
     private final String linkTarget;
-    /** SHA-256 then SHA-1 of the content, or null. */
-    private final byte[] digests;
+    /** Where the content's SHA-256 and SHA-1 are, or null. */
+    private final DigestPool pool;
+    private final int digest;
     private final long size;
     private final long uid;
     private final long gid;
@@ -27,6 +25,8 @@ public final class FileEntry {
     private final int bits;
 
     /**
+     * An entry without digests (directories, links, devices, and files of a tree not asked to digest them).
+     *
      * @param path absolute, normalised ("/usr/bin/env"); the root is "/"
      * @param mode permission and set-id/sticky bits (07777)
      * @param size bytes of content (regular files; for hardlinks the target's)
@@ -34,21 +34,22 @@ public final class FileEntry {
      *     else null
      * @param hardlink whether this regular file was written as a hardlink
      * @param layer index of the layer that last wrote it (bottom is 0), or -1 for a directory source
-     * @param sha256 SHA-256 of a regular file's content, computed while streaming when the tree was asked to digest
-     *     files (or the file's content was captured); else null
-     * @param sha1 SHA-1 of the same, computed alongside (SPDX 2 requires it for files); null exactly when sha256 is
      */
     public FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-                     boolean hardlink, int layer, byte[] sha256, byte[] sha1) {
-        this(path, type, mode, uid, gid, size, linkTarget, hardlink, layer, join(sha256, sha1));
+                     boolean hardlink, int layer) {
+        this(path, type, mode, uid, gid, size, linkTarget, hardlink, layer, null, -1);
     }
 
-    /** As the public constructor, with both digests in one array as {@link HashingInputStream#digests()} gives. */
+    /**
+     * As the public constructor, with the content's SHA-256 and SHA-1 (computed while streaming when the tree was
+     * asked to digest files, or the file was captured) at {@code digest} in {@code pool}; a null pool for none.
+     */
     FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-              boolean hardlink, int layer, byte[] digests) {
+              boolean hardlink, int layer, DigestPool pool, int digest) {
         this.path = path;
         this.linkTarget = linkTarget;
-        this.digests = digests;
+        this.pool = pool;
+        this.digest = digest;
         this.size = size;
         this.uid = uid;
         this.gid = gid;
@@ -56,25 +57,10 @@ public final class FileEntry {
         this.bits = (mode & 07777) | (hardlink ? 1 << 12 : 0) | type.ordinal() << 13;
     }
 
-    private static byte[] join(byte[] sha256, byte[] sha1) {
-        if (sha256 == null || sha1 == null) {
-            if (sha256 != sha1) {
-                throw new IllegalArgumentException("both digests or neither");
-            }
-            return null;
-        }
-        if (sha256.length != SHA256_LENGTH || sha1.length != 20) {
-            throw new IllegalArgumentException("a SHA-256 is 32 bytes and a SHA-1 20");
-        }
-        byte[] both = Arrays.copyOf(sha256, SHA256_LENGTH + 20);
-        System.arraycopy(sha1, 0, both, SHA256_LENGTH, 20);
-        return both;
-    }
-
     /** A hardlink to {@code to} at {@code path}: the target's metadata and digests (shared, not copied). */
     static FileEntry hardlink(String path, FileEntry to, int layer) {
         return new FileEntry(path, EntryType.FILE, to.mode(), to.uid, to.gid, to.size,
-                to.hardlink() ? to.linkTarget : to.path, true, layer, to.digests);
+                to.hardlink() ? to.linkTarget : to.path, true, layer, to.pool, to.digest);
     }
 
     public String path() {
@@ -115,22 +101,22 @@ public final class FileEntry {
 
     /** SHA-256 of the content, or null. */
     public byte[] sha256Bytes() {
-        return digests == null ? null : Arrays.copyOf(digests, SHA256_LENGTH);
+        return pool == null ? null : pool.copy(digest, 0, DigestPool.SHA256);
     }
 
     /** SHA-1 of the content, or null. */
     public byte[] sha1Bytes() {
-        return digests == null ? null : Arrays.copyOfRange(digests, SHA256_LENGTH, digests.length);
+        return pool == null ? null : pool.copy(digest, DigestPool.SHA256, DigestPool.SIZE - DigestPool.SHA256);
     }
 
     /** Hex SHA-256 of the content, or null. */
     public String sha256() {
-        return digests == null ? null : HexFormat.of().formatHex(digests, 0, SHA256_LENGTH);
+        return pool == null ? null : pool.hex(digest, 0, DigestPool.SHA256);
     }
 
     /** Hex SHA-1 of the content, or null. */
     public String sha1() {
-        return digests == null ? null : HexFormat.of().formatHex(digests, SHA256_LENGTH, digests.length);
+        return pool == null ? null : pool.hex(digest, DigestPool.SHA256, DigestPool.SIZE - DigestPool.SHA256);
     }
 
     public boolean isFile() {

@@ -39,6 +39,7 @@ public final class FileTreeBuilder {
     private final java.util.Set<String> matched = new java.util.TreeSet<>();
     private final java.security.MessageDigest sha256Digest = dev.distill.oci.Digest.newSha256();
     private final java.security.MessageDigest sha1Digest = HashingInputStream.newSha1();
+    private final DigestPool digests = new DigestPool();
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private final byte[] drain = new byte[1 << 16];
@@ -180,7 +181,7 @@ public final class FileTreeBuilder {
         if (path.equals("/")) {
             if (te.kind() == TarReader.Kind.DIRECTORY) {
                 put(path, new FileEntry("/", EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null, false,
-                        layer, null));
+                        layer));
             }
             return;
         }
@@ -238,7 +239,7 @@ public final class FileTreeBuilder {
     void addFile(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
                  int layer, InputStream data) throws IOException {
         FileContent content = null;
-        byte[] digests = null;
+        int digest = -1;
         Object inspection = null;
         ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
         boolean matches = capture.matches(path);
@@ -261,9 +262,10 @@ public final class FileTreeBuilder {
             while (hashing.read(drain, 0, drain.length) >= 0) {
                 // digested as it passes
             }
-            digests = hashing.digests();
+            digest = digests.add(sha256Digest, sha1Digest);
         }
-        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer, digests);
+        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer,
+                digest < 0 ? null : digests, digest);
         put(path, entry, matches);
         if (content != null) {
             contents.put(entry, content);

@@ -59,16 +59,4 @@ final class HashingInputStream extends FilterInputStream {
     public boolean markSupported() {
         return false;
     }
-
-    /** SHA-256 then SHA-1 in one array, as {@link FileEntry} keeps them. */
-    byte[] digests() {
-        byte[] both = new byte[32 + 20];
-        try {
-            md.digest(both, 0, 32);
-            sha1.digest(both, 32, 20);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-        return both;
-    }
 }
