@@ -9,7 +9,13 @@ import java.util.Map;
 
 /**
  * Reads the entries of a layer's tar stream, one pass, nothing extracted: ustar, GNU (long names and links, old
- * sparse files) and pax (local and global extended headers, the three GNU sparse formats).
+ * sparse files) and pax (extended headers, the three GNU sparse formats).
+ *
+ * <p>Where formats leave room, it reads an archive as Go's {@code archive/tar} does, because that is what docker,
+ * containerd and most image builders use, so that an SBOM lists the files a container gets: a GNU long name or link
+ * wins over a pax {@code path} or {@code linkpath}; global pax headers ({@code 'g'}) are read and then ignored, as
+ * docker and containerd ignore them, and they end any extended header pending before them; only a header of type
+ * {@code '\0'} whose name ends in '/' is a directory; pax sparse files are recognised by the same records.
  *
  * <p>Written by hand, not taken from commons-compress, for speed on images of many small files. Its tar reader
  * allocates two 8 KiB skip buffers per entry (commons-io's {@code IOUtils.skip}, with no way to pass one), a header
@@ -50,7 +56,6 @@ public final class TarReader {
     private int pos;
     private int limit;
     private final byte[] header = new byte[BLOCK];
-    private final Map<String, String> global = new HashMap<>();
     private final Content content = new Content();
     private boolean done;
     private Entry current;
@@ -72,7 +77,8 @@ public final class TarReader {
         if (done) {
             return null;
         }
-        skipStored(remaining + padding);
+        skipStored(remaining); // apart: a size near 2^63 plus its padding would overflow
+        skipStored(padding);
         remaining = 0;
         padding = 0;
         sparse = null;
@@ -99,13 +105,21 @@ public final class TarReader {
             long size = number(124, 12, "size");
             if (flag == 'x' || flag == 'g' || flag == 'L' || flag == 'K') {
                 byte[] data = readSpecial(size, flag);
-                special = flag != 'g'; // a global header stands alone; the others belong to the next entry
+                special = true;
                 switch (flag) {
                     case 'x' -> {
                         pax = new HashMap<>();
-                        paxSparse = parsePax(data, pax, true);
+                        paxSparse = parsePax(data, pax);
                     }
-                    case 'g' -> parsePax(data, global, false);
+                    case 'g' -> {
+                        // checked, then ignored like docker and containerd do; it ends what was pending (as in Go)
+                        parsePax(data, new HashMap<>());
+                        pax = null;
+                        paxSparse = null;
+                        longName = null;
+                        longLink = null;
+                        special = false;
+                    }
                     case 'L' -> longName = cString(data, 0, data.length);
                     default -> longLink = cString(data, 0, data.length);
                 }
@@ -125,33 +139,27 @@ public final class TarReader {
 
     private Entry entry(byte flag, long size, Map<String, String> pax, long[] paxSparse, String longName,
                         String longLink) throws IOException {
-        Map<String, String> ext = merged(pax);
-        String name = ext.get("path");
-        if (name == null) {
-            name = longName != null ? longName : ustarName();
-        }
-        String linkName = ext.get("linkpath");
-        if (linkName == null) {
-            linkName = longLink != null ? longLink : cString(header, 157, 100);
-        }
+        Map<String, String> ext = pax == null ? Map.of() : pax;
+        String name = longName != null ? longName : ext.getOrDefault("path", ustarName());
+        String linkName = longLink != null ? longLink : ext.getOrDefault("linkpath", cString(header, 157, 100));
         size = paxNumber(ext, "size", size);
         long uid = paxNumber(ext, "uid", number(108, 8, "uid"));
         long gid = paxNumber(ext, "gid", number(116, 8, "gid"));
         int mode = (int) (number(100, 8, "mode") & 07777);
-        Kind kind = kindOf(flag, name);
         boolean headerOnly = flag >= '1' && flag <= '6';
         remaining = headerOnly ? 0 : size;
         padding = headerOnly ? 0 : -size & (BLOCK - 1);
         long logicalSize = remaining;
         if (flag == 'S') {
             logicalSize = oldGnuSparse();
-        } else if (!headerOnly && isPaxSparse(ext)) {
+        } else if (!headerOnly && paxSparseVersion(ext, paxSparse) != null) {
             String sparseName = ext.get("GNU.sparse.name");
             if (sparseName != null) {
                 name = sparseName;
             }
             logicalSize = paxSparse(ext, paxSparse);
         }
+        Kind kind = kindOf(flag, name);
         if (kind != Kind.FILE) {
             sparse = null;
         }
@@ -161,21 +169,9 @@ public final class TarReader {
                 sparse != null);
     }
 
-    private Map<String, String> merged(Map<String, String> pax) {
-        if (global.isEmpty() && pax == null) {
-            return Map.of();
-        }
-        Map<String, String> all = new HashMap<>(global);
-        if (pax != null) {
-            all.putAll(pax);
-        }
-        all.values().removeIf(String::isEmpty); // unset by the entry's own header
-        return all;
-    }
-
     /**
-     * Unknown type flags read as regular files, as POSIX asks; a name ending in '/' is a directory whatever its flag
-     * says (old tars wrote directories that way).
+     * Unknown type flags read as regular files, as POSIX asks. An old-style header (type '\0') whose name ends in
+     * '/' is a directory; with any other type the slash is just dropped (as Go, docker and containerd do).
      */
     private static Kind kindOf(byte flag, String name) {
         return switch (flag) {
@@ -186,7 +182,8 @@ public final class TarReader {
             case '5', 'D' -> Kind.DIRECTORY;
             case '6' -> Kind.FIFO;
             case 'V', 'M' -> Kind.OTHER; // a volume label; the continuation of a file from another volume
-            default -> name.endsWith("/") ? Kind.DIRECTORY : Kind.FILE;
+            case 0 -> name.endsWith("/") ? Kind.DIRECTORY : Kind.FILE;
+            default -> Kind.FILE;
         };
     }
 
@@ -205,51 +202,65 @@ public final class TarReader {
 
     // ---- sparse files
 
-    private static boolean isPaxSparse(Map<String, String> ext) {
-        return ext.containsKey("GNU.sparse.major") || ext.containsKey("GNU.sparse.map")
-                || ext.containsKey("GNU.sparse.offset") || ext.containsKey("GNU.sparse.size");
+    /**
+     * Which GNU pax sparse format an entry's records declare, as Go tells them: "0.x" (a map in the records) or "1.0"
+     * (a map before the data); null when it is not sparse, an unknown version included.
+     */
+    private static String paxSparseVersion(Map<String, String> ext, long[] offsetsAndLengths) {
+        String major = ext.getOrDefault("GNU.sparse.major", "");
+        String minor = ext.getOrDefault("GNU.sparse.minor", "");
+        if (major.equals("0") && (minor.equals("0") || minor.equals("1"))) {
+            return "0.x";
+        }
+        if (major.equals("1") && minor.equals("0")) {
+            return "1.0";
+        }
+        if (!major.isEmpty() || !minor.isEmpty()) {
+            return null;
+        }
+        return ext.containsKey("GNU.sparse.map") || offsetsAndLengths != null ? "0.x" : null;
     }
 
     /** Old GNU sparse: four segments in the header, more in extension blocks; returns the size with holes. */
     private long oldGnuSparse() throws IOException {
         sparse = new long[16];
         sparseCount = 0;
-        boolean extended = readSegments(header, 386, 4);
-        extended &= header[482] != 0;
+        readSegments(header, 386, 4);
+        boolean extended = header[482] != 0;
         long real = number(483, 12, "real size");
         byte[] block = new byte[BLOCK];
         while (extended) {
             if (readBlock(block) != BLOCK) {
                 throw new IOException("the stream ends inside a sparse file's map");
             }
-            extended = readSegments(block, 0, 21) && block[504] != 0;
+            readSegments(block, 0, 21);
+            extended = block[504] != 0;
         }
         checkSparse(real);
         return real;
     }
 
-    /** Reads up to {@code max} old GNU segments; false when an empty one ended the list. */
-    private boolean readSegments(byte[] b, int off, int max) throws IOException {
+    /** Reads up to {@code max} old GNU segments, stopping at an empty one (the extension flag says if more follow). */
+    private void readSegments(byte[] b, int off, int max) throws IOException {
         for (int i = 0; i < max; i++) {
             int at = off + i * 24;
             if (b[at] == 0) {
-                return false;
+                return;
             }
             addSegment(number(b, at, 12, "sparse offset"), number(b, at + 12, 12, "sparse length"));
         }
-        return true;
     }
 
     /** GNU's pax sparse formats 0.0, 0.1 and 1.0; returns the size with holes. */
     private long paxSparse(Map<String, String> ext, long[] offsetsAndLengths) throws IOException {
         sparse = new long[16];
         sparseCount = 0;
-        String realKey = ext.containsKey("GNU.sparse.realsize") ? "GNU.sparse.realsize" : "GNU.sparse.size";
+        String realKey = ext.containsKey("GNU.sparse.size") ? "GNU.sparse.size" : "GNU.sparse.realsize";
         long real = paxNumber(ext, realKey, -1);
         if (real < 0) {
             throw new IOException("a sparse file's pax header has no real size");
         }
-        if ("1".equals(ext.get("GNU.sparse.major")) && "0".equals(ext.get("GNU.sparse.minor"))) {
+        if ("1.0".equals(paxSparseVersion(ext, offsetsAndLengths))) {
             readSparseMapV1();
         } else if (ext.containsKey("GNU.sparse.map")) {
             String map = ext.get("GNU.sparse.map");
@@ -261,12 +272,12 @@ public final class TarReader {
                 addSegment(decimal(parts[i], "sparse offset"), decimal(parts[i + 1], "sparse length"));
             }
         } else if (offsetsAndLengths != null) {
-            for (int i = 0; i + 1 < offsetsAndLengths.length; i += 2) {
+            if (offsetsAndLengths.length % 2 != 0) {
+                throw new IOException("a sparse map has an offset without a length");
+            }
+            for (int i = 0; i < offsetsAndLengths.length; i += 2) {
                 addSegment(offsetsAndLengths[i], offsetsAndLengths[i + 1]);
             }
-        } else if (ext.containsKey("GNU.sparse.major")) {
-            throw new IOException("unsupported GNU sparse format " + ext.get("GNU.sparse.major") + "."
-                    + ext.get("GNU.sparse.minor"));
         }
         checkSparse(real);
         return real;
@@ -378,11 +389,10 @@ public final class TarReader {
     }
 
     /**
-     * Parses pax records ("LENGTH KEY=VALUE\n") into {@code into}. An empty value unsets a key: a global one is
-     * removed, a local one kept empty so that it hides the global value. Returns the repeated offset and length
-     * records of GNU sparse format 0.0, in order, or null.
+     * Parses pax records ("LENGTH KEY=VALUE\n") into {@code into}; an empty value unsets a key. Returns the repeated
+     * offset and length records of GNU sparse format 0.0, in order, or null.
      */
-    private static long[] parsePax(byte[] data, Map<String, String> into, boolean local) throws IOException {
+    private static long[] parsePax(byte[] data, Map<String, String> into) throws IOException {
         long[] pairs = null;
         int count = 0;
         int at = 0;
@@ -421,7 +431,7 @@ public final class TarReader {
                     throw new IOException("a pax sparse map does not alternate offsets and lengths");
                 }
                 pairs[count++] = decimal(value, key);
-            } else if (value.isEmpty() && !local) {
+            } else if (value.isEmpty()) {
                 into.remove(key);
             } else {
                 into.put(key, value);

@@ -78,6 +78,14 @@ class TarReaderTest {
         try (RandomAccessFile f = new RandomAccessFile(tree.resolve("all-hole").toFile(), "rw")) {
             f.setLength(1 << 20);
         }
+        // thirty data runs: more than an old GNU header holds (4), so its map goes on in extension blocks
+        try (RandomAccessFile f = new RandomAccessFile(tree.resolve("many-holes").toFile(), "rw")) {
+            f.setLength(31L << 16);
+            for (int i = 1; i <= 30; i++) {
+                f.seek((long) i << 16);
+                f.write(("run " + i).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
     }
 
     private static void run(List<String> command) throws Exception {
@@ -190,6 +198,8 @@ class TarReaderTest {
         assertEquals(sha256(Files.newInputStream(tree.resolve("sparse"))), sparse.sha256());
         Seen hole = ours.stream().filter(s -> s.name().equals("./all-hole")).findFirst().orElseThrow();
         assertEquals(sha256(new ByteArrayInputStream(new byte[1 << 20])), hole.sha256());
+        Seen runs = ours.stream().filter(s -> s.name().equals("./many-holes")).findFirst().orElseThrow();
+        assertEquals(sha256(Files.newInputStream(tree.resolve("many-holes"))), runs.sha256());
     }
 
     private static boolean hasFlag(byte[] tar, char flag) {
@@ -235,7 +245,7 @@ class TarReaderTest {
     void readsBase256NumbersAndPaxRecordsAsTheOracleDoes() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR); // uid and size in base-256
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR); // uid and gid in base-256
             TarArchiveEntry big = new TarArchiveEntry("big-owner");
             big.setUserId(1L << 40);
             big.setGroupId(3_000_000_000L);
@@ -266,23 +276,63 @@ class TarReaderTest {
         assertEquals("n/".repeat(200) + "\u00fc", ours.get(2).name());
     }
 
+    private static List<TarReader.Entry> entries(byte[] tar) throws IOException {
+        List<TarReader.Entry> out = new ArrayList<>();
+        TarReader r = new TarReader(new ByteArrayInputStream(tar));
+        for (TarReader.Entry e; (e = r.next()) != null; ) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * docker and containerd ignore global pax headers (Go returns them as entries of their own): a global {@code size}
+     * or {@code path} must not change what later entries are, and a global header ends a pending extended header.
+     */
     @Test
-    void globalPaxRecordsApplyToLaterEntriesAndLocalOnesWin() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(record("pax_global_header", 'g', pax("uid", "77") + pax("gid", "88")));
-        bytes.write(record("a", '0', ""));
-        bytes.write(record("paxheader", 'x', pax("uid", "5") + pax("gid", "")));
-        bytes.write(record("b", '0', ""));
-        bytes.write(new byte[1024]);
-        TarReader r = new TarReader(new ByteArrayInputStream(bytes.toByteArray()));
-        TarReader.Entry a = r.next();
-        assertEquals(77, a.uid());
-        assertEquals(88, a.gid());
-        TarReader.Entry b = r.next();
-        assertEquals(5, b.uid());
-        assertEquals(0, b.gid(), "an empty local value unsets the global one");
-        assertNull(r.next());
-        assertNull(r.next());
+    void globalPaxHeadersAreIgnoredAndEndWhatWasPending() throws Exception {
+        byte[] tar = concat(record("pax_global_header", 'g', pax("uid", "77") + pax("size", "1024")),
+                record("a", '0', ""), record("evil", '0', "x"), record("x", 'x', pax("path", "renamed")),
+                record("g", 'g', ""), record("c", '0', ""));
+        List<TarReader.Entry> seen = entries(tar);
+        assertEquals(List.of("a", "evil", "c"), seen.stream().map(TarReader.Entry::name).toList());
+        assertEquals(0, seen.get(0).uid());
+        assertEquals(1, seen.get(1).size());
+    }
+
+    /** As in Go: a GNU long name or link wins over a pax path or linkpath in the same entry's headers. */
+    @Test
+    void aGnuLongNameWinsOverAPaxPath() throws Exception {
+        byte[] tar = concat(record("x", 'x', pax("path", "usr/bin/innocent") + pax("linkpath", "pax-target")),
+                record("././@LongLink", 'L', "usr/bin/evil"), record("././@LongLink", 'K', "gnu-target"),
+                record("short", '2', ""));
+        TarReader.Entry e = entries(tar).get(0);
+        assertEquals("usr/bin/evil", e.name());
+        assertEquals("gnu-target", e.linkName());
+    }
+
+    /** Only an old-style header (type NUL) whose name ends in '/' is a directory; a '0' one is a file with content. */
+    @Test
+    void onlyAnOldStyleHeaderWithASlashIsADirectory() throws Exception {
+        byte[] tar = concat(record("usr/bin/tool/", '0', "abc"), record("old-dir/", '\0', ""));
+        TarReader r = new TarReader(new ByteArrayInputStream(tar));
+        TarReader.Entry tool = r.next();
+        assertEquals(TarReader.Kind.FILE, tool.kind());
+        assertEquals("abc", new String(r.content().readAllBytes(), StandardCharsets.US_ASCII));
+        assertEquals(TarReader.Kind.DIRECTORY, r.next().kind());
+    }
+
+    /** An unknown GNU sparse version is read as a plain file of its stored bytes, as Go reads it. */
+    @Test
+    void anUnknownSparseVersionIsAPlainFile() throws Exception {
+        String records = pax("GNU.sparse.major", "2") + pax("GNU.sparse.minor", "0") + pax("GNU.sparse.size", "100")
+                + pax("GNU.sparse.name", "big");
+        TarReader r = new TarReader(new ByteArrayInputStream(concat(record("x", 'x', records),
+                record("stored", '0', "data"))));
+        TarReader.Entry e = r.next();
+        assertEquals("stored", e.name());
+        assertEquals(4, e.size());
+        assertEquals("data", new String(r.content().readAllBytes(), StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -324,6 +374,31 @@ class TarReaderTest {
         assertEquals("the stream ends inside a tar header", failure(java.util.Arrays.copyOf(tar, 300)).getMessage());
         assertEquals("the stream ends inside the entry 'file'",
                 failure(java.util.Arrays.copyOf(tar, 700)).getMessage());
+    }
+
+    /**
+     * A size just under 2^63 that is not a multiple of 512 made skip and padding overflow together: nothing was
+     * skipped, and the entry's content was read as the next header. Now the skip runs into the end of the stream.
+     */
+    @Test
+    void aSizeNearTwoToTheSixtyThirdDoesNotLoseThePlace() throws Exception {
+        byte[] label = record("label", 'V', "");
+        label[124] = (byte) 0x80; // base-256: 2^63 - 1 in the last eight bytes
+        for (int i = 125; i < 136; i++) {
+            label[i] = (byte) (i < 128 ? 0 : 0xff);
+        }
+        label[128] = 0x7f;
+        fixChecksum(label);
+        byte[] tar = concat(label, record("hidden", '0', "x"), new byte[1024]);
+        List<String> names = new ArrayList<>();
+        IOException e = assertThrows(IOException.class, () -> {
+            TarReader r = new TarReader(new ByteArrayInputStream(tar));
+            for (TarReader.Entry x; (x = r.next()) != null; ) {
+                names.add(x.name());
+            }
+        });
+        assertEquals(List.of("label"), names);
+        assertEquals("the stream ends inside the entry 'label'", e.getMessage());
     }
 
     @Test
