@@ -55,7 +55,6 @@ final class Outputs {
         return new Outputs(plan);
     }
 
-    /** Renders every output, then writes them: a failure while rendering leaves no file behind. */
     /**
      * Starts loading what the writers will need on a thread of its own (the format libraries and the SPDX license
      * list take a few hundred milliseconds, which can pass while the image is read); {@link #write} waits for it.
@@ -67,6 +66,7 @@ final class Outputs {
         preparing = t;
     }
 
+    /** Renders every output, then writes them: a failure while rendering leaves no file behind. */
     void write(Sbom sbom, PrintWriter stdout) throws IOException {
         if (preparing != null) {
             try {

@@ -89,7 +89,7 @@ public final class TarReader {
         String longLink = null;
         boolean special = false;
         while (true) {
-            int n = readBlock(header);
+            int n = read(header, BLOCK);
             if (n == 0 || n == BLOCK && isZero(header)) {
                 if (special) {
                     throw new IOException("the tar archive ends after an extended header, without its entry");
@@ -150,14 +150,15 @@ public final class TarReader {
         remaining = headerOnly ? 0 : size;
         padding = headerOnly ? 0 : -size & (BLOCK - 1);
         long logicalSize = remaining;
+        String sparseVersion = headerOnly ? null : paxSparseVersion(ext, paxSparse);
         if (flag == 'S') {
             logicalSize = oldGnuSparse();
-        } else if (!headerOnly && paxSparseVersion(ext, paxSparse) != null) {
+        } else if (sparseVersion != null) {
             String sparseName = ext.get("GNU.sparse.name");
             if (sparseName != null) {
                 name = sparseName;
             }
-            logicalSize = paxSparse(ext, paxSparse);
+            logicalSize = paxSparse(ext, sparseVersion, paxSparse);
         }
         Kind kind = kindOf(flag, name);
         if (kind != Kind.FILE) {
@@ -230,7 +231,7 @@ public final class TarReader {
         long real = number(483, 12, "real size");
         byte[] block = new byte[BLOCK];
         while (extended) {
-            if (readBlock(block) != BLOCK) {
+            if (read(block, BLOCK) != BLOCK) {
                 throw new IOException("the stream ends inside a sparse file's map");
             }
             readSegments(block, 0, 21);
@@ -251,8 +252,8 @@ public final class TarReader {
         }
     }
 
-    /** GNU's pax sparse formats 0.0, 0.1 and 1.0; returns the size with holes. */
-    private long paxSparse(Map<String, String> ext, long[] offsetsAndLengths) throws IOException {
+    /** GNU's pax sparse formats 0.0, 0.1 and 1.0 ({@code version} "0.x" or "1.0"); returns the size with holes. */
+    private long paxSparse(Map<String, String> ext, String version, long[] offsetsAndLengths) throws IOException {
         sparse = new long[16];
         sparseCount = 0;
         String realKey = ext.containsKey("GNU.sparse.size") ? "GNU.sparse.size" : "GNU.sparse.realsize";
@@ -260,7 +261,7 @@ public final class TarReader {
         if (real < 0) {
             throw new IOException("a sparse file's pax header has no real size");
         }
-        if ("1.0".equals(paxSparseVersion(ext, offsetsAndLengths))) {
+        if (version.equals("1.0")) {
             readSparseMapV1();
         } else if (ext.containsKey("GNU.sparse.map")) {
             String map = ext.get("GNU.sparse.map");
@@ -317,7 +318,9 @@ public final class TarReader {
         if (pad > remaining) {
             throw new IOException("the stream ends inside a sparse file's map");
         }
-        skipStored(pad);
+        if (!skip(pad)) {
+            throw new IOException("the stream ends inside a sparse file's map");
+        }
         remaining -= pad;
     }
 
@@ -374,17 +377,9 @@ public final class TarReader {
                     + MAX_SPECIAL);
         }
         byte[] data = new byte[(int) size];
-        int at = 0;
-        while (at < data.length) {
-            if (pos == limit && !fill()) {
-                throw new IOException("the stream ends inside an extended header");
-            }
-            int k = Math.min(limit - pos, data.length - at);
-            System.arraycopy(buf, pos, data, at, k);
-            pos += k;
-            at += k;
+        if (read(data, data.length) != data.length || !skip(-size & (BLOCK - 1))) {
+            throw new IOException("the stream ends inside an extended header");
         }
-        skipStored(-size & (BLOCK - 1));
         return data;
     }
 
@@ -559,14 +554,14 @@ public final class TarReader {
         return true;
     }
 
-    /** Reads a block: 512 bytes, 0 at a clean end, anything between when the stream ends inside it. */
-    private int readBlock(byte[] into) throws IOException {
+    /** Reads {@code len} bytes into {@code into}; fewer (0 at a clean end) when the stream ends first. */
+    private int read(byte[] into, int len) throws IOException {
         int at = 0;
-        while (at < BLOCK) {
+        while (at < len) {
             if (pos == limit && !fill()) {
                 return at;
             }
-            int k = Math.min(limit - pos, BLOCK - at);
+            int k = Math.min(limit - pos, len - at);
             System.arraycopy(buf, pos, into, at, k);
             pos += k;
             at += k;
@@ -574,15 +569,24 @@ public final class TarReader {
         return at;
     }
 
-    private void skipStored(long n) throws IOException {
+    /** Skips {@code n} bytes; false when the stream ends first. */
+    private boolean skip(long n) throws IOException {
         while (n > 0) {
             if (pos == limit && !fill()) {
-                throw new IOException("the stream ends inside the entry '" + (current == null ? "" : current.name())
-                        + "'");
+                return false;
             }
             int k = (int) Math.min(limit - pos, n);
             pos += k;
             n -= k;
+        }
+        return true;
+    }
+
+    /** Skips what is left of the current entry's stored bytes or padding. */
+    private void skipStored(long n) throws IOException {
+        if (!skip(n)) {
+            throw new IOException("the stream ends inside the entry '" + (current == null ? "" : current.name())
+                    + "'");
         }
     }
 

@@ -32,18 +32,6 @@ final class DigestPool {
         return count++;
     }
 
-    /** Stores given digests and returns where. */
-    int add(byte[] sha256, byte[] sha1) {
-        if (sha256.length != SHA256 || sha1.length != SIZE - SHA256) {
-            throw new IllegalArgumentException("a SHA-256 is 32 bytes and a SHA-1 20");
-        }
-        byte[] chunk = next();
-        int off = (count & MASK) * SIZE;
-        System.arraycopy(sha256, 0, chunk, off, SHA256);
-        System.arraycopy(sha1, 0, chunk, off + SHA256, SIZE - SHA256);
-        return count++;
-    }
-
     private byte[] next() {
         int c = count >>> SHIFT;
         if (c == chunks.length) {

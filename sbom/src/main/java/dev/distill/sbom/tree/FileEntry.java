@@ -1,6 +1,5 @@
 package dev.distill.sbom.tree;
 
-
 /**
  * One path of the image's filesystem.
  *
