@@ -2,6 +2,7 @@ package dev.distill.attest.keyless;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.bundle.BundleJson;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.image.ImageAttestations;
@@ -11,6 +12,9 @@ import dev.sigstore.KeylessVerifier;
 import dev.sigstore.VerificationOptions;
 import dev.sigstore.bundle.Bundle;
 import dev.sigstore.fulcio.client.FulcioVerifier;
+import dev.sigstore.rekor.client.RekorEntry;
+import dev.sigstore.timestamp.client.ImmutableTimestampResponse;
+import dev.sigstore.trustroot.TransparencyLog;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.encryption.certificates.Certificates;
 import java.io.IOException;
@@ -21,9 +25,11 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,42 +38,57 @@ import java.util.Set;
  * subject must be the given digest) against a trusted root, offline. sigstore-java's {@link KeylessVerifier}
  * checks the certificate chain to a Fulcio CA, the embedded SCT, the signature, the Rekor entry (signed entry
  * timestamp, inclusion proof against the signed checkpoint, entry consistent with the bundle) and RFC 3161
- * timestamps. Added here, because sigstore-java 2.0.0 does not: an integrated time in the future is refused,
- * integrated times must fall inside the certificate's validity, a trusted root whose logs or authorities lack
- * a validity start is refused, and the signer's identity is matched with anchored expressions
+ * timestamps. Added here, because sigstore-java 2.0.0 does not: JSON that two readers could read differently is
+ * refused ({@link BundleJson}); exactly one log entry (sigstore-java verifies only the first); a trusted time is
+ * required, and only the integrated time the log signed (a verified SET) or a verified RFC 3161 timestamp counts;
+ * every trusted time must not lie in the future and must fall inside the certificate's validity; the log's key
+ * must be valid at that time; a trusted root whose logs or authorities lack a validity start is refused; and the
+ * signer's identity is matched with anchored expressions
  * ({@link Identity}). Any failed check is a {@link VerificationException}: the caller fails closed.
  */
 public final class KeylessVerification {
     /** How far an integrated time may lie ahead of this machine's clock (clock skew), no more. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
     private static final Set<String> BUNDLE_TYPES = Set.of("application/vnd.dev.sigstore.bundle+json;version=0.1",
-            "application/vnd.dev.sigstore.bundle+json;version=0.2", "application/vnd.dev.sigstore.bundle.v0.3+json");
+            "application/vnd.dev.sigstore.bundle+json;version=0.2", "application/vnd.dev.sigstore.bundle+json;version=0.3",
+            "application/vnd.dev.sigstore.bundle.v0.3+json");
     private static final Map<Path, Trust> TRUST = new HashMap<>();
 
     private KeylessVerification() {
     }
 
-    /** What a verified bundle says about its signing; {@code integratedTime} null when only a TSA vouches. */
-    public record Verified(String identity, String issuer, Instant integratedTime, long logIndex) {
+    /**
+     * What a verified bundle says about its signing: the signer, the log entry, the times that vouch for it
+     * ({@code integratedTime} only when the log signed it; null when only a TSA vouches), and for a DSSE envelope
+     * the payload that verified.
+     */
+    public record Verified(String identity, String issuer, Instant integratedTime, long logIndex,
+                           List<Instant> timestamps, byte[] payload) {
     }
 
     /**
      * Verifies the bundle for the artifact with this SHA-256 digest, signed by {@code who}, against the
-     * instance's trusted root.
+     * instance's trusted root. Every fact used after sigstore-java's checks (the log entry, its integrated time,
+     * the timestamps, the DSSE payload) is read from the bundle sigstore-java parsed and verified, never from a
+     * second reading of the JSON; the JSON is first refused if two readings of it could differ ({@link BundleJson}).
      */
     public static Verified verify(String bundleJson, byte[] sha256, Identity who, SigstoreInstance instance)
             throws VerificationException, KeylessException {
-        JsonNode json = parse(bundleJson);
-        checkShape(json);
-        KeylessVerifier verifier = trust(instance).verifier();
+        checkShape(BundleJson.parse(bundleJson, "the bundle"));
+        Trust trust = trust(instance);
         Bundle bundle;
         try {
             bundle = Bundle.from(new StringReader(bundleJson));
         } catch (Exception e) {
             throw new VerificationException("the bundle cannot be read: " + KeylessSigning.message(e));
         }
+        // sigstore-java verifies the first entry only; an entry nobody verified must not be there to be read.
+        if (bundle.getEntries().size() != 1) {
+            throw new VerificationException("the bundle carries " + bundle.getEntries().size()
+                    + " transparency-log entries; exactly one is verified, so exactly one is accepted");
+        }
         try {
-            verifier.verify(sha256, bundle, VerificationOptions.empty());
+            trust.verifier().verify(sha256, bundle, VerificationOptions.empty());
         } catch (KeylessVerificationException e) {
             throw new VerificationException(KeylessSigning.message(e));
         } catch (RuntimeException e) {
@@ -80,40 +101,60 @@ public final class KeylessVerification {
             throw new VerificationException("the bundle's certificate cannot be read");
         }
         who.check(leaf);
-        Instant now = Instant.now();
-        Instant integrated = null;
-        long index = -1;
-        boolean logged = false;
-        for (JsonNode entry : json.path("verificationMaterial").path("tlogEntries")) {
-            logged = true;
-            index = entry.path("logIndex").asLong(-1);
-            long seconds = entry.path("integratedTime").asLong(0);
-            if (seconds == 0) {
-                // A Rekor v2 entry has no integrated time: the time comes from an RFC 3161 timestamp.
-                continue;
+        RekorEntry entry = bundle.getEntries().get(0);
+        // The integrated time is trusted only when the log signed it: sigstore-java checked the SET over these
+        // very values. A Rekor v2 entry has neither; its time comes from RFC 3161 timestamps.
+        String set = entry.getVerification().getSignedEntryTimestamp();
+        Instant integrated = set == null || set.isEmpty() ? null : entry.getIntegratedTimeInstant();
+        List<Instant> stamped = new ArrayList<>();
+        for (Bundle.Timestamp ts : bundle.getTimestamps()) {
+            try {
+                stamped.add(ImmutableTimestampResponse.builder().encoded(ts.getRfc3161Timestamp()).build()
+                        .getGenTime().toInstant());
+            } catch (Exception e) {
+                throw new VerificationException("an RFC 3161 timestamp of the bundle cannot be read");
             }
-            Instant t = Instant.ofEpochSecond(seconds);
+        }
+        List<Instant> times = new ArrayList<>(stamped);
+        if (integrated != null) {
+            times.add(0, integrated);
+        }
+        if (times.isEmpty()) {
+            throw new VerificationException("the bundle has no trusted time: its log entry carries no signed entry "
+                    + "timestamp and it has no RFC 3161 timestamp, so nothing shows when it was signed");
+        }
+        Instant now = Instant.now();
+        for (Instant t : times) {
+            String what = t == integrated ? "the transparency-log entry's integrated time " : "the RFC 3161 "
+                    + "timestamp ";
             if (t.isAfter(now.plus(CLOCK_SKEW))) {
-                throw new VerificationException("the transparency-log entry's integrated time " + t
-                        + " is in the future");
+                throw new VerificationException(what + t + " is in the future");
             }
             if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
-                throw new VerificationException("the transparency-log entry's integrated time " + t
-                        + " is outside the certificate's validity (" + leaf.getNotBefore().toInstant() + " to "
-                        + leaf.getNotAfter().toInstant() + ")");
+                throw new VerificationException(what + t + " is outside the certificate's validity ("
+                        + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")");
             }
-            integrated = t;
         }
-        if (!logged) {
-            throw new VerificationException("the bundle has no transparency-log entry");
+        checkLogKeyValidity(trust.root(), entry, integrated != null ? List.of(integrated) : stamped);
+        byte[] payload = bundle.getDsseEnvelope().map(Bundle.DsseEnvelope::getPayload).orElse(null);
+        return new Verified(Identity.subjectOf(leaf), Identity.issuerOf(leaf), integrated, entry.getLogIndex(),
+                List.copyOf(times), payload);
+    }
+
+    /**
+     * The log's key must have been valid when the entry was made (at its signed integrated time, else at each
+     * timestamp): a key the trusted root retired vouches for nothing after its end. sigstore-java 2.0.0 finds the
+     * log by its id alone.
+     */
+    private static void checkLogKeyValidity(SigstoreTrustedRoot root, RekorEntry entry, List<Instant> times)
+            throws VerificationException {
+        byte[] logId = HexFormat.of().parseHex(entry.getLogID());
+        for (Instant t : times) {
+            if (TransparencyLog.find(root.getTLogs(), logId, t).isEmpty()) {
+                throw new VerificationException("the transparency log's key (log id " + entry.getLogID()
+                        + ") is not valid at " + t + " in the trusted root");
+            }
         }
-        boolean timestamped = json.path("verificationMaterial").path("timestampVerificationData")
-                .path("rfc3161Timestamps").size() > 0;
-        if (integrated == null && !timestamped) {
-            throw new VerificationException("the bundle has no trusted time: neither an integrated time from the "
-                    + "log nor an RFC 3161 timestamp");
-        }
-        return new Verified(Identity.subjectOf(leaf), Identity.issuerOf(leaf), integrated, index);
     }
 
     /**
@@ -129,7 +170,7 @@ public final class KeylessVerification {
                         + "a key, or a cosign keyless attestation without an inclusion proof)");
             }
             try {
-                JsonNode b = parse(bundle);
+                JsonNode b = BundleJson.parse(bundle, "its Sigstore bundle");
                 JsonNode dsse = b.path("dsseEnvelope");
                 if (!dsse.isObject()) {
                     throw new VerificationException("its Sigstore bundle holds no DSSE envelope");
@@ -138,11 +179,10 @@ public final class KeylessVerification {
                     throw new VerificationException("payload type '" + dsse.path("payloadType").asText()
                             + "' is not " + Dsse.IN_TOTO);
                 }
-                verify(bundle, HexFormat.of().parseHex(image.hex()), who, instance);
-                byte[] payload = Base64.getDecoder().decode(dsse.path("payload").asText());
-                JsonNode layer = parse(new String(envelope, StandardCharsets.UTF_8));
+                byte[] payload = verify(bundle, HexFormat.of().parseHex(image.hex()), who, instance).payload();
+                JsonNode layer = BundleJson.parse(new String(envelope, StandardCharsets.UTF_8), "its envelope");
                 byte[] layerPayload = Base64.getDecoder().decode(layer.path("payload").asText(""));
-                if (!MessageDigest.isEqual(payload, layerPayload)) {
+                if (payload == null || !MessageDigest.isEqual(payload, layerPayload)) {
                     throw new VerificationException("the envelope differs from the one its Sigstore bundle signs");
                 }
                 return payload;
@@ -211,39 +251,48 @@ public final class KeylessVerification {
         return t;
     }
 
-    private static JsonNode parse(String bundleJson) throws VerificationException {
-        try {
-            JsonNode json = new ObjectMapper().readTree(bundleJson);
-            if (json == null || !json.isObject()) {
-                throw new VerificationException("the bundle is not a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw new VerificationException("the bundle is not valid JSON");
-        }
-    }
-
+    /**
+     * Refusals that need no cryptography, in our words, before sigstore-java reads the bundle. They only ever
+     * refuse, so reading the JSON for them cannot let anything through; fields are looked up under both of their
+     * protobuf names.
+     */
     private static void checkShape(JsonNode json) throws VerificationException {
-        String mediaType = json.path("mediaType").asText("");
+        String mediaType = field(json, "mediaType").asText("");
         if (!BUNDLE_TYPES.contains(mediaType)) {
             throw new VerificationException("unsupported bundle media type '" + mediaType + "'");
         }
-        JsonNode material = json.path("verificationMaterial");
-        if (material.has("publicKey")) {
+        JsonNode material = field(json, "verificationMaterial");
+        if (!field(material, "publicKey").isMissingNode()) {
             throw new VerificationException("the bundle is signed with a key, not keyless: verify it with --key");
         }
-        if (!material.has("certificate") && !material.has("x509CertificateChain")) {
+        if (field(material, "certificate").isMissingNode() && field(material, "x509CertificateChain")
+                .isMissingNode()) {
             throw new VerificationException("the bundle holds no signing certificate");
         }
-        if (json.has("messageSignature") == json.has("dsseEnvelope")) {
+        JsonNode dsse = field(json, "dsseEnvelope");
+        if (field(json, "messageSignature").isMissingNode() == dsse.isMissingNode()) {
             throw new VerificationException("the bundle must hold exactly one of a message signature and a DSSE "
                     + "envelope");
         }
-        JsonNode dsse = json.path("dsseEnvelope");
         if (dsse.isObject() && dsse.path("signatures").size() != 1) {
             throw new VerificationException("the DSSE envelope must carry exactly one signature, it has "
                     + dsse.path("signatures").size());
         }
+        boolean signedTime = false;
+        for (JsonNode entry : field(material, "tlogEntries")) {
+            signedTime |= !field(field(entry, "inclusionPromise"), "signedEntryTimestamp").asText("").isEmpty();
+        }
+        if (!signedTime && field(field(material, "timestampVerificationData"), "rfc3161Timestamps").size() == 0) {
+            throw new VerificationException("the bundle has no trusted time: no log entry carries a signed entry "
+                    + "timestamp and it has no RFC 3161 timestamp, so nothing shows when it was signed");
+        }
+    }
+
+    /** A field by its JSON name or its protobuf (snake_case) name; {@link BundleJson} refuses both at once. */
+    private static JsonNode field(JsonNode node, String jsonName) {
+        JsonNode n = node.path(jsonName);
+        return n.isMissingNode() ? node.path(jsonName.replaceAll("([A-Z])", "_$1").toLowerCase(
+                java.util.Locale.ROOT)) : n;
     }
 
     /**

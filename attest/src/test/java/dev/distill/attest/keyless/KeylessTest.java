@@ -269,9 +269,136 @@ class KeylessTest {
             material.putObject("x509CertificateChain").putArray("certificates").add(material.remove("certificate"));
             assertEquals(stack.identity(), KeylessVerification.verify(v01.toString(), digest, who, inst).identity());
         }));
+        tests.add(DynamicTest.dynamicTest("the-same-signature-under-v0.3's-older-media-type-verifies", () -> {
+            ObjectNode v03 = (ObjectNode) JSON.readTree(good);
+            v03.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.3");
+            assertEquals(stack.identity(), KeylessVerification.verify(v03.toString(), digest, who, inst).identity());
+        }));
         tests.add(DynamicTest.dynamicTest("the-unaltered-bundle-verifies", () ->
                 assertEquals(stack.identity(), KeylessVerification.verify(good, digest, who, inst).identity())));
         return tests;
+    }
+
+    /** The bundle's first log entry, to edit in place. */
+    private static ObjectNode entry0(ObjectNode bundle) {
+        return (ObjectNode) bundle.path("verificationMaterial").path("tlogEntries").get(0);
+    }
+
+    /** Appends a copy of the bundle's first entry with another integrated time and a SET that is not one. */
+    private static void addDummyEntry(ObjectNode bundle, long integratedTime) {
+        ObjectNode dummy = entry0(bundle).deepCopy();
+        dummy.remove("integrated_time");
+        dummy.put("integratedTime", String.valueOf(integratedTime));
+        dummy.putObject("inclusionPromise").put("signedEntryTimestamp", "AAAA");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) bundle.path("verificationMaterial").path("tlogEntries"))
+                .add(dummy);
+    }
+
+    /** A time inside the validity of the bundle's signing certificate. */
+    private static long insideValidity(String bundle) throws Exception {
+        var material = JSON.readTree(bundle).path("verificationMaterial");
+        String der = material.has("certificate") ? material.path("certificate").path("rawBytes").asText()
+                : material.path("x509CertificateChain").path("certificates").get(0).path("rawBytes").asText();
+        var cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(der)));
+        return cert.getNotBefore().toInstant().getEpochSecond() + 60;
+    }
+
+    /**
+     * Security finding 1: an expired Fulcio certificate must not pass through a time nobody vouched for. Each
+     * bundle is signed by sigstore-js under a certificate that had expired when it signed (the log and the TSA
+     * keep the true time), then edited as an attacker would; each must be refused for its own reason.
+     */
+    @TestFactory
+    List<DynamicTest> refusesAnExpiredCertificateHiddenBehindAnUnauthenticatedTime() throws Exception {
+        byte[] blob = "signed after the certificate expired\n".getBytes(StandardCharsets.UTF_8);
+        byte[] digest = Digest.newSha256().digest(blob);
+        Path art = Files.write(tmp.resolve("expired.txt"), blob);
+        String signed = stack.jsSignExpired(art, "sign");
+        long inside = insideValidity(signed);
+        SigstoreInstance inst = instance();
+        Identity who = exact();
+        List<Defect> corpus = new java.util.ArrayList<>();
+        corpus.add(new Defect("expired-certificate-with-its-true-log-time", signed, digest, who, inst,
+                "outside the certificate's validity"));
+
+        ObjectNode b = (ObjectNode) JSON.readTree(signed);
+        entry0(b).remove("inclusionPromise");
+        entry0(b).put("integratedTime", String.valueOf(inside));
+        corpus.add(new Defect("expired-certificate-set-removed-and-time-forged", b.toString(), digest, who, inst,
+                "no trusted time"));
+        addDummyEntry(b, 0);
+        corpus.add(new Defect("expired-certificate-set-removed-time-forged-and-a-dummy-entry", b.toString(), digest,
+                who, inst, "carries 2 transparency-log entries"));
+
+        b = (ObjectNode) JSON.readTree(signed);
+        entry0(b).set("integrated_time", entry0(b).remove("integratedTime"));
+        corpus.add(new Defect("expired-certificate-time-under-its-protobuf-alias", b.toString(), digest, who, inst,
+                "outside the certificate's validity"));
+        addDummyEntry(b, inside);
+        corpus.add(new Defect("expired-certificate-time-under-its-protobuf-alias-and-a-dummy-entry", b.toString(),
+                digest, who, inst, "carries 2 transparency-log entries"));
+
+        b = (ObjectNode) JSON.readTree(signed);
+        entry0(b).put("integrated_time", String.valueOf(inside));
+        corpus.add(new Defect("integrated-time-under-both-of-its-names", b.toString(), digest, who, inst,
+                "under two names"));
+
+        String text = signed.replaceFirst("\"integratedTime\"\\s*:", "\"integratedTime\": \"" + inside
+                + "\", \"integratedTime\":");
+        corpus.add(new Defect("integrated-time-given-twice", text, digest, who, inst, "duplicate key"));
+
+        byte[] subject = Digest.newSha256().digest("an image attested too late".getBytes(StandardCharsets.UTF_8));
+        Path statement = Files.writeString(tmp.resolve("expired-statement.json"), "{\"_type\":\"https://in-toto.io/"
+                + "Statement/v1\",\"subject\":[{\"name\":\"app\",\"digest\":{\"sha256\":\""
+                + java.util.HexFormat.of().formatHex(subject) + "\"}}],\"predicateType\":\"https://slsa.dev/"
+                + "provenance/v1\",\"predicate\":{}}");
+        String attested = stack.jsSignExpired(statement, "attest-v2");
+        corpus.add(new Defect("expired-certificate-rekor-v2-with-its-true-timestamp", attested, subject, who, inst,
+                "timestamp"));
+        b = (ObjectNode) JSON.readTree(attested);
+        ((ObjectNode) b.path("verificationMaterial")).remove("timestampVerificationData");
+        corpus.add(new Defect("expired-certificate-rekor-v2-timestamp-removed", b.toString(), subject, who, inst,
+                "no trusted time"));
+        addDummyEntry(b, insideValidity(attested));
+        corpus.add(new Defect("expired-certificate-rekor-v2-timestamp-removed-and-a-dummy-entry", b.toString(),
+                subject, who, inst, "carries 2 transparency-log entries"));
+
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (Defect d : corpus) {
+            tests.add(DynamicTest.dynamicTest(d.name(), () -> assertRefused(d.bundle(), d.digest(), d.who(),
+                    d.instance(), d.reason())));
+        }
+        return tests;
+    }
+
+    /** A copy of the stack's trusted root whose log {@code index} has a key that expired a second after it began. */
+    private SigstoreInstance withExpiredLogKey(int index) throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(stack.trustedRoot().toFile());
+        ObjectNode validFor = (ObjectNode) root.path("tlogs").get(index).path("publicKey").path("validFor");
+        validFor.put("end", java.time.Instant.parse(validFor.path("start").asText()).plusSeconds(1).toString());
+        return SigstoreInstance.of(Files.writeString(tmp.resolve("expired-log-key-" + index + ".json"),
+                root.toString()), null);
+    }
+
+    /** Security finding 2: a log key whose validity ended before the entry's time vouches for nothing. */
+    @Test
+    void refusesEntriesOfALogWhoseKeyHadExpired() throws Exception {
+        byte[] blob = "logged by a retired log key\n".getBytes(StandardCharsets.UTF_8);
+        assertRefused(signBlob(blob), Digest.newSha256().digest(blob), exact(), withExpiredLogKey(0),
+                "is not valid at");
+
+        byte[] image = Digest.newSha256().digest("rekor v2 with a retired key".getBytes(StandardCharsets.UTF_8));
+        String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app\","
+                + "\"digest\":{\"sha256\":\"" + java.util.HexFormat.of().formatHex(image) + "\"}}],"
+                + "\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}";
+        String bundle;
+        try (KeylessSigning signing = KeylessSigning.open(instance(), IdentityTokens.resolve(stack.token(), Map.of()),
+                true)) {
+            bundle = signing.attest(statement.getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(stack.identity(), KeylessVerification.verify(bundle, image, exact(), instance()).identity());
+        assertRefused(bundle, image, exact(), withExpiredLogKey(1), "is not valid at");
     }
 
     @Test

@@ -125,6 +125,51 @@ public final class SigstoreStack implements BeforeAllCallback, AfterAllCallback 
                 .path(name).asText();
     }
 
+    /**
+     * Moves one of the stack's clocks: {@code skew} (the Rekor v1 log's integrated times) or {@code ca-skew} (the
+     * CA's and CT log's: certificates issued from then on start and end that many seconds off).
+     */
+    public void admin(String clock, long seconds) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(field("rekor") + "/admin/" + clock
+                        + "?seconds=" + seconds)).timeout(java.time.Duration.ofSeconds(10))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("the stack refused /admin/" + clock + ": " + r.statusCode());
+        }
+    }
+
+    /**
+     * Signs a file with sigstore-js (fixtures/sigstore-stack/js-sign.js, in one of its modes: sign, attest,
+     * attest-intoto, sign-v2, attest-v2); returns the bundle JSON.
+     */
+    public String jsSign(Path artifact, String mode) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "js-", ".sigstore.json");
+        StringBuilder text = new StringBuilder();
+        int code = node(List.of(Path.of(System.getProperty("distill.sigstore.stack",
+                "../fixtures/sigstore-stack/stack.js")).toAbsolutePath().resolveSibling("js-sign.js").toString(),
+                dir.toString(), artifact.toString(), out.toString(), mode), text);
+        if (code != 0) {
+            throw new IllegalStateException("sigstore-js did not sign (" + mode + "): " + text);
+        }
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Signs with sigstore-js under a certificate that expired before it was used: the CA's clock is set back 20
+     * minutes for this one certificate (valid 10 minutes), while the log and the TSA keep the true time.
+     */
+    public String jsSignExpired(Path artifact, String mode) throws IOException, InterruptedException {
+        admin("ca-skew", -1200);
+        try {
+            return jsSign(artifact, mode);
+        } finally {
+            admin("ca-skew", 0);
+        }
+    }
+
     public String output() {
         synchronized (log) {
             return String.join("\n", log);
