@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.keyless.ForgedBundles;
 import dev.distill.attest.keyless.SigstoreStack;
 import dev.distill.oci.testing.DockerRegistry;
 import dev.distill.oci.wire.Json;
@@ -170,7 +171,24 @@ class KeylessCommandTest {
             java.util.function.Consumer<Map<String, String>> edit) throws Exception {
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
         var digest = client.head(registry.host(), repository, "v1").orElseThrow().digest();
-        String tag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
+        rewriteLayerAnnotations(repository, dev.distill.attest.image.ImageSignatures.signatureTag(digest), edit);
+    }
+
+    /** The first layer of the manifest under {@code tag}: its bytes. */
+    private static byte[] firstLayer(String repository, String tag) throws Exception {
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
+        ManifestTemplate m = Json.read(client.manifest(registry.host(), repository, tag).bytes(),
+                ManifestTemplate.class, tag);
+        try (var in = client.blob(registry.host(), repository, dev.distill.oci.Digest.parse(
+                m.layers().get(0).digest()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Rewrites the annotations of the first layer of the manifest under {@code tag}, in place. */
+    private static void rewriteLayerAnnotations(String repository, String tag,
+            java.util.function.Consumer<Map<String, String>> edit) throws Exception {
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
         ManifestTemplate sig = Json.read(client.manifest(registry.host(), repository, tag).bytes(),
                 ManifestTemplate.class, tag);
         var layer = sig.layers().get(0);
@@ -221,6 +239,54 @@ class KeylessCommandTest {
         MainTest.Result none = MainTest.run(verify);
         assertEquals(1, none.code(), none.err());
         assertTrue(none.err().contains("carries no Rekor bundle"), none.err());
+    }
+
+    /**
+     * Security finding 1 of #22, end to end: a bundle signed under a certificate that had expired, its signed time
+     * removed and a forged one put in, with a dummy second entry. verify-blob, verify (the bundle in a .sig layer's
+     * annotation) and verify-attestation (in a .att layer's) each refuse it; each accepted it before.
+     */
+    @Test
+    void refusesAnExpiredCertificateHiddenBehindAForgedLogTimeInEveryCommand() throws Exception {
+        String reason = "carries 2 transparency-log entries";
+        Path blob = Files.writeString(dir.resolve("late.txt"), "signed after the certificate expired\n");
+        Path forged = Files.writeString(dir.resolve("late.sigstore.json"),
+                ForgedBundles.setRemovedTimeForgedAndDummyEntry(stack.jsSignExpired(blob, "sign")));
+        MainTest.Result r = MainTest.run(keyless("verify-blob", blob.toString(), "--bundle", forged.toString(),
+                "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(reason), r.err());
+
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host() + "/app/late:v1");
+        String image = "registry:" + registry.host() + "/app/late:v1";
+        Map<String, String> env = Map.of("SIGSTORE_ID_TOKEN", stack.token());
+        assertEquals(0, SbomCommandTest.run(env, keyless("sign", image, "--signing-config",
+                stack.signingConfig().toString())).code());
+        var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
+        var digest = client.head(registry.host(), "app/late", "v1").orElseThrow().digest();
+        String sigTag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
+        Path payload = Files.write(dir.resolve("late-payload.json"), firstLayer("app/late", sigTag));
+        String forgedSig = ForgedBundles.setRemovedTimeForgedAndDummyEntry(stack.jsSignExpired(payload, "sign"));
+        rewriteLayerAnnotations("app/late", sigTag, ann -> ann.put("dev.distill/sigstore-bundle", forgedSig));
+        r = MainTest.run(keyless("verify", image, "--certificate-identity", stack.identity(),
+                "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(reason), r.err());
+
+        Path predicate = Files.writeString(dir.resolve("late-provenance.json"), "{\"buildType\":\"late\"}");
+        assertEquals(0, SbomCommandTest.run(env, keyless("attest", image, "--type", "slsaprovenance", "--predicate",
+                predicate.toString(), "--signing-config", stack.signingConfig().toString())).code());
+        String attTag = dev.distill.attest.image.ImageAttestations.attestationTag(digest);
+        byte[] statement = java.util.Base64.getDecoder().decode(new ObjectMapper().readTree(firstLayer("app/late",
+                attTag)).path("payload").asText());
+        Path statementFile = Files.write(dir.resolve("late-statement.json"), statement);
+        String forgedAtt = ForgedBundles.setRemovedTimeForgedAndDummyEntry(stack.jsSignExpired(statementFile,
+                "attest"));
+        rewriteLayerAnnotations("app/late", attTag, ann -> ann.put("dev.distill/sigstore-bundle", forgedAtt));
+        r = MainTest.run(keyless("verify-attestation", image, "--type", "slsaprovenance", "--certificate-identity",
+                stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(reason), r.err());
     }
 
     @Test

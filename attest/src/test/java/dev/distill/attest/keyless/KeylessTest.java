@@ -1,5 +1,8 @@
 package dev.distill.attest.keyless;
 
+import static dev.distill.attest.keyless.ForgedBundles.addDummyEntry;
+import static dev.distill.attest.keyless.ForgedBundles.entry0;
+import static dev.distill.attest.keyless.ForgedBundles.insideValidity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -277,31 +280,6 @@ class KeylessTest {
         tests.add(DynamicTest.dynamicTest("the-unaltered-bundle-verifies", () ->
                 assertEquals(stack.identity(), KeylessVerification.verify(good, digest, who, inst).identity())));
         return tests;
-    }
-
-    /** The bundle's first log entry, to edit in place. */
-    private static ObjectNode entry0(ObjectNode bundle) {
-        return (ObjectNode) bundle.path("verificationMaterial").path("tlogEntries").get(0);
-    }
-
-    /** Appends a copy of the bundle's first entry with another integrated time and a SET that is not one. */
-    private static void addDummyEntry(ObjectNode bundle, long integratedTime) {
-        ObjectNode dummy = entry0(bundle).deepCopy();
-        dummy.remove("integrated_time");
-        dummy.put("integratedTime", String.valueOf(integratedTime));
-        dummy.putObject("inclusionPromise").put("signedEntryTimestamp", "AAAA");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) bundle.path("verificationMaterial").path("tlogEntries"))
-                .add(dummy);
-    }
-
-    /** A time inside the validity of the bundle's signing certificate. */
-    private static long insideValidity(String bundle) throws Exception {
-        var material = JSON.readTree(bundle).path("verificationMaterial");
-        String der = material.has("certificate") ? material.path("certificate").path("rawBytes").asText()
-                : material.path("x509CertificateChain").path("certificates").get(0).path("rawBytes").asText();
-        var cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(der)));
-        return cert.getNotBefore().toInstant().getEpochSecond() + 60;
     }
 
     /**
