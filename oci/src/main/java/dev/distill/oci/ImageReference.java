@@ -21,7 +21,11 @@ public record ImageReference(String registry, String repository, String tag, Dig
     private static final Pattern HOST = Pattern.compile(
             "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
                     + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
-    private static final Pattern LOOPBACK = Pattern.compile("(?:localhost|127(?:\\.\\d{1,3}){3}|\\[::1\\])(?::\\d+)?");
+    private static final Pattern LOOPBACK = Pattern.compile("(?:localhost|127(?:\\.\\d{1,3}){3}|\\[::1\\])(?::\\d+)?",
+            Pattern.CASE_INSENSITIVE);
+    /** Docker Hub's other names; references through any of them name the same images as {@code docker.io}. */
+    private static final java.util.Set<String> DOCKER_HUB_ALIASES = java.util.Set.of("index.docker.io",
+            "registry-1.docker.io", "registry.hub.docker.com");
 
     /** Parses a reference; throws IllegalArgumentException saying what is wrong. */
     public static ImageReference parse(String text) {
@@ -43,7 +47,7 @@ public record ImageReference(String registry, String repository, String tag, Dig
                 if (!HOST.matcher(first).matches()) {
                     throw new IllegalArgumentException("invalid registry '" + first + "' in '" + text + "'");
                 }
-                registry = first;
+                registry = normalizeRegistry(first);
                 rest = rest.substring(slash + 1);
             }
         }
@@ -67,6 +71,20 @@ public record ImageReference(String registry, String repository, String tag, Dig
             tag = "latest";
         }
         return new ImageReference(registry, rest, tag, digest);
+    }
+
+    /**
+     * The one spelling of a registry host that references are compared by: lower case (host names are
+     * case-insensitive), without https' default port 443, and Docker Hub's other names as {@code docker.io}. Two
+     * references to the same images must not differ as strings, or a policy section or a loopback test written for
+     * one would silently miss the other.
+     */
+    public static String normalizeRegistry(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(":443")) {
+            h = h.substring(0, h.length() - 4);
+        }
+        return DOCKER_HUB_ALIASES.contains(h) ? DOCKER_HUB : h;
     }
 
     /** Whether text looks like a reference at all (used to tell references from paths that do not exist). */

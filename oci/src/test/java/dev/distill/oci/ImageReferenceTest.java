@@ -20,6 +20,23 @@ class ImageReferenceTest {
         assertEquals("registry-1.docker.io", ImageReference.parse("alpine").apiHost());
     }
 
+    /** Security finding 4 of #22: one image, one spelling; case and Docker Hub's aliases once let rules miss. */
+    @Test
+    void normalisesTheRegistrySoThatOneImageHasOneName() {
+        ImageReference upper = ImageReference.parse("Localhost:5055/app:v1");
+        assertEquals("localhost:5055", upper.registry());
+        assertTrue(upper.isLoopback(), "Localhost:5055 is loopback");
+        assertEquals(ImageReference.parse("localhost:5055/app:v1"), upper);
+        assertEquals(ImageReference.parse("nginx"), ImageReference.parse("INDEX.DOCKER.IO/nginx"));
+        assertEquals(ImageReference.parse("docker.io/library/nginx"), ImageReference.parse("registry-1.docker.io/nginx"));
+        assertEquals(ImageReference.parse("ghcr.io/org/app"), ImageReference.parse("GHCR.io:443/org/app"));
+        assertEquals("ghcr.io:8443", ImageReference.parse("ghcr.io:8443/org/app").registry());
+        assertEquals("example.com:5000", ImageReference.normalizeRegistry("Example.COM:5000"));
+        assertTrue(new dev.distill.oci.registry.RegistryOptions(java.util.Set.of("Registry.Example:5000"), null, 1,
+                java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO).insecureHosts()
+                .contains("registry.example:5000"), "--insecure-registry hosts compare as references do");
+    }
+
     @Test
     void tellsRegistriesFromPaths() {
         ImageReference r = ImageReference.parse("127.0.0.1:5000/team/app:1.0@sha256:" + HEX);

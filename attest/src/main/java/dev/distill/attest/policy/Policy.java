@@ -1,19 +1,17 @@
 package dev.distill.attest.policy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.oci.ImageReference;
 import dev.distill.sbom.audit.AuditReport;
 import dev.distill.sbom.audit.Category;
 import dev.distill.sbom.audit.Finding;
-import dev.distill.sbom.format.SbomReader;
-import dev.distill.sbom.model.Package;
-import dev.distill.sbom.model.Sbom;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -79,6 +78,9 @@ public final class Policy {
     private record Section(String glob, Pattern pattern, Rules rules) {
     }
 
+    /** Said of an empty rule: a rule that names nothing would pass every image while looking like a gate. */
+    private static final String IMPOSES_NOTHING = ", so it would impose nothing: remove it, or say what it requires";
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '([^']*)'");
     private static final Set<String> RULES = Set.of("attestations", "signers", "slsa", "sbom", "distroless");
     private static final Set<String> TOP = union(RULES, Set.of("images", "trustedRoot"));
 
@@ -95,7 +97,16 @@ public final class Policy {
     public static Policy parse(String yaml, String name) throws PolicyException {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                    .readTree(yaml);
+        } catch (MismatchedInputException e) {
+            Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw new PolicyException(name + ": '" + dup.group(1) + "' is given twice in one mapping; the "
+                        + "second would silently replace the first");
+            }
+            throw new PolicyException(name + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst()
+                    .orElse(""));
         } catch (IOException e) {
             throw new PolicyException(name + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -110,6 +121,9 @@ public final class Policy {
         if (!images.isMissingNode() && !images.isArray()) {
             throw new PolicyException(name + ": 'images' must be a list of sections");
         }
+        if (images.isArray() && images.isEmpty()) {
+            throw new PolicyException(name + ": 'images' is an empty list" + IMPOSES_NOTHING);
+        }
         for (JsonNode s : images) {
             if (!s.isObject()) {
                 throw new PolicyException(name + ": each 'images' section is a mapping with a glob");
@@ -123,7 +137,7 @@ public final class Policy {
             if (rules.empty()) {
                 throw new PolicyException(name + ": the section for '" + glob + "' has no rules");
             }
-            sections.add(new Section(glob, globPattern(glob), rules));
+            sections.add(new Section(glob, globPattern(normalizeHost(glob)), rules));
         }
         String root2 = text(root, "trustedRoot", name);
         Policy policy = new Policy(base, sections, root2 == null ? null : dir.resolve(root2));
@@ -176,6 +190,9 @@ public final class Policy {
         if (!list.isArray()) {
             throw new PolicyException(name + ": 'signers' must be a list");
         }
+        if (list.isEmpty()) {
+            throw new PolicyException(name + ": 'signers' is an empty list" + IMPOSES_NOTHING);
+        }
         for (JsonNode s : list) {
             if (!s.isObject()) {
                 throw new PolicyException(name + ": each signer is a mapping (key, or identity and issuer)");
@@ -214,6 +231,21 @@ public final class Policy {
         }
     }
 
+    /**
+     * A glob's registry written as references are normalised ({@link ImageReference#normalizeRegistry}), so that
+     * {@code Localhost:5055/app} matches the image {@code localhost:5055/app}; a head with a wildcard is left as
+     * written.
+     */
+    static String normalizeHost(String glob) {
+        int slash = glob.indexOf('/');
+        if (slash <= 0) {
+            return glob;
+        }
+        String head = glob.substring(0, slash);
+        boolean host = head.contains(".") || head.contains(":") || head.equalsIgnoreCase("localhost");
+        return host && !head.contains("*") ? ImageReference.normalizeRegistry(head) + glob.substring(slash) : glob;
+    }
+
     /** {@code *} within a path segment, {@code **} across segments, everything else literal. */
     static Pattern globPattern(String glob) {
         StringBuilder re = new StringBuilder();
@@ -245,6 +277,10 @@ public final class Policy {
         if (!section.isObject()) {
             throw new PolicyException(name + ": '" + prefix.replace(".", "") + "' must be a mapping of rules");
         }
+        if (section.isEmpty()) {
+            throw new PolicyException(name + (prefix.isEmpty() ? ": the policy has no rules, so it could not fail"
+                    : ": '" + prefix.replace(".", "") + "' has no rules" + IMPOSES_NOTHING));
+        }
         var it = section.fieldNames();
         while (it.hasNext()) {
             String k = it.next();
@@ -275,6 +311,9 @@ public final class Policy {
         }
         if (!n.isArray()) {
             throw new PolicyException(name + ": '" + key + "' must be a list");
+        }
+        if (n.isEmpty()) {
+            throw new PolicyException(name + ": '" + key + "' is an empty list" + IMPOSES_NOTHING);
         }
         for (JsonNode v : n) {
             if (!v.isTextual() || v.asText().isBlank()) {
@@ -364,28 +403,7 @@ public final class Policy {
         }
         String slsa = ImageAttestations.predicateType("slsaprovenance");
         List<JsonNode> provenance = predicates.getOrDefault(slsa, List.of());
-        if (!r.builderIds().isEmpty()) {
-            boolean ok = provenance.stream().anyMatch(p -> r.builderIds().contains(p.at("/runDetails/builder/id")
-                    .asText()));
-            checks.add(new Check(l + "slsa builder", ok, ok ? "one of " + r.builderIds()
-                    : "no verified provenance names a builder among " + r.builderIds()));
-        }
-        if (r.sourceRepository() != null) {
-            boolean ok = provenance.stream().anyMatch(p -> r.sourceRepository().equals(p.at(
-                    "/buildDefinition/externalParameters/workflow/repository").asText()) || r.sourceRepository()
-                    .equals(p.at("/buildDefinition/externalParameters/repository").asText()));
-            checks.add(new Check(l + "slsa source", ok, ok ? r.sourceRepository()
-                    : "no verified provenance builds from " + r.sourceRepository()));
-        }
-        if (r.ref() != null) {
-            Pattern p = Pattern.compile(r.ref());
-            boolean ok = provenance.stream().anyMatch(n -> {
-                String ref = n.at("/buildDefinition/externalParameters/workflow/ref").asText("");
-                return !ref.isEmpty() && p.matcher(ref).matches();
-            });
-            checks.add(new Check(l + "slsa ref", ok, ok ? "matches /" + r.ref() + "/"
-                    : "no verified provenance was built from a ref matching /" + r.ref() + "/ (whole value)"));
-        }
+        slsaChecks(r, provenance, checks);
         if (!r.denyPackages().isEmpty() || !r.denyLicenses().isEmpty()) {
             sbomChecks(r, predicates, checks);
         }
@@ -401,39 +419,89 @@ public final class Policy {
         }
     }
 
+    /** One SLSA rule: its check name, whether a provenance meets it, and what to say either way. */
+    private record SlsaRule(String name, java.util.function.Predicate<JsonNode> test, String met, String unmet) {
+    }
+
+    /**
+     * The SLSA rules hold only if one verified provenance meets them all: a trusted builder's build of a fork and
+     * an untrusted builder's build of the wanted repository must not add up to a pass. The checks report the
+     * provenance that meets the most rules (the first such).
+     */
+    private static void slsaChecks(Rules r, List<JsonNode> provenance, List<Check> checks) {
+        List<SlsaRule> rules = new ArrayList<>();
+        if (!r.builderIds().isEmpty()) {
+            rules.add(new SlsaRule("slsa builder", p -> r.builderIds().contains(p.at("/runDetails/builder/id")
+                    .asText()), "one of " + r.builderIds(), "names a builder among " + r.builderIds()));
+        }
+        if (r.sourceRepository() != null) {
+            rules.add(new SlsaRule("slsa source", p -> r.sourceRepository().equals(p.at(
+                    "/buildDefinition/externalParameters/workflow/repository").asText()) || r.sourceRepository()
+                    .equals(p.at("/buildDefinition/externalParameters/repository").asText()), r.sourceRepository(),
+                    "builds from " + r.sourceRepository()));
+        }
+        if (r.ref() != null) {
+            Pattern re = Pattern.compile(r.ref());
+            rules.add(new SlsaRule("slsa ref", p -> {
+                String ref = p.at("/buildDefinition/externalParameters/workflow/ref").asText("");
+                return !ref.isEmpty() && re.matcher(ref).matches();
+            }, "matches /" + r.ref() + "/", "was built from a ref matching /" + r.ref() + "/ (whole value)"));
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        JsonNode best = null;
+        long bestMet = -1;
+        for (JsonNode p : provenance) {
+            long met = rules.stream().filter(rule -> rule.test().test(p)).count();
+            if (met > bestMet) {
+                best = p;
+                bestMet = met;
+            }
+        }
+        for (SlsaRule rule : rules) {
+            boolean ok = best != null && rule.test().test(best);
+            String detail = ok ? rule.met() : best == null ? "no verified provenance " + rule.unmet()
+                    : provenance.size() == 1 ? "the verified provenance does not say it " + rule.unmet()
+                    : "no one verified provenance meets every slsa rule; the closest does not say it " + rule.unmet();
+            checks.add(new Check(r.label() + rule.name(), ok, detail));
+        }
+    }
+
     private static void sbomChecks(Rules r, Map<String, List<JsonNode>> predicates, List<Check> checks) {
         String l = r.label();
-        List<Sbom> sboms = new ArrayList<>();
+        List<DenyRules.Entry> packages = new ArrayList<>();
+        int sboms = 0;
         for (String t : List.of("https://spdx.dev/Document", "https://cyclonedx.org/bom")) {
             for (JsonNode p : predicates.getOrDefault(t, List.of())) {
                 try {
-                    sboms.add(SbomReader.read(p.toString().getBytes(StandardCharsets.UTF_8), "attested SBOM",
-                            Instant.EPOCH));
+                    packages.addAll(DenyRules.packages(p));
+                    sboms++;
                 } catch (IOException e) {
                     checks.add(new Check(l + "sbom", false, "an attested SBOM cannot be read: " + e.getMessage()));
                 }
             }
         }
-        if (sboms.isEmpty()) {
+        if (sboms == 0) {
             checks.add(new Check(l + "sbom", false, "package and license rules need a verified SPDX or CycloneDX "
                     + "attestation"));
             return;
         }
-        List<String> denied = new ArrayList<>();
-        List<String> licensed = new ArrayList<>();
-        for (Sbom s : sboms) {
-            for (Package p : s.packages()) {
-                for (String prefix : r.denyPackages()) {
-                    if (p.purl() != null && (p.purl().equals(prefix) || p.purl().startsWith(prefix + "@")
-                            || p.purl().startsWith(prefix + "?"))) {
-                        denied.add(p.purl());
-                    }
+        Set<String> denied = new LinkedHashSet<>();
+        Set<String> licensed = new LinkedHashSet<>();
+        List<String> deniedIds = r.denyLicenses().stream().map(id -> DenyRules.currentId(id).toUpperCase(
+                java.util.Locale.ROOT)).toList();
+        for (DenyRules.Entry p : packages) {
+            for (String prefix : r.denyPackages()) {
+                if (DenyRules.denies(prefix, p.purl())) {
+                    denied.add(p.purl());
                 }
-                if (p.license() != null) {
-                    for (String id : r.denyLicenses()) {
-                        if (List.of(p.license().replace("(", " ").replace(")", " ").split("\\s+")).contains(id)) {
-                            licensed.add(p.name() + " (" + id + ")");
-                        }
+            }
+            for (String expression : p.licenses()) {
+                Set<String> ids = DenyRules.licenseIds(expression);
+                for (int i = 0; i < deniedIds.size(); i++) {
+                    if (ids.contains(deniedIds.get(i))) {
+                        licensed.add(p.name() + " (" + r.denyLicenses().get(i) + ")");
                     }
                 }
             }

@@ -37,7 +37,8 @@ class PolicyTest {
             {"attestations: spdx\n", "p.yaml: 'attestations' must be a list"},
             {"distroless: [shell]\n", "p.yaml: 'distroless' must be a mapping of rules"},
             {"slsa:\n  builderId: 42\n", "p.yaml: 'builderId' must be a non-empty string"},
-            {"slsa:\n  builderId: []\n", "p.yaml: 'builderId' must name at least one builder"},
+            {"slsa:\n  builderId: []\n", "p.yaml: 'builderId' is an empty list, so it would impose nothing: remove "
+                + "it, or say what it requires"},
             {"slsa:\n  ref: \"refs/(tags\"\n", null},
             {"signers:\n  - identity: a\n", "p.yaml: a keyless signer needs one of identity/identityRegexp and one "
                 + "of issuer/issuerRegexp"},
@@ -47,7 +48,22 @@ class PolicyTest {
             {"images:\n  - attestations: [spdx]\n", "p.yaml: an 'images' section needs a glob"},
             {"images:\n  - glob: a/*\n    trustedRoot: x\n", null},
             {"sbom:\n  denyLicenses: [\"\"]\n", "p.yaml: 'denyLicenses' must list non-empty strings"},
-            {"attestations: []\n", "p.yaml: the policy has no rules, so it could not fail"},
+            {"attestations: []\n", "p.yaml: 'attestations' is an empty list, so it would impose nothing: remove "
+                + "it, or say what it requires"},
+            {"{}\n", "p.yaml: the policy has no rules, so it could not fail"},
+            // Security finding 6 of #22: each of these parsed, and the rule silently did nothing.
+            {"sbom:\n  denyPackages: [pkg:deb/debian/bash]\nsbom:\n  denyLicenses: [MIT]\n",
+                "p.yaml: 'sbom' is given twice in one mapping; the second would silently replace the first"},
+            {"attestations: [spdx]\nsbom:\n  denyPackages: []\n", "p.yaml: 'denyPackages' is an empty list, so it "
+                + "would impose nothing: remove it, or say what it requires"},
+            {"attestations: [spdx]\ndistroless:\n  forbid: []\n", "p.yaml: 'forbid' is an empty list, so it would "
+                + "impose nothing: remove it, or say what it requires"},
+            {"attestations: [spdx]\nsigners: []\n", "p.yaml: 'signers' is an empty list, so it would impose "
+                + "nothing: remove it, or say what it requires"},
+            {"attestations: [spdx]\nslsa: {}\n", "p.yaml: 'slsa' has no rules, so it would impose nothing: remove "
+                + "it, or say what it requires"},
+            {"attestations: [spdx]\nimages: []\n", "p.yaml: 'images' is an empty list, so it would impose "
+                + "nothing: remove it, or say what it requires"},
             {"attestations: [sbom-of-sorts]\n", null},
             {"distroless:\n  forbid: [shells]\n", null},
             {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, images, sbom, signers, slsa, trustedRoot)"},
@@ -145,5 +161,68 @@ class PolicyTest {
         Policy onlySections = Policy.parse("images:\n  - glob: a/*\n    attestations: [spdx]\n", "p.yaml");
         assertEquals("policy", failures(Policy.evaluate(onlySections.forImage("b/c"), Map.of(), () -> null)),
                 "an image no rule applies to fails: a gate with no rules must not pass");
+    }
+
+    /** Security finding 5 of #22: SLSA rules met by different provenance documents do not add up to a pass. */
+    @Test
+    void oneProvenanceMustMeetEverySlsaRule() throws Exception {
+        Policy p = Policy.parse("slsa:\n  builderId: https://b/trusted\n  sourceRepository: https://github.com/acme/app\n"
+                + "  ref: refs/tags/v1\n", "p.yaml");
+        String doc = "{\"buildDefinition\":{\"externalParameters\":{\"workflow\":{\"repository\":\"%s\",\"ref\":"
+                + "\"%s\"}}},\"runDetails\":{\"builder\":{\"id\":\"%s\"}}}";
+        JsonNode forkByTrusted = json(String.format(doc, "https://github.com/mallory/app", "refs/heads/evil",
+                "https://b/trusted"));
+        JsonNode appByUntrusted = json(String.format(doc, "https://github.com/acme/app", "refs/tags/v1",
+                "https://b/untrusted"));
+        List<Policy.Check> mixed = p.evaluate(Map.of(SLSA, List.of(forkByTrusted, appByUntrusted)), () -> null);
+        assertEquals("slsa builder", failures(mixed), "the closest provenance (source and ref) names no trusted builder");
+        assertTrue(mixed.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail()
+                .startsWith("no one verified provenance meets every slsa rule"), mixed.toString());
+        JsonNode good = json(String.format(doc, "https://github.com/acme/app", "refs/tags/v1", "https://b/trusted"));
+        assertEquals("", failures(p.evaluate(Map.of(SLSA, List.of(forkByTrusted, appByUntrusted, good)), () -> null)));
+    }
+
+    /** Security finding 7 of #22: each of these packages is denied, and each once slipped past the rule. */
+    @Test
+    void denyRulesMatchEveryPackageAndLicenseSpelling() throws Exception {
+        Policy p = Policy.parse("sbom:\n  denyPackages: [pkg:generic/evil, pkg:npm/%40acme/leftpad]\n"
+                + "  denyLicenses: [AGPL-3.0-only, GPL-2.0-or-later]\n", "p.yaml");
+        String spdx = """
+                {"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-root"],
+                 "packages":[
+                  {"SPDXID":"SPDXRef-root","name":"root","licenseDeclared":"NOASSERTION","externalRefs":[
+                    {"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"%s"}]},
+                  {"SPDXID":"SPDXRef-b","name":"b","licenseDeclared":"NOASSERTION","licenseConcluded":"%s"}]}
+                """;
+        String[][] cases = {
+            {"pkg:generic/evil@1", "MIT", "denied packages"},                          // the described element
+            {"PKG:GENERIC/evil@1", "MIT", "denied packages"},                          // type's case
+            {"pkg:generic/evil@1#lib/x", "MIT", "denied packages"},                    // a subpath
+            {"pkg:generic/evil#lib/x", "MIT", "denied packages"},                      // a subpath, no version
+            {"pkg:generic/evil?arch=x86_64", "MIT", "denied packages"},                // qualifiers, no version
+            {"pkg:npm/@acme/leftpad@1.0.0", "MIT", "denied packages"},                 // an unencoded scope
+            {"pkg:generic/ok@1", "AGPL-3.0-only", "denied licenses"},                  // licenseConcluded
+            {"pkg:generic/ok@1", "AGPL-3.0", "denied licenses"},                       // a deprecated id
+            {"pkg:generic/ok@1", "MIT OR gpl-2.0+", "denied licenses"},                // deprecated '+', any case
+            {"pkg:generic/evilness@1", "GPL-2.0-only", ""},                            // neither
+        };
+        for (String[] c : cases) {
+            JsonNode doc = json(String.format(spdx, c[0], c[1]));
+            assertEquals(c[2], failures(p.evaluate(Map.of("https://spdx.dev/Document", List.of(doc)), () -> null)),
+                    String.join(" ", c));
+        }
+    }
+
+    /** Security finding 4 of #22: a section's registry matches however the image reference spells the host. */
+    @Test
+    void sectionsMatchTheNormalisedRegistry() throws Exception {
+        Policy p = Policy.parse("images:\n  - glob: Localhost:5055/app\n    attestations: [spdx]\n"
+                + "  - glob: INDEX.docker.io/library/*\n    attestations: [cyclonedx]\n", "p.yaml");
+        var ref = dev.distill.oci.ImageReference.parse("localhost:5055/app:v1");
+        assertEquals(1, p.forImage(ref.registry() + "/" + ref.repository()).size());
+        var upper = dev.distill.oci.ImageReference.parse("LOCALHOST:5055/app:v1");
+        assertEquals(1, p.forImage(upper.registry() + "/" + upper.repository()).size());
+        var hub = dev.distill.oci.ImageReference.parse("nginx");
+        assertEquals(1, p.forImage(hub.registry() + "/" + hub.repository()).size());
     }
 }

@@ -2,6 +2,7 @@ package dev.distill.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.oci.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * hand so that credentials never travel to another host.
  */
 final class RegistryHttp {
-    private static final Pattern LOOPBACK = Pattern.compile("(?:localhost|127(?:\\.\\d{1,3}){3}|\\[::1\\]|::1)");
+    private static final Pattern LOOPBACK = Pattern.compile("(?:localhost|127(?:\\.\\d{1,3}){3}|\\[::1\\]|::1)",
+            Pattern.CASE_INSENSITIVE);
     private static final int MAX_REDIRECTS = 5;
 
     private final HttpClient http;
@@ -51,10 +53,11 @@ final class RegistryHttp {
     }
 
     URI base(String registry) {
-        String host = registry.replaceFirst(":\\d+$", "");
-        boolean plain = LOOPBACK.matcher(host).matches() || options.insecureHosts().contains(registry)
+        String normal = ImageReference.normalizeRegistry(registry);
+        String host = normal.replaceFirst(":\\d+$", "");
+        boolean plain = LOOPBACK.matcher(host).matches() || options.insecureHosts().contains(normal)
                 || options.insecureHosts().contains(host);
-        String apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+        String apiHost = normal.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : normal;
         return URI.create((plain ? "http://" : "https://") + apiHost);
     }
 
@@ -205,7 +208,8 @@ final class RegistryHttp {
         }
         URI realmUri = URI.create(realm);
         if (!"https".equals(realmUri.getScheme()) && !(LOOPBACK.matcher(String.valueOf(realmUri.getHost())).matches()
-                || options.insecureHosts().contains(realmUri.getRawAuthority()))) {
+                || options.insecureHosts().contains(ImageReference.normalizeRegistry(String.valueOf(
+                        realmUri.getRawAuthority()))))) {
             throw new RegistryException("registry " + call.registry() + " names a token service over plain http ("
                     + realm + "); refusing to send credentials there", 401);
         }

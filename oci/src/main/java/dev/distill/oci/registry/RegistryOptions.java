@@ -1,5 +1,6 @@
 package dev.distill.oci.registry;
 
+import dev.distill.oci.ImageReference;
 import java.time.Duration;
 import java.util.Set;
 
@@ -15,7 +16,8 @@ import java.util.Set;
 public record RegistryOptions(Set<String> insecureHosts, CredentialStore credentials, int maxAttempts,
                               Duration initialBackoff, Duration maxBackoff, Duration timeout) {
     public RegistryOptions {
-        insecureHosts = Set.copyOf(insecureHosts);
+        insecureHosts = insecureHosts.stream().map(ImageReference::normalizeRegistry).collect(
+                java.util.stream.Collectors.toUnmodifiableSet());
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
