@@ -3,6 +3,7 @@ package dev.distill.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.policy.Policy;
@@ -111,14 +112,31 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         if (type != null) {
             types.add(ImageAttestations.predicateType(type));
         }
-        types.add("https://spdx.dev/Document");
-        types.add("https://cyclonedx.org/bom");
+        types.add(SPDX);
+        types.add(CYCLONEDX);
         // Resolved once: every rule, and the audit, are about this one digest even if the tag moves meanwhile.
         ImageReference pinned = ref.withDigest(client.resolve(ref));
-        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates = new java.util.HashMap<>();
-        ImageAttestations.verifyAll(client, pinned, check, types).forEach((t, verified) -> predicates.put(t,
-                verified.stream().map(ImageAttestations.Verified::predicate).toList()));
-        List<Policy.Check> checks = new java.util.ArrayList<>(Policy.evaluate(rules, predicates, () -> audit(pinned)));
+        var predicates = predicates(client, pinned, check, types);
+        var manifests = ImageSignatures.platformManifests(client, pinned);
+        List<Policy.Check> checks;
+        if (manifests.size() == 1) {
+            checks = new java.util.ArrayList<>(Policy.evaluate(rules, predicates, () -> audit(pinned)));
+        } else {
+            // An index: the rules about contents hold for every platform, each judged on its own attestations and
+            // filesystem; the index's own SBOMs are judged too but stand in for no platform.
+            boolean indexSboms = !predicates.get(SPDX).isEmpty() || !predicates.get(CYCLONEDX).isEmpty();
+            checks = new java.util.ArrayList<>(Policy.evaluate(rules.stream().map(r -> r.forIndex(indexSboms))
+                    .toList(), predicates, () -> {
+                        throw new IllegalStateException("an index has no filesystem to audit");
+                    }));
+            for (var m : manifests.subList(1, manifests.size())) {
+                ImageReference platform = pinned.withDigest(m.digest());
+                String label = m.platform() == null ? m.digest().toString() : m.platform().toString();
+                checks.addAll(Policy.evaluate(rules.stream().map(r -> r.forPlatform(label)).toList(),
+                        predicates(client, platform, check, java.util.Set.of(SPDX, CYCLONEDX)),
+                        () -> audit(platform)));
+            }
+        }
         if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {
             checks.add(0, new Policy.Check("attestation " + ImageAttestations.predicateType(type), false,
                     "no verified attestation"));
@@ -143,6 +161,19 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             return Main.FAILED;
         }
         return Main.OK;
+    }
+
+    private static final String SPDX = "https://spdx.dev/Document";
+    private static final String CYCLONEDX = "https://cyclonedx.org/bom";
+
+    /** The verified predicates of each type about exactly this digest (an empty list for a type with none). */
+    private static java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates(
+            RegistryClient client, ImageReference pinned, ImageAttestations.EnvelopeCheck check,
+            java.util.Set<String> types) throws Exception {
+        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> out = new java.util.HashMap<>();
+        ImageAttestations.verifyAll(client, pinned, check, types).forEach((t, verified) -> out.put(t,
+                verified.stream().map(ImageAttestations.Verified::predicate).toList()));
+        return out;
     }
 
     /** A signer rule: the image must carry a signature that verifies for that key or identity. */

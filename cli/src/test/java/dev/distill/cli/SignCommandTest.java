@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.distill.oci.testing.DockerRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -271,5 +272,48 @@ class SignCommandTest {
         MainTest.Result all = MainTest.run("verify", image, "--key", k + ".pub", "--all-platforms");
         assertEquals(0, all.code(), all.err());
         assertEquals(3, all.out().lines().filter(l -> l.startsWith("Verified OK")).count(), all.out());
+    }
+
+    /**
+     * Security finding 3 of #22: the distroless rules on a multi-platform index hold for every platform. Here only
+     * the arm64 image carries a set-ID program and runs as root; the policy once passed on the index (it audited
+     * linux/amd64 alone).
+     */
+    @Test
+    void distrolessRulesOnAnIndexHoldForEveryPlatform() throws Exception {
+        var gzip = dev.distill.oci.Compression.GZIP;
+        var amd64 = new dev.distill.oci.testing.ImageBuilder().platform(new dev.distill.oci.Platform("linux", "amd64",
+                null)).user("65532").entrypoint("/app").layer(new dev.distill.oci.testing.LayerBuilder()
+                .file("app", new byte[] {1}, 0755).build(gzip)).build();
+        var arm64 = new dev.distill.oci.testing.ImageBuilder().platform(new dev.distill.oci.Platform("linux", "arm64",
+                null)).entrypoint("/app").layer(new dev.distill.oci.testing.LayerBuilder()
+                .file("app", new byte[] {2}, 0755).file("usr/bin/su", new byte[] {3}, 04755).build(gzip)).build();
+        Path layout = dir.resolve("mixed-platforms");
+        var writer = new dev.distill.oci.testing.LayoutWriter();
+        writer.addIndex(List.of(amd64, arm64), "v1");
+        writer.writeDirectory(layout);
+        Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests",
+                "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + registry.host() + "/app/mixed:v1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("skopeo-mixed.log").toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(
+                    dir.resolve("skopeo-mixed.log")));
+        } finally {
+            p.destroyForcibly();
+        }
+        String k = dir.resolve("mixed").toString();
+        assertEquals(0, SbomCommandTest.run(Map.of("DISTILL_PASSWORD", "pw"), "key", "generate",
+                "--output-key-prefix", k).code());
+        Path policy = Files.writeString(dir.resolve("every-platform.yaml"), "distroless:\n  forbid: [setuid, root]\n");
+        String image = "registry:" + registry.host() + "/app/mixed:v1";
+        MainTest.Result r = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy",
+                policy.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("ok   linux/amd64: distroless"), r.out());
+        assertTrue(r.out().contains("FAIL linux/arm64: distroless") && r.out().contains("setuid /usr/bin/su"),
+                r.out());
+        MainTest.Result byDigest = MainTest.run("verify-attestation", "registry:" + registry.host() + "/app/mixed@"
+                + arm64.manifestDigest(), "--key", k + ".pub", "--policy", policy.toString());
+        assertEquals(1, byDigest.code(), byDigest.out());
     }
 }

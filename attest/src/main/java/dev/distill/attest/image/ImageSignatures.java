@@ -196,14 +196,29 @@ public final class ImageSignatures {
      * (attestation manifests with platform unknown/unknown left out). cosign signs and verifies only the first.
      */
     public static List<Digest> allPlatforms(RegistryClient client, ImageReference ref) throws IOException {
+        List<Digest> out = new ArrayList<>();
+        platformManifests(client, ref).forEach(m -> out.add(m.digest()));
+        return out;
+    }
+
+    /** One manifest an image stands for, with its platform (null for the top manifest itself). */
+    public record PlatformManifest(Digest digest, dev.distill.oci.Platform platform) {
+    }
+
+    /**
+     * The manifests an image stands for, as {@link #allPlatforms}: the top one first (platform null), then each
+     * platform manifest of an index with its platform.
+     */
+    public static List<PlatformManifest> platformManifests(RegistryClient client, ImageReference ref)
+            throws IOException {
         RegistryClient.Manifest top = client.manifest(ref.registry(), ref.repository(), ref.identifier());
-        List<Digest> out = new ArrayList<>(List.of(top.digest()));
+        List<PlatformManifest> out = new ArrayList<>(List.of(new PlatformManifest(top.digest(), null)));
         if (MediaTypes.isIndex(top.mediaType())) {
             var index = Json.read(top.bytes(), dev.distill.oci.wire.IndexTemplate.class, "index " + top.digest());
             for (Descriptor d : dev.distill.oci.Manifests.descriptors(index.manifests() == null ? List.of()
                     : index.manifests(), "index " + top.digest())) {
                 if (d.platform() == null || !"unknown".equals(d.platform().os())) {
-                    out.add(d.digest());
+                    out.add(new PlatformManifest(d.digest(), d.platform()));
                 }
             }
         }

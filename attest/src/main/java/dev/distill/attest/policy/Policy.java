@@ -69,6 +69,26 @@ public final class Policy {
     public record Rules(String label, List<String> attestations, List<Signer> signers, List<String> builderIds,
                         String sourceRepository, String ref, List<String> denyPackages, List<String> denyLicenses,
                         Set<Category> forbid) {
+        /**
+         * The rules about an image's contents (SBOM and distroless), for one platform manifest of an index: they
+         * must hold for each platform, judged on that platform's own attestations and filesystem.
+         */
+        public Rules forPlatform(String platform) {
+            return new Rules(platform + ": " + label, List.of(), List.of(), List.of(), null, null, denyPackages,
+                    denyLicenses, forbid);
+        }
+
+        /**
+         * The rules about an index itself: attestations, signers and SLSA; the SBOM rules only when the index has
+         * SBOMs of its own (they must not stand in for a platform's); never the distroless rules (an index has no
+         * filesystem: {@link #forPlatform} judges each platform's).
+         */
+        public Rules forIndex(boolean withSboms) {
+            return new Rules(label, attestations, signers, builderIds, sourceRepository, ref,
+                    withSboms ? denyPackages : List.of(), withSboms ? denyLicenses : List.of(),
+                    EnumSet.noneOf(Category.class));
+        }
+
         boolean empty() {
             return attestations.isEmpty() && signers.isEmpty() && builderIds.isEmpty() && sourceRepository == null
                     && ref == null && denyPackages.isEmpty() && denyLicenses.isEmpty() && forbid.isEmpty();
