@@ -37,7 +37,7 @@ import java.util.regex.PatternSyntaxException;
  *   sourceRepository: https://github.com/acme/app
  *   ref: refs/tags/v[0-9].*              # the built ref, a regular expression matching the whole value
  * sbom:
- *   denyPackages: [pkg:deb/debian/bash, pkg:npm/event-stream]   # purl prefixes
+ *   denyPackages: [pkg:deb/debian/bash, pkg:npm/event-stream]   # purls: every version, or the one given (DenyRules)
  *   denyLicenses: [AGPL-3.0-only, SSPL-1.0]
  * distroless:
  *   forbid: [shell, package-manager]    # audit categories
