@@ -48,13 +48,18 @@ final class IdentityMixin {
     String trigger;
 
     @Option(names = "--trusted-root", paramLabel = "FILE",
-            description = "Keyless: verify against this trusted_root.json, offline (default: the public-good "
-                    + "instance's, through TUF).")
+            description = "Verify against this trusted_root.json, offline (keyless default: the public-good "
+                    + "instance's, through TUF; verify-blob --key: check the bundle's log entries and timestamps "
+                    + "against it).")
     Path trustedRoot;
 
     boolean given() {
+        return identityGiven() || trustedRoot != null;
+    }
+
+    private boolean identityGiven() {
         return identity != null || identityRegexp != null || issuer != null || issuerRegexp != null
-                || repository != null || ref != null || sha != null || trigger != null || trustedRoot != null;
+                || repository != null || ref != null || sha != null || trigger != null;
     }
 
     /** Exactly one of --key and the keyless options; true when verifying keyless. */
@@ -62,6 +67,20 @@ final class IdentityMixin {
         if ((key != null) == given()) {
             throw new picocli.CommandLine.ParameterException(cl, key != null
                     ? "--key and the keyless options (--certificate-*, --trusted-root) exclude each other"
+                    : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
+        }
+        return key == null;
+    }
+
+    /**
+     * For bundles, which may carry log entries whatever signed them: exactly one of --key and the identity
+     * options, and --trusted-root with either (with a key, the bundle's log entries and timestamps are then checked
+     * against it). True when verifying keyless.
+     */
+    boolean keylessOrKeyWithRoot(Path key, picocli.CommandLine cl) {
+        if ((key != null) == identityGiven()) {
+            throw new picocli.CommandLine.ParameterException(cl, key != null
+                    ? "--key and the --certificate-* options exclude each other"
                     : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
         }
         return key == null;

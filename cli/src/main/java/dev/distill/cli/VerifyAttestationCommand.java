@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.policy.Policy;
+import dev.distill.attest.verify.ImageChecks;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code distill verify-attestation IMAGE --type T (--key PUB | --certificate-identity ...)}: exit 0 when verified. */
 @Command(name = "verify-attestation", mixinStandardHelpOptions = true,
@@ -76,7 +76,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             by = key.toString();
         } else {
             var identity = who.identity();
-            check = KeylessVerification.envelopeCheck(identity, who.instance());
+            check = ImageChecks.envelopeCheck(identity, who.instance());
             by = identity.toString();
         }
         RegistryClient client = registry.client();
@@ -187,7 +187,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             var instance = policy.trustedRoot() != null
                     ? dev.distill.attest.keyless.SigstoreInstance.of(policy.trustedRoot(), null)
                     : who.trustedRoot != null ? who.instance() : dev.distill.attest.keyless.SigstoreInstance.publicGood();
-            c = KeylessVerification.signatureCheck(new dev.distill.attest.keyless.Identity(signer.identity(),
+            c = ImageChecks.signatureCheck(new dev.distill.attest.keyless.Identity(signer.identity(),
                     signer.identityRegexp(), signer.issuer(), signer.issuerRegexp(), java.util.Map.of()), instance);
         }
         try {

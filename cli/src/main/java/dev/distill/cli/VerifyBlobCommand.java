@@ -1,8 +1,7 @@
 package dev.distill.cli;
 
-import dev.distill.attest.bundle.BlobSignatures;
-import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.verify.Verifier;
 import dev.distill.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code distill verify-blob FILE|sha256:HEX --bundle B (--key PUB | --certificate-identity ...)}. */
 @Command(name = "verify-blob", mixinStandardHelpOptions = true,
@@ -56,12 +55,17 @@ final class VerifyBlobCommand implements Callable<Integer> {
                     + "checkpoint by a log of the trusted root", "RFC 3161 timestamps", "identity", "OIDC issuer",
             "integrated time not in the future", "integrated time inside the certificate's validity",
             "a trusted time (log or TSA)");
-    static final List<String> KEY_CHECKS = List.of("bundle media type and shape", "key hint",
+    static final List<String> KEY_CHECKS = List.of("bundle media type and shape",
             "digest of the artifact (or DSSE subject digest)", "signature with the key");
+    static final List<String> KEY_AND_LOG_CHECKS = List.of("bundle media type and shape",
+            "digest of the artifact (or DSSE subject digest)", "signature with the key",
+            "transparency-log entry matches the bundle and names the key", "signed entry timestamp, inclusion proof "
+                    + "and signed checkpoint by a log of the trusted root", "RFC 3161 timestamps",
+            "a trusted time (log or TSA), not in the future, with the log's key valid then");
 
     @Override
     public Integer call() throws Exception {
-        who.keyless(key, spec.commandLine());
+        boolean keyless = who.keylessOrKeyWithRoot(key, spec.commandLine());
         String json = Files.readString(bundle, StandardCharsets.UTF_8);
         byte[] blob = null;
         byte[] digest = null;
@@ -87,27 +91,32 @@ final class VerifyBlobCommand implements Callable<Integer> {
         report.put("mode", key == null ? "keyless" : "key");
         String summary;
         try {
-            if (key == null) {
-                var identity = who.identity();
-                var verified = KeylessVerification.verify(json, blob != null ? Digest.newSha256().digest(blob)
-                        : digest, identity, who.instance());
-                report.put("signer", Map.of("identity", verified.identity(), "issuer", verified.issuer()));
-                report.put("logIndex", verified.logIndex());
-                report.put("integratedTime", verified.integratedTime() == null ? null
-                        : verified.integratedTime().toString());
-                report.put("checks", KEYLESS_CHECKS);
-                summary = "Verified OK: " + subject + " signed by " + verified.identity() + " (issuer "
-                        + verified.issuer() + "), " + (verified.integratedTime() == null
-                        ? "time from a TSA timestamp" : "logged at " + verified.integratedTime())
-                        + " (log index " + verified.logIndex() + ")";
+            Verifier.Builder verifier = Verifier.builder();
+            if (keyless) {
+                verifier.identity(who.identity()).trustedRoot(who.instance());
             } else {
-                var publicKey = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII),
-                        key.toString());
-                BlobSignatures.verify(json, publicKey, blob, digest);
-                report.put("signer", Map.of("key", key.toString()));
-                report.put("checks", KEY_CHECKS);
-                summary = "Verified OK: " + subject + " signed by " + key;
+                verifier.publicKey(EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII),
+                        key.toString()));
+                if (who.trustedRoot != null) {
+                    verifier.trustedRoot(who.instance());
+                }
             }
+            var verified = verifier.build().verify(json, new Verifier.Artifact(blob != null
+                    ? Digest.newSha256().digest(blob) : digest, blob));
+            report.put("signer", keyless ? Map.of("identity", verified.identity(), "issuer", verified.issuer())
+                    : Map.of("key", key.toString()));
+            report.put("logChecked", verified.logChecked());
+            report.put("logIndexes", verified.logIndexes());
+            report.put("integratedTime", verified.integratedTime() == null ? null
+                    : verified.integratedTime().toString());
+            report.put("times", verified.times().stream().map(Object::toString).toList());
+            report.put("checks", keyless ? KEYLESS_CHECKS : verified.logChecked() ? KEY_AND_LOG_CHECKS : KEY_CHECKS);
+            String when = verified.integratedTime() != null ? ", logged at " + verified.integratedTime()
+                    + " (log index " + verified.logIndexes().get(0) + ")" : !verified.times().isEmpty()
+                    ? ", time from a TSA timestamp (" + verified.times().get(0) + ")" : "";
+            summary = "Verified OK: " + subject + " signed by " + (keyless ? verified.identity() + " (issuer "
+                    + verified.issuer() + ")" : key) + when + (verified.logChecked() ? ""
+                    : "; its transparency-log entries were not checked (give --trusted-root to check them)");
         } catch (dev.distill.attest.bundle.VerificationException e) {
             if (!output.equals("json")) {
                 throw e;

@@ -1,18 +1,18 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keyless.KeylessVerification;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.verify.ImageChecks;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code distill verify IMAGE --key PUB}: exit 0 when a signature by the key covers the image's digest. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -60,7 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
             by = key.toString();
         } else {
             var identity = who.identity();
-            check = KeylessVerification.signatureCheck(identity, who.instance());
+            check = ImageChecks.signatureCheck(identity, who.instance());
             by = identity.toString();
         }
         RegistryClient client = registry.client();

@@ -26,19 +26,19 @@ import java.util.Map;
  * "bundle" (the signed entry timestamp and the entry) as layer annotations, without an inclusion proof. Written
  * by hand because sigstore-java's verifier insists on an inclusion proof, which these signatures never had; the
  * pieces it does offer are used (the Fulcio chain and SCT check, the trusted root's logs), and the trusted root
- * is the one every keyless check loads and checks ({@link KeylessVerification#trust}). What is checked: the
+ * is the one every keyless check loads and checks ({@link TrustedRoots#trust}). What is checked: the
  * certificate chains to a Fulcio CA of the trusted root and carries a valid SCT; the SET verifies with the key
  * of the log named by the entry, valid at the integrated time; the logged entry is a hashedrekord of exactly
  * this payload's digest, this signature and this certificate; the signature verifies over the payload; the
  * integrated time is not in the future and inside the certificate's validity; the identity matches.
  */
-final class CosignLegacySignatures {
+public final class CosignLegacySignatures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CosignLegacySignatures() {
     }
 
-    static void verify(byte[] payload, Map<String, String> annotations, Identity who, SigstoreInstance instance)
+    public static void verify(byte[] payload, Map<String, String> annotations, Identity who, SigstoreInstance instance)
             throws VerificationException, KeylessException {
         List<X509Certificate> certs = certificates(annotations.get(KeylessSigning.CERTIFICATE_ANNOTATION));
         String chain = annotations.get(KeylessSigning.CHAIN_ANNOTATION);
@@ -46,7 +46,7 @@ final class CosignLegacySignatures {
             certs.addAll(certificates(chain));
         }
         X509Certificate leaf = certs.get(0);
-        KeylessVerification.Trust trust = KeylessVerification.trust(instance);
+        TrustedRoots.Trust trust = TrustedRoots.trust(instance);
         SigstoreTrustedRoot root = trust.root();
         try {
             var path = CertificateFactory.getInstance("X.509").generateCertPath(certs);
@@ -127,7 +127,7 @@ final class CosignLegacySignatures {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new VerificationException("the signature cannot be checked: " + e.getMessage());
         }
-        if (integrated.isAfter(Instant.now().plus(KeylessVerification.CLOCK_SKEW))) {
+        if (integrated.isAfter(Instant.now().plus(TrustedRoots.CLOCK_SKEW))) {
             throw new VerificationException("the transparency-log entry's integrated time " + integrated
                     + " is in the future");
         }

@@ -66,10 +66,17 @@ public final class KeylessSigning implements AutoCloseable {
         }
     }
 
-    /** Signs an in-toto statement (JSON) into a DSSE envelope; returns the Sigstore bundle JSON. */
+    /**
+     * Signs an in-toto statement (JSON) into a DSSE envelope; returns the Sigstore bundle JSON. The statement is
+     * signed as ASCII JSON (other characters as {@code \\u} escapes, the same JSON value): sigstore-java 2.0.0
+     * (and 2.2.0) builds the DSSE pre-authentication encoding with the payload's length in UTF-16 characters, not
+     * bytes, so any other character would yield a signature that no DSSE verifier (sigstore-js, cosign, distill)
+     * accepts.
+     */
     public String attest(byte[] statement) throws KeylessException {
         try {
-            return signer.attest(new String(statement, java.nio.charset.StandardCharsets.UTF_8)).toJson();
+            return signer.attest(new String(asciiJson(statement), java.nio.charset.StandardCharsets.US_ASCII))
+                    .toJson();
         } catch (Exception e) {
             throw new KeylessException(instance.describe() + ": keyless attestation failed: " + message(e), e);
         }
@@ -98,6 +105,22 @@ public final class KeylessSigning implements AutoCloseable {
                 throw new KeylessException("the signing service returned an unreadable bundle", e);
             }
         };
+    }
+
+    /** The JSON re-written with every character past ASCII escaped; unchanged when it is ASCII already. */
+    static byte[] asciiJson(byte[] json) throws KeylessException {
+        for (byte b : json) {
+            if (b < 0) {
+                try {
+                    ObjectMapper m = new ObjectMapper();
+                    return m.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                            .writeValueAsBytes(m.readTree(json));
+                } catch (java.io.IOException e) {
+                    throw new KeylessException("the statement to sign is not JSON", e);
+                }
+            }
+        }
+        return json;
     }
 
     /** Cosign's layer annotations for a keyless image signature (see {@link #layerAnnotations}). */
