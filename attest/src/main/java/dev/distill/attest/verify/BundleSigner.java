@@ -58,9 +58,15 @@ record BundleSigner(X509Certificate certificate, PublicKey key) {
     private void expectCertificate(byte[] der) throws VerificationException {
         try {
             if (certificate == null) {
-                // A key-signed bundle logged with a certificate for that key.
-                X509Certificate logged = (X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(der));
+                // A key-signed bundle: sigstore-js logs the key itself under x509Certificate in Rekor v2 entries.
+                X509Certificate logged;
+                try {
+                    logged = (X509Certificate) CertificateFactory.getInstance("X.509")
+                            .generateCertificate(new ByteArrayInputStream(der));
+                } catch (CertificateException notACertificate) {
+                    expectKey(der);
+                    return;
+                }
                 expectKey(logged.getPublicKey().getEncoded());
                 return;
             }
