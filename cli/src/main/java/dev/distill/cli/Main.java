@@ -1,6 +1,9 @@
 package dev.distill.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.registry.NetworkFailure;
+import dev.distill.oci.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,10 +21,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
-        footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
-            "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
-            "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source,",
-            "4 internal error."})
+        footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], "
+                + "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, registry:REF, or a path whose kind is detected, "
+                + "else a registry reference.",
+            "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source, "
+                + "4 internal error."})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -70,6 +74,7 @@ public final class Main implements Runnable {
         addSubcommands(cl, args);
         cl.setOut(out);
         cl.setErr(err);
+        HelpFooter.install(cl);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("distill: " + e.getMessage());
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -148,6 +153,15 @@ public final class Main implements Runnable {
         }
         if (e instanceof AccessDeniedException a) {
             err.println("distill: error: permission denied: " + a.getFile());
+            return BAD_INPUT;
+        }
+        if (e instanceof JsonProcessingException j) {
+            // Jackson's own text names Java types and its settings; where it went wrong is what helps.
+            err.println("distill: error: a document " + Json.problem(j));
+            return BAD_INPUT;
+        }
+        if (e instanceof IOException && NetworkFailure.isNetwork(e)) {
+            err.println("distill: error: " + NetworkFailure.of(e).description());
             return BAD_INPUT;
         }
         if (e instanceof IOException) {
