@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     public static final int INTERNAL = 4;
 
     @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print the full stack trace of an error.")
+            description = "Print the full stack trace of an error. Env: DISTILL_STACKTRACE.")
     boolean stacktrace;
 
     @CommandLine.Spec
@@ -75,6 +75,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         HelpFooter.install(cl);
+        EnvironmentDefaults.install(cl, main.env);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("distill: " + e.getMessage());
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -97,7 +98,7 @@ public final class Main implements Runnable {
     private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
             AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
             AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
-            TreeCommand.class, ProvenanceCommand.class, CommandLine.HelpCommand.class);
+            TreeCommand.class, ProvenanceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
     /**
      * Adds the one subcommand the arguments name, or all of them (for help, a usage error, or no command). picocli
