@@ -81,7 +81,7 @@ final class KeyCommand implements Runnable {
 
     /** Writes PREFIX.key (encrypted, 0600) and PREFIX.pub; the password is wiped once used. */
     static void writePair(String prefix, PrivateKey priv, java.security.PublicKey pub, char[] password,
-                          CommandLine cl) throws Exception {
+                          Feedback feedback) throws Exception {
         Path keyFile = Path.of(prefix + ".key");
         Path pubFile = Path.of(prefix + ".pub");
         String encrypted = EncryptedKeys.encrypt(priv, password);
@@ -89,7 +89,7 @@ final class KeyCommand implements Runnable {
         AtomicFiles.write(keyFile, "rw-------", o -> o.write(encrypted.getBytes(StandardCharsets.US_ASCII)));
         AtomicFiles.write(pubFile, "rw-r--r--", o -> o.write(EncryptedKeys.publicKeyPem(pub)
                 .getBytes(StandardCharsets.US_ASCII)));
-        cl.getErr().println("Private key written to " + keyFile + ", public key to " + pubFile);
+        feedback.note("Private key written to " + keyFile + ", public key to " + pubFile);
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -119,7 +119,7 @@ final class KeyCommand implements Runnable {
             Main main = (Main) parent.spec.parent().userObject();
             char[] password = password(main, passwordFile, spec.commandLine(), true);
             KeyPair pair = EncryptedKeys.generate();
-            writePair(prefix, pair.getPrivate(), pair.getPublic(), password, spec.commandLine());
+            writePair(prefix, pair.getPrivate(), pair.getPublic(), password, main.feedback());
             return Main.OK;
         }
     }

@@ -61,8 +61,8 @@ final class KeyImportCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(inputPassword, '\0');
         }
-        KeyCommand.writePair(prefix, key, KeyTypes.publicKey(key), password, spec.commandLine());
-        spec.commandLine().getErr().println("Imported a " + KeyTypes.describe(key) + " key from " + file);
+        KeyCommand.writePair(prefix, key, KeyTypes.publicKey(key), password, main.feedback());
+        main.feedback().note("Imported a " + KeyTypes.describe(key) + " key from " + file);
         return Main.OK;
     }
 }

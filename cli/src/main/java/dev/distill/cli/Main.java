@@ -37,10 +37,28 @@ public final class Main implements Runnable {
             description = "Print the full stack trace of an error. Env: DISTILL_STACKTRACE.")
     boolean stacktrace;
 
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print nothing but errors (and the output asked for). Env: DISTILL_QUIET.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Say what is being done, one line per step, on standard error. Env: DISTILL_VERBOSE.")
+    boolean verbose;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     private Map<String, String> env = Map.of();
+    private PrintWriter err;
+    private Feedback feedback;
+
+    /** Progress and status notes for this run, as -q and -v and the terminal decide. */
+    Feedback feedback() {
+        if (feedback == null) {
+            feedback = Feedback.of(quiet, verbose, err);
+        }
+        return feedback;
+    }
 
     /** The environment the command runs in (tests pass their own). */
     Map<String, String> env() {
@@ -70,6 +88,7 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         Main main = new Main();
         main.env = Map.copyOf(env);
+        main.err = err;
         CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
         cl.setOut(out);
@@ -82,6 +101,9 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (main.feedback != null) {
+                main.feedback.clear();
+            }
             int code = report(e, err);
             if (main.stacktrace) {
                 e.printStackTrace(err);
@@ -89,6 +111,9 @@ public final class Main implements Runnable {
             return code;
         });
         int code = cl.execute(args);
+        if (main.feedback != null) {
+            main.feedback.clear();
+        }
         out.flush();
         err.flush();
         return code;

@@ -58,10 +58,11 @@ final class SbomCommand implements Callable<Integer> {
                 .withLimits(limits())
                 .withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         Sbom sbom;
+        Feedback feedback = main.feedback();
         try (Image img = ImageSources.open(image, imageOptions.sourceOptions())) {
-            sbom = SbomGenerator.generate(img, options);
+            sbom = SbomGenerator.generate(img, options, false, (s, tree) -> s, feedback);
         }
-        plan.write(sbom, spec.commandLine().getOut());
+        plan.write(sbom, spec.commandLine().getOut(), feedback);
         return Main.OK;
     }
 

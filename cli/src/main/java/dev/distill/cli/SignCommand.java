@@ -141,7 +141,9 @@ final class SignCommand implements Callable<Integer> {
             }
         }
         for (Digest d : digests) {
-            spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);
+            if (!main.feedback().quiet()) {
+                spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);
+            }
         }
         spec.commandLine().getOut().flush();
         return Main.OK;
