@@ -129,8 +129,10 @@ final class AttestCommand implements Callable<Integer> {
                         : ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
             }
         }
-        spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
-                + ref.repository() + "@" + digest);
+        if (!main.feedback().quiet()) {
+            spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
+                    + ref.repository() + "@" + digest);
+        }
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

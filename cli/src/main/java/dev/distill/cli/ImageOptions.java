@@ -4,6 +4,7 @@ import dev.distill.oci.Platform;
 import dev.distill.oci.SourceOptions;
 import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.sbom.tree.TreeLimits;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,10 @@ final class ImageOptions {
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Speak plain http to this registry (loopback registries always may); repeatable.")
     java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest wait to connect to a registry or for its answer (default: 60).")
+    int timeoutSeconds;
 
     @Option(names = "--max-total-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Uncompressed bytes over all layers (default: 64G).")
@@ -37,7 +42,8 @@ final class ImageOptions {
 
     SourceOptions sourceOptions() {
         SourceOptions base = platform == null ? SourceOptions.defaults() : new SourceOptions(platform, true);
-        return base.withRegistry(RegistryOptions.defaults().withInsecureHosts(java.util.Set.copyOf(insecureRegistries)));
+        return base.withRegistry(RegistryOptions.defaults().withInsecureHosts(java.util.Set.copyOf(insecureRegistries))
+                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds))));
     }
 
     TreeLimits limits() {

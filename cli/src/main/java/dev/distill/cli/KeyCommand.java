@@ -13,17 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code distill key generate|public-key}: cosign-compatible signing keys. */
-@Command(name = "key", description = "Create and read signing keys in cosign's format (ECDSA P-256, the private key "
-        + "encrypted with scrypt and nacl/secretbox).",
+@Command(name = "key", description = "Create, import and read signing keys in cosign's format (the private key "
+        + "encrypted with scrypt and nacl/secretbox; generated keys are ECDSA P-256, imported ones ECDSA P-256, "
+        + "P-384 or P-521, RSA 2048, 3072 or 4096, or Ed25519).",
         mixinStandardHelpOptions = true,
-        subcommands = {KeyCommand.Generate.class, KeyCommand.PublicKey.class})
+        subcommands = {KeyCommand.Generate.class, KeyImportCommand.class, KeyCommand.PublicKey.class})
 final class KeyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate or public-key)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate, import or "
+                + "public-key)");
     }
 
     /** The password: DISTILL_PASSWORD, else a file, else a prompt on a terminal; never echoed or logged. */
@@ -33,8 +35,7 @@ final class KeyCommand implements Runnable {
             return env.toCharArray();
         }
         if (file != null) {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return text.endsWith("\n") ? text.substring(0, text.length() - 1).toCharArray() : text.toCharArray();
+            return passwordFile(file);
         }
         Console console = System.console();
         if (console == null) {
@@ -51,6 +52,12 @@ final class KeyCommand implements Runnable {
         return first;
     }
 
+    /** A password file's text without its final newline. */
+    static char[] passwordFile(Path file) throws java.io.IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1).toCharArray() : text.toCharArray();
+    }
+
     /** Reads and decrypts a private key file; the password is wiped once used. */
     static PrivateKey loadPrivateKey(Main main, Path key, Path passwordFile, CommandLine cl) throws Exception {
         String text = Files.readString(key, StandardCharsets.US_ASCII);
@@ -60,6 +67,29 @@ final class KeyCommand implements Runnable {
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
+    }
+
+    /** Refuses to overwrite PREFIX.key or PREFIX.pub unless forced. */
+    static void checkFree(String prefix, boolean force, CommandLine cl) {
+        Path key = Path.of(prefix + ".key");
+        Path pub = Path.of(prefix + ".pub");
+        if (!force && (Files.exists(key) || Files.exists(pub))) {
+            throw new CommandLine.ParameterException(cl, (Files.exists(key) ? key : pub)
+                    + " exists; use --force to overwrite it");
+        }
+    }
+
+    /** Writes PREFIX.key (encrypted, 0600) and PREFIX.pub; the password is wiped once used. */
+    static void writePair(String prefix, PrivateKey priv, java.security.PublicKey pub, char[] password,
+                          Feedback feedback) throws Exception {
+        Path keyFile = Path.of(prefix + ".key");
+        Path pubFile = Path.of(prefix + ".pub");
+        String encrypted = EncryptedKeys.encrypt(priv, password);
+        java.util.Arrays.fill(password, '\0');
+        AtomicFiles.write(keyFile, "rw-------", o -> o.write(encrypted.getBytes(StandardCharsets.US_ASCII)));
+        AtomicFiles.write(pubFile, "rw-r--r--", o -> o.write(EncryptedKeys.publicKeyPem(pub)
+                .getBytes(StandardCharsets.US_ASCII)));
+        feedback.note("Private key written to " + keyFile + ", public key to " + pubFile);
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -85,21 +115,11 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path key = Path.of(prefix + ".key");
-            Path pub = Path.of(prefix + ".pub");
-            if (!force && (Files.exists(key) || Files.exists(pub))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), (Files.exists(key) ? key : pub)
-                        + " exists; use --force to overwrite it");
-            }
+            checkFree(prefix, force, spec.commandLine());
             Main main = (Main) parent.spec.parent().userObject();
             char[] password = password(main, passwordFile, spec.commandLine(), true);
             KeyPair pair = EncryptedKeys.generate();
-            String encrypted = EncryptedKeys.encrypt(pair.getPrivate(), password);
-            java.util.Arrays.fill(password, '\0');
-            AtomicFiles.write(key, "rw-------", o -> o.write(encrypted.getBytes(StandardCharsets.US_ASCII)));
-            AtomicFiles.write(pub, "rw-r--r--", o -> o.write(EncryptedKeys.publicKeyPem(pair.getPublic())
-                    .getBytes(StandardCharsets.US_ASCII)));
-            spec.commandLine().getErr().println("Private key written to " + key + ", public key to " + pub);
+            writePair(prefix, pair.getPrivate(), pair.getPublic(), password, main.feedback());
             return Main.OK;
         }
     }

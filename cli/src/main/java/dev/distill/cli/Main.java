@@ -1,6 +1,9 @@
 package dev.distill.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.registry.NetworkFailure;
+import dev.distill.oci.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,10 +21,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "SBOMs, signatures and verification for container images.",
-        footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST],",
-            "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, or a path whose kind is detected.",
-            "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source,",
-            "4 internal error."})
+        footer = {"", "Images: oci:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], "
+                + "docker-archive:FILE[:REPO:TAG|@INDEX], dir:DIR, registry:REF, or a path whose kind is detected, "
+                + "else a registry reference.",
+            "", "Exit codes: 0 ok, 1 verification or policy failed, 2 usage, 3 bad input or unreachable source, "
+                + "4 internal error."})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -30,13 +34,31 @@ public final class Main implements Runnable {
     public static final int INTERNAL = 4;
 
     @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print the full stack trace of an error.")
+            description = "Print the full stack trace of an error. Env: DISTILL_STACKTRACE.")
     boolean stacktrace;
+
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print nothing but errors (and the output asked for). Env: DISTILL_QUIET.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Say what is being done, one line per step, on standard error. Env: DISTILL_VERBOSE.")
+    boolean verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     private Map<String, String> env = Map.of();
+    private PrintWriter err;
+    private Feedback feedback;
+
+    /** Progress and status notes for this run, as -q and -v and the terminal decide. */
+    Feedback feedback() {
+        if (feedback == null) {
+            feedback = Feedback.of(quiet, verbose, err);
+        }
+        return feedback;
+    }
 
     /** The environment the command runs in (tests pass their own). */
     Map<String, String> env() {
@@ -66,16 +88,22 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         Main main = new Main();
         main.env = Map.copyOf(env);
+        main.err = err;
         CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
         cl.setOut(out);
         cl.setErr(err);
+        HelpFooter.install(cl);
+        EnvironmentDefaults.install(cl, main.env);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("distill: " + e.getMessage());
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (main.feedback != null) {
+                main.feedback.clear();
+            }
             int code = report(e, err);
             if (main.stacktrace) {
                 e.printStackTrace(err);
@@ -83,6 +111,9 @@ public final class Main implements Runnable {
             return code;
         });
         int code = cl.execute(args);
+        if (main.feedback != null) {
+            main.feedback.clear();
+        }
         out.flush();
         err.flush();
         return code;
@@ -92,7 +123,7 @@ public final class Main implements Runnable {
     private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
             AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
             AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
-            TreeCommand.class, ProvenanceCommand.class, CommandLine.HelpCommand.class);
+            TreeCommand.class, ProvenanceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
     /**
      * Adds the one subcommand the arguments name, or all of them (for help, a usage error, or no command). picocli
@@ -148,6 +179,15 @@ public final class Main implements Runnable {
         }
         if (e instanceof AccessDeniedException a) {
             err.println("distill: error: permission denied: " + a.getFile());
+            return BAD_INPUT;
+        }
+        if (e instanceof JsonProcessingException j) {
+            // Jackson's own text names Java types and its settings; where it went wrong is what helps.
+            err.println("distill: error: a document " + Json.problem(j));
+            return BAD_INPUT;
+        }
+        if (e instanceof IOException && NetworkFailure.isNetwork(e)) {
+            err.println("distill: error: " + NetworkFailure.of(e).description());
             return BAD_INPUT;
         }
         if (e instanceof IOException) {

@@ -1,5 +1,6 @@
 package dev.distill.cli;
 
+import dev.distill.oci.ProgressEvent;
 import dev.distill.sbom.format.SbomFormat;
 import dev.distill.sbom.format.SbomWriter;
 import dev.distill.sbom.model.Sbom;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 
 /**
@@ -19,7 +21,7 @@ import picocli.CommandLine;
  * written, each file written atomically.
  */
 final class Outputs {
-    private record Output(SbomWriter writer, Path file) {
+    private record Output(String format, SbomWriter writer, Path file) {
     }
 
     private final List<Output> outputs;
@@ -50,7 +52,7 @@ final class Outputs {
                 throw new CommandLine.ParameterException(commandLine,
                         "only one output can go to standard output; give the others a file (-o FORMAT=FILE)");
             }
-            plan.add(new Output(writer, file == null ? null : Path.of(file)));
+            plan.add(new Output(format, writer, file == null ? null : Path.of(file)));
         }
         return new Outputs(plan);
     }
@@ -68,6 +70,11 @@ final class Outputs {
 
     /** Renders every output, then writes them: a failure while rendering leaves no file behind. */
     void write(Sbom sbom, PrintWriter stdout) throws IOException {
+        write(sbom, stdout, ProgressEvent.IGNORE);
+    }
+
+    /** As {@link #write(Sbom, PrintWriter)}, telling {@code progress} which writer runs. */
+    void write(Sbom sbom, PrintWriter stdout, Consumer<ProgressEvent> progress) throws IOException {
         if (preparing != null) {
             try {
                 preparing.join();
@@ -78,9 +85,14 @@ final class Outputs {
         }
         List<byte[]> rendered = new ArrayList<>();
         for (Output o : outputs) {
+            progress.accept(new ProgressEvent.Step("writer", o.format() + (o.file() == null ? "" : " to " + o.file()),
+                    rendered.size() + 1, outputs.size()));
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             o.writer().write(sbom, buf);
             rendered.add(buf.toByteArray());
+        }
+        if (progress instanceof Feedback f) {
+            f.clear(); // a table on a terminal must not start after a progress line
         }
         for (int i = 0; i < outputs.size(); i++) {
             byte[] bytes = rendered.get(i);

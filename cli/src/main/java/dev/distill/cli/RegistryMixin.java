@@ -2,6 +2,7 @@ package dev.distill.cli;
 
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,10 @@ final class RegistryMixin {
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Speak plain http to this registry (loopback registries always may).")
     List<String> insecure = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest wait to connect to a registry or for its answer (default: 60).")
+    int timeoutSeconds;
 
     RegistryClient client() {
         return new RegistryClient(options());
@@ -24,6 +29,7 @@ final class RegistryMixin {
     }
 
     private RegistryOptions options() {
-        return RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure));
+        return RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure))
+                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)));
     }
 }

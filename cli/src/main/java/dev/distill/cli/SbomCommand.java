@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code distill sbom IMAGE -o FORMAT[=FILE]...}: one walk of the image, any number of formats. */
 @Command(name = "sbom",
-        description = {"Write a software bill of materials of an image: its OS packages, with the files they own, "
-                + "their licenses and the layer that introduced them."},
+        description = {"Write a software bill of materials of an image: its OS packages (dpkg, apk, rpm) and language "
+                + "packages (Java archives, Python, npm, Go and Rust binaries), with the files they own, their "
+                + "licenses and the layer that introduced them."},
         mixinStandardHelpOptions = true,
         footer = {"", "Formats: spdx-json, spdx-tag-value, spdx3-json, cyclonedx-json, cyclonedx-xml (add @1.4 or @1.5 "
                 + "for older CycloneDX schemas), table.",
@@ -57,10 +58,11 @@ final class SbomCommand implements Callable<Integer> {
                 .withLimits(limits())
                 .withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         Sbom sbom;
+        Feedback feedback = main.feedback();
         try (Image img = ImageSources.open(image, imageOptions.sourceOptions())) {
-            sbom = SbomGenerator.generate(img, options);
+            sbom = SbomGenerator.generate(img, options, false, (s, tree) -> s, feedback);
         }
-        plan.write(sbom, spec.commandLine().getOut());
+        plan.write(sbom, spec.commandLine().getOut(), feedback);
         return Main.OK;
     }
 

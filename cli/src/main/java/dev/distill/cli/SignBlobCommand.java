@@ -58,7 +58,7 @@ final class SignBlobCommand implements Callable<Integer> {
         }
         String out = json;
         AtomicFiles.write(bundle, o -> o.write(out.getBytes(StandardCharsets.UTF_8)));
-        spec.commandLine().getErr().println("Signed " + file + " " + how + "; bundle written to " + bundle);
+        main.feedback().note("Signed " + file + " " + how + "; bundle written to " + bundle);
         return Main.OK;
     }
 }

@@ -8,6 +8,8 @@ import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -58,7 +60,29 @@ final class SignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Local media, which the signing commands cannot write signatures next to. */
+    private static final Map<String, String> LOCAL_MEDIA = Map.of("oci:", "an OCI layout", "oci-archive:",
+            "an OCI archive", "docker-archive:", "a docker archive", "dir:", "a directory");
+
+    private static String localMedium(String image) {
+        for (Map.Entry<String, String> m : LOCAL_MEDIA.entrySet()) {
+            if (image.startsWith(m.getKey())) {
+                return m.getValue();
+            }
+        }
+        try {
+            return image.startsWith("registry:") || !Files.exists(Path.of(image)) ? null : "a local path";
+        } catch (InvalidPathException notAPath) {
+            return null;
+        }
+    }
+
     static ImageReference reference(String image, CommandLine cl) {
+        String local = localMedium(image);
+        if (local != null) {
+            throw new CommandLine.ParameterException(cl, image + " is " + local + "; " + cl.getCommandName()
+                    + " needs an image in a registry (registry:REF or REF): push it first, then name its reference");
+        }
         try {
             return ImageReference.parse(image.startsWith("registry:") ? image.substring(9) : image);
         } catch (IllegalArgumentException e) {
@@ -117,7 +141,9 @@ final class SignCommand implements Callable<Integer> {
             }
         }
         for (Digest d : digests) {
-            spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);
+            if (!main.feedback().quiet()) {
+                spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);
+            }
         }
         spec.commandLine().getOut().flush();
         return Main.OK;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.Attachments;
 import dev.distill.oci.ImageReference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,25 +46,42 @@ final class TreeCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                    java.util.Map.of("image", ref.registry() + "/" + ref.repository() + "@" + digest,
+                    Map.of("image", ref.registry() + "/" + ref.repository() + "@" + digest,
                             "attached", items)));
         } else {
-            out.println(ref.registry() + "/" + ref.repository() + "@" + digest);
-            if (items.isEmpty()) {
-                out.println("  (nothing attached)");
-            }
-            String storage = null;
-            for (Attachments.Item i : items) {
-                if (!i.storage().equals(storage)) {
-                    storage = i.storage();
-                    out.println("└── " + storage);
-                }
-                StringBuilder line = new StringBuilder("    ├── " + i.kind() + " " + i.digest());
-                i.claims().forEach((k, v) -> line.append("  ").append(k).append('=').append(v));
-                out.println(line);
-            }
+            draw(ref.registry() + "/" + ref.repository() + "@" + digest, items).forEach(out::println);
         }
         out.flush();
         return Main.OK;
+    }
+
+    /**
+     * The image, its storages and their items as a tree: every child but the last hangs from {@code ├──}, the last
+     * from {@code └──}, and the items of a storage that is not the last continue its line with {@code │}.
+     */
+    static List<String> draw(String image, List<Attachments.Item> items) {
+        List<String> lines = new ArrayList<>();
+        lines.add(image);
+        if (items.isEmpty()) {
+            lines.add("  (nothing attached)");
+            return lines;
+        }
+        Map<String, List<Attachments.Item>> byStorage = new LinkedHashMap<>();
+        items.forEach(i -> byStorage.computeIfAbsent(i.storage(), s -> new ArrayList<>()).add(i));
+        int s = 0;
+        for (Map.Entry<String, List<Attachments.Item>> storage : byStorage.entrySet()) {
+            boolean lastStorage = ++s == byStorage.size();
+            lines.add((lastStorage ? "└── " : "├── ") + storage.getKey());
+            List<Attachments.Item> children = storage.getValue();
+            for (int c = 0; c < children.size(); c++) {
+                Attachments.Item i = children.get(c);
+                StringBuilder line = new StringBuilder(lastStorage ? "    " : "│   ")
+                        .append(c == children.size() - 1 ? "└── " : "├── ").append(i.kind()).append(' ')
+                        .append(i.digest());
+                i.claims().forEach((k, v) -> line.append("  ").append(k).append('=').append(v));
+                lines.add(line.toString());
+            }
+        }
+        return lines;
     }
 }

@@ -242,7 +242,7 @@ class RegistryTest {
         ImageException e = assertThrows(ImageException.class, () -> ImageSources.open(
                 "registry:localhost:" + DockerRegistry.freePort() + "/nothing:here",
                 SourceOptions.defaults().withRegistry(fast().withRetries(1, Duration.ZERO, Duration.ZERO))));
-        assertTrue(e.getMessage().contains("failed after 1 attempts"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("connection refused"), e.getMessage());
     }
 
 }

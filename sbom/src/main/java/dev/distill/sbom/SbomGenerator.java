@@ -2,6 +2,7 @@ package dev.distill.sbom;
 
 import dev.distill.oci.Image;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.ProgressEvent;
 import dev.distill.sbom.catalog.CatalogContext;
 import dev.distill.sbom.catalog.Cataloger;
 import dev.distill.sbom.catalog.Catalogers;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** The front door of SBOM generation: one walk of the image, every cataloger, a sorted {@link Sbom}. */
 public final class SbomGenerator {
@@ -51,17 +53,25 @@ public final class SbomGenerator {
      */
     public static <T> T generate(Image image, SbomOptions options, boolean recordShadowed, WithTree<T> then)
             throws IOException {
+        return generate(image, options, recordShadowed, then, ProgressEvent.IGNORE);
+    }
+
+    /** As {@link #generate(Image, SbomOptions, boolean, WithTree)}, telling {@code progress} what it is doing. */
+    public static <T> T generate(Image image, SbomOptions options, boolean recordShadowed, WithTree<T> then,
+                                 Consumer<ProgressEvent> progress) throws IOException {
         List<Cataloger> catalogers = Catalogers.all();
         TreeOptions treeOptions = TreeOptions.defaults().withScope(options.scope()).withLimits(options.limits())
                 .withCaptureGlobs(Catalogers.globs(catalogers)).withDigestFiles(true)
                 .withInspectors(Catalogers.inspectors(catalogers)).withRecordShadowed(recordShadowed);
-        try (FileTree tree = FileTreeBuilder.build(image, treeOptions)) {
+        try (FileTree tree = FileTreeBuilder.build(image, treeOptions, progress)) {
             List<LayerInfo> layers = new ArrayList<>();
             for (LayerSummary l : tree.layers()) {
                 layers.add(new LayerInfo(l.index(), str(l.digest()), str(l.diffId())));
             }
             CatalogContext ctx = new CatalogContext(tree, layers);
-            for (Cataloger c : catalogers) {
+            for (int i = 0; i < catalogers.size(); i++) {
+                Cataloger c = catalogers.get(i);
+                progress.accept(new ProgressEvent.Step("cataloger", c.name(), i + 1, catalogers.size()));
                 try {
                     c.catalog(ctx);
                 } catch (ImageException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.keys.KeyTypes;
 import dev.distill.oci.Digest;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -32,8 +33,7 @@ public final class BlobSignatures {
 
     /** Signs the blob's bytes; returns the bundle JSON. */
     public static String sign(PrivateKey key, PublicKey publicKey, byte[] blob) throws GeneralSecurityException {
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initSign(key);
+        Signature s = KeyTypes.signing(key);
         s.update(blob);
         byte[] signature = s.sign();
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -122,13 +122,11 @@ public final class BlobSignatures {
         try {
             boolean ok;
             if (blob != null) {
-                Signature s = Signature.getInstance("SHA256withECDSA");
-                s.initVerify(key);
+                Signature s = KeyTypes.verifying(key);
                 s.update(blob);
                 ok = s.verify(signature);
             } else {
-                Signature s = Signature.getInstance("NONEwithECDSA");
-                s.initVerify(key);
+                Signature s = KeyTypes.verifyingSha256Digest(key);
                 s.update(digest);
                 ok = s.verify(signature);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.keys.KeyTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,7 @@ public final class Dsse {
 
     /** An envelope with one ECDSA signature, as compact JSON. */
     public static byte[] sign(PrivateKey key, String payloadType, byte[] payload) throws GeneralSecurityException {
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initSign(key);
+        Signature s = KeyTypes.signing(key);
         s.update(pae(payloadType, payload));
         ObjectNode env = new ObjectMapper().createObjectNode();
         env.put("payloadType", payloadType);
@@ -72,8 +72,7 @@ public final class Dsse {
         byte[] pae = pae(type, payload);
         for (JsonNode sig : env.path("signatures")) {
             try {
-                Signature s = Signature.getInstance("SHA256withECDSA");
-                s.initVerify(key);
+                Signature s = KeyTypes.verifying(key);
                 s.update(pae);
                 if (s.verify(Base64.getDecoder().decode(sig.path("sig").asText("")))) {
                     return payload;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.keyless.KeylessException;
+import dev.distill.attest.keys.KeyTypes;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
@@ -91,8 +92,7 @@ public final class ImageSignatures {
     /** An ECDSA P-256 signature over the payload with the key, as {@code cosign sign --key} makes. */
     public static PayloadSigner withKey(PrivateKey key) {
         return payload -> {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(key);
+            Signature s = KeyTypes.signing(key);
             s.update(payload);
             Map<String, String> annotations = new LinkedHashMap<>();
             annotations.put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(s.sign()));
@@ -108,8 +108,7 @@ public final class ImageSignatures {
                 throw new VerificationException("a signature layer without its signature annotation");
             }
             try {
-                Signature s = Signature.getInstance("SHA256withECDSA");
-                s.initVerify(key);
+                Signature s = KeyTypes.verifying(key);
                 s.update(payload);
                 if (!s.verify(Base64.getDecoder().decode(sig))) {
                     throw new VerificationException("signature " + name + " does not verify with the key");

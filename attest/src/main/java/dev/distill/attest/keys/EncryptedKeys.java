@@ -15,15 +15,12 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.generators.SCrypt;
-import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
@@ -31,7 +28,8 @@ import org.bouncycastle.util.io.pem.PemWriter;
 /**
  * Private keys in cosign's format: a PEM block {@code ENCRYPTED SIGSTORE PRIVATE KEY} (cosign also reads the
  * older {@code ENCRYPTED COSIGN PRIVATE KEY}) whose body is JSON: the scrypt parameters and salt, the
- * nacl/secretbox nonce, and the sealed PKCS#8 DER of the key. Keys are ECDSA P-256. Public keys are PEM
+ * nacl/secretbox nonce, and the sealed PKCS#8 DER of the key. Generated keys are ECDSA P-256; imported ones may be
+ * any type {@link KeyTypes} signs with, as in cosign. Public keys are PEM
  * {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo).
  */
 public final class EncryptedKeys {
@@ -81,7 +79,8 @@ public final class EncryptedKeys {
         PemObject pem = readPem(pemText, name);
         if (!pem.getType().equals(PEM_TYPE) && !pem.getType().equals(LEGACY_PEM_TYPE)) {
             throw new KeyException(name + ": a PEM block of type '" + pem.getType() + "', not an encrypted "
-                    + "Sigstore/cosign private key");
+                    + "Sigstore/cosign private key" + (pem.getType().endsWith("PRIVATE KEY")
+                    ? " (turn it into one with: distill key import " + name + ")" : ""));
         }
         JsonNode json;
         try {
@@ -121,45 +120,31 @@ public final class EncryptedKeys {
             throw new KeyException(name + ": wrong password, or the key file was changed");
         }
         try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new KeyException(name + ": the decrypted key is not an EC private key");
+            PrivateKey key = KeyFactory.getInstance(PemKeys.algorithm(PrivateKeyInfo.getInstance(pkcs8)
+                    .getPrivateKeyAlgorithm().getAlgorithm(), name)).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            if (!KeyTypes.supported(key)) {
+                throw new KeyException(name + ": a " + KeyTypes.describe(key) + " key, which distill cannot sign with");
+            }
+            return key;
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new KeyException(name + ": the decrypted key is not a PKCS#8 private key");
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
     }
 
-    /** The public key of an EC private key. */
+    /** The public key of a private key (see {@link KeyTypes#publicKey}). */
     public static PublicKey publicKey(PrivateKey key) throws KeyException {
-        if (!(key instanceof ECPrivateKey ec)) {
-            throw new KeyException("only EC keys are supported");
-        }
-        try {
-            var bcSpec = EC5Util.convertSpec(ec.getParams());
-            var q = bcSpec.getG().multiply(ec.getS()).normalize();
-            ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
-            return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new KeyException("cannot derive the public key: " + e.getMessage(), e);
-        }
+        return KeyTypes.publicKey(key);
     }
 
     public static String publicKeyPem(PublicKey key) {
         return pem("PUBLIC KEY", key.getEncoded());
     }
 
-    /** Reads a PEM {@code PUBLIC KEY} (EC). */
+    /** Reads a PEM {@code PUBLIC KEY} of any type distill verifies with (see {@link PemKeys#readPublicKey}). */
     public static PublicKey readPublicKey(String pemText, String name) throws KeyException {
-        PemObject pem = readPem(pemText, name);
-        if (!pem.getType().equals("PUBLIC KEY")) {
-            throw new KeyException(name + ": a PEM block of type '" + pem.getType() + "', not a PUBLIC KEY");
-        }
-        try {
-            return KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
-                    pem.getContent()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new KeyException(name + ": not an EC public key");
-        }
+        return PemKeys.readPublicKey(pemText, name);
     }
 
     private static PemObject readPem(String text, String name) throws KeyException {

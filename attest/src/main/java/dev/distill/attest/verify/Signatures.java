@@ -7,8 +7,9 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 
 /**
- * Signature checks by the kind of key: ECDSA (SHA-256, or SHA-384 for P-384 and larger), Ed25519, RSA PKCS#1 v1.5
- * with SHA-256. Over a digest alone only ECDSA can be checked.
+ * The signatures of transparency logs (signed entry timestamps, checkpoints), by the log key's type as the trusted
+ * root gives it: ECDSA (SHA-256, or SHA-384 for P-384), pure Ed25519 (as signed notes use it), RSA PKCS#1 v1.5
+ * with SHA-256. Artifact signatures go through {@link dev.distill.attest.keys.KeyTypes}, cosign's choices.
  */
 final class Signatures {
     private Signatures() {
@@ -17,7 +18,7 @@ final class Signatures {
     /** Whether {@code signature} is the key's signature over {@code data}; a malformed signature is false. */
     static boolean verify(PublicKey key, byte[] data, byte[] signature) throws VerificationException {
         try {
-            Signature s = Signature.getInstance(algorithm(key, false));
+            Signature s = Signature.getInstance(algorithm(key));
             s.initVerify(key);
             s.update(data);
             return s.verify(signature);
@@ -28,43 +29,13 @@ final class Signatures {
         }
     }
 
-    /** Whether {@code signature} is the key's signature over a message whose SHA-256 digest is given. */
-    static boolean verifyDigest(PublicKey key, byte[] sha256, byte[] signature) throws VerificationException {
-        try {
-            Signature s = Signature.getInstance(algorithm(key, true));
-            s.initVerify(key);
-            s.update(sha256);
-            return s.verify(signature);
-        } catch (java.security.SignatureException e) {
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new VerificationException("a " + key.getAlgorithm() + " key cannot check a signature over a "
-                    + "digest alone: give the file, not its digest");
-        }
-    }
-
-    private static String algorithm(PublicKey key, boolean prehashed) throws VerificationException {
-        switch (key.getAlgorithm()) {
-            case "EC", "ECDSA" -> {
-                int bits = key instanceof ECPublicKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 256;
-                if (prehashed) {
-                    return "NONEwithECDSA";
-                }
-                return bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
-            }
-            case "Ed25519", "EdDSA" -> {
-                if (prehashed) {
-                    throw new VerificationException("an Ed25519 key signs whole messages, not digests");
-                }
-                return "Ed25519";
-            }
-            case "RSA" -> {
-                if (prehashed) {
-                    throw new VerificationException("distill checks RSA signatures over whole messages only");
-                }
-                return "SHA256withRSA";
-            }
-            default -> throw new VerificationException("unsupported key type " + key.getAlgorithm());
-        }
+    private static String algorithm(PublicKey key) throws VerificationException {
+        return switch (key.getAlgorithm()) {
+            case "EC", "ECDSA" -> key instanceof ECPublicKey ec && ec.getParams().getCurve().getField()
+                    .getFieldSize() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "RSA" -> "SHA256withRSA";
+            default -> throw new VerificationException("unsupported log key type " + key.getAlgorithm());
+        };
     }
 }

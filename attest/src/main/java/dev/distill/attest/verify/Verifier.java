@@ -8,12 +8,16 @@ import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.keyless.TrustedRoots;
+import dev.distill.attest.keys.KeyTypes;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -165,8 +169,8 @@ public final class Verifier {
                         + HexFormat.of().formatHex(stated) + " does not match the blob's sha256:" + hex);
             }
             byte[] sig = b.messageSignature().signature();
-            boolean ok = artifact.bytes() != null ? Signatures.verify(signerKey, artifact.bytes(), sig)
-                    : Signatures.verifyDigest(signerKey, artifact.sha256(), sig);
+            boolean ok = artifact.bytes() != null ? signedBy(signerKey, artifact.bytes(), sig, false)
+                    : signedBy(signerKey, artifact.sha256(), sig, true);
             if (!ok) {
                 throw new VerificationException(key != null ? "the signature does not verify with the given key"
                         : "the artifact signature was not valid for the certificate's key");
@@ -177,7 +181,7 @@ public final class Verifier {
         if (!Dsse.IN_TOTO.equals(dsse.payloadType())) {
             throw new VerificationException("payload type '" + dsse.payloadType() + "' is not " + Dsse.IN_TOTO);
         }
-        if (!Signatures.verify(signerKey, dsse.pae(), dsse.signature())) {
+        if (!signedBy(signerKey, dsse.pae(), dsse.signature(), false)) {
             throw new VerificationException(key != null ? "the DSSE signature does not verify with the given key"
                     : "the DSSE signature was not valid for the certificate's key");
         }
@@ -194,6 +198,23 @@ public final class Verifier {
         }
         throw new VerificationException("the attestation is about another artifact: sha256:" + hex
                 + " does not match any subject's digest");
+    }
+
+    /**
+     * An artifact or envelope signature, with the algorithm cosign uses for the signer's key type ({@link KeyTypes}:
+     * the same choice distill signs with); over the SHA-256 digest alone when only that is known.
+     */
+    private static boolean signedBy(PublicKey signer, byte[] data, byte[] signature, boolean digestOnly)
+            throws VerificationException {
+        try {
+            Signature s = digestOnly ? KeyTypes.verifyingSha256Digest(signer) : KeyTypes.verifying(signer);
+            s.update(data);
+            return s.verify(signature);
+        } catch (SignatureException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new VerificationException("the signature cannot be checked: " + e.getMessage());
+        }
     }
 
     private Verified checkLogAndTimes(SigstoreBundle b, Artifact artifact, X509Certificate leaf, PublicKey signerKey,

@@ -1,5 +1,6 @@
 package dev.distill.oci.archive;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.distill.oci.BlobStore;
 import dev.distill.oci.Descriptor;
@@ -43,9 +44,8 @@ public final class DockerArchiveReader {
         Json.checkValues(bytes, "manifest.json of " + store.describe());
         try {
             entries = Json.mapper().readValue(bytes, new TypeReference<List<DockerArchiveManifestTemplate>>() { });
-        } catch (IOException e) {
-            throw new ImageException("manifest.json of " + store.describe() + " is not a valid docker archive manifest: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+        } catch (JsonProcessingException e) {
+            throw new ImageException("manifest.json of " + store.describe() + " " + Json.problem(e));
         }
         if (entries == null || entries.isEmpty()) {
             throw new ImageException(store.describe() + ": manifest.json lists no images");

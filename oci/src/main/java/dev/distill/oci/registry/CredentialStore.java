@@ -1,7 +1,9 @@
 package dev.distill.oci.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.oci.wire.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,17 @@ public final class CredentialStore {
 
     /** The process's environment and home directory. */
     public static CredentialStore fromEnvironment() {
-        return new CredentialStore(System.getenv(), Path.of(System.getProperty("user.home")));
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Credentials from this environment: the home directory is {@code HOME}, as docker and the shell see it
+     * (Java's {@code user.home} comes from the password database and ignores {@code HOME}), else {@code user.home}.
+     */
+    public static CredentialStore fromEnvironment(Map<String, String> env) {
+        String home = env.get("HOME");
+        return new CredentialStore(env, Path.of(home != null && !home.isBlank() ? home
+                : System.getProperty("user.home")));
     }
 
     public static CredentialStore none() {
@@ -53,8 +65,8 @@ public final class CredentialStore {
         JsonNode config;
         try {
             config = new ObjectMapper().readTree(configFile.toFile());
-        } catch (IOException e) {
-            throw new IOException(configFile + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (JsonProcessingException e) {
+            throw new IOException(configFile + " " + Json.problem(e));
         }
         String key = registry.equals("docker.io") ? DOCKER_HUB_KEY : registry;
         JsonNode helper = config.path("credHelpers").path(key);

@@ -1,8 +1,10 @@
 package dev.distill.oci.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.oci.ImageReference;
+import dev.distill.oci.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * HTTP for the distribution API on {@code java.net.http}: https, or http for loopback and chosen hosts only;
  * bearer-token and basic auth from {@code WWW-Authenticate} challenges (tokens cached per scope); bounded retries
- * with exponential backoff on 5xx, 429 (honouring Retry-After) and connection failures; redirects followed by
+ * with exponential backoff on 5xx, 429 (honouring Retry-After) and broken connections (not on refused ones, unknown
+ * hosts, TLS failures or timeouts: see {@link NetworkFailure}); redirects followed by
  * hand so that credentials never travel to another host.
  */
 final class RegistryHttp {
@@ -86,7 +89,14 @@ final class RegistryHttp {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             } catch (IOException e) {
+                NetworkFailure failure = NetworkFailure.of(e);
+                if (!failure.retryable()) {
+                    throw new RegistryException(where(call) + ": " + describe(failure, uri), e);
+                }
                 lastFailure = e;
+                if (attempt == options.maxAttempts()) {
+                    break;
+                }
                 sleep(backoff(attempt, null), call);
                 attempt++;
                 continue;
@@ -119,19 +129,26 @@ final class RegistryHttp {
             }
             return r;
         }
-        String where = "registry " + call.registry() + ", repository " + call.repository() + ": " + call.method()
-                + " " + call.pathAndQuery();
+        String where = where(call) + ": " + call.method() + " " + call.pathAndQuery();
         if (lastFailure != null) {
-            throw new RegistryException(where + " failed after " + options.maxAttempts() + " attempts: "
-                    + describe(lastFailure), lastFailure);
+            throw new RegistryException(where + " failed " + options.maxAttempts() + " times: "
+                    + describe(NetworkFailure.of(lastFailure), uri), lastFailure);
         }
         throw new RegistryException(where + " answered HTTP " + lastStatus + " " + options.maxAttempts()
                 + " times; giving up", lastStatus);
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
+    private static String where(Call call) {
+        return "registry " + call.registry() + ", repository " + call.repository();
+    }
+
+    /** The failure in our words; a timeout says how long it waited, an unknown host names the host. */
+    private String describe(NetworkFailure failure, URI uri) {
+        return switch (failure) {
+            case UNKNOWN_HOST -> "unknown host '" + uri.getHost() + "'";
+            case CONNECT_TIMEOUT, TIMEOUT -> failure.description() + " (" + options.timeout().toSeconds() + " s)";
+            default -> failure.description();
+        };
     }
 
     private static boolean sameHost(URI uri, String registry) {
@@ -237,7 +254,7 @@ final class RegistryHttp {
             throw new IOException("interrupted", e);
         } catch (IOException e) {
             throw new RegistryException("token service " + realm + " for " + call.registry() + " unreachable: "
-                    + describe(e), e);
+                    + describe(NetworkFailure.of(e), realmUri), e);
         }
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             throw new RegistryException("token service " + realm + " refused " + (creds == null ? "anonymous access"
@@ -247,7 +264,12 @@ final class RegistryHttp {
         if (r.statusCode() != 200) {
             throw new RegistryException("token service " + realm + " answered HTTP " + r.statusCode(), r.statusCode());
         }
-        JsonNode json = new ObjectMapper().readTree(r.body());
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(r.body());
+        } catch (JsonProcessingException e) {
+            throw new RegistryException("the answer of token service " + realm + " " + Json.problem(e), 200);
+        }
         String token = json.path("token").asText(json.path("access_token").asText(""));
         if (token.isEmpty()) {
             throw new RegistryException("token service " + realm + " answered without a token", 200);

@@ -1,9 +1,12 @@
 package dev.distill.oci.wire;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -41,10 +44,29 @@ public final class Json {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new ImageException(what + " is not valid JSON: " + e.getOriginalMessage());
+            throw new ImageException(what + " " + problem(e));
         } catch (java.io.IOException e) {
             throw new ImageException("cannot read " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What is wrong with a document Jackson refused, in our words, after the document's name. */
+    public static String problem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException) {
+                return "is not valid JSON: it nests too deeply or holds too large a value" + at(e)
+                        + "; a hostile document?";
+            }
+        }
+        if (e instanceof JsonMappingException) {
+            return "does not have the expected structure" + at(e);
+        }
+        return "is not valid JSON" + at(e);
+    }
+
+    private static String at(JsonProcessingException e) {
+        String where = where(e);
+        return where.isEmpty() ? "" : " (" + where + ")";
     }
 
     /**
@@ -68,6 +90,28 @@ public final class Json {
             }
             // not JSON: the binding pass says why
         }
+    }
+
+    /**
+     * Where a JSON document went wrong, in our words: the field path (when binding failed) and the line and
+     * column. Jackson's own message is not shown: it names Java types and its own settings
+     * ("StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION disabled"). Empty when Jackson knows neither.
+     */
+    public static String where(JsonProcessingException e) {
+        StringBuilder sb = new StringBuilder();
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference r : m.getPath()) {
+                path.append('/').append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
+            }
+            sb.append("at ").append(path);
+        }
+        JsonLocation l = e.getLocation();
+        if (l == null || l.getLineNr() < 1) {
+            return sb.toString();
+        }
+        return sb.append(sb.length() > 0 ? ", " : "").append("line ").append(l.getLineNr()).append(", column ")
+                .append(l.getColumnNr()).toString();
     }
 
     /** Compact JSON bytes, as registries and layouts store them. */

@@ -1,6 +1,8 @@
 package dev.distill.sbom.format;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.oci.wire.Json;
 import dev.distill.sbom.model.Distro;
 import dev.distill.sbom.model.LayerInfo;
 import dev.distill.sbom.model.LicenseExpressions;
@@ -44,7 +46,10 @@ final class CycloneDxReader {
         try {
             bom = json ? new JsonParser().parse(data) : new XmlParser().parse(data);
         } catch (ParseException e) {
-            throw new SbomFormatException(name + " is not a readable CycloneDX document: " + e.getMessage(), e);
+            // The library's message ("Unable to parse BOM from byte array") says nothing more; the cause, if it is
+            // Jackson's, says where.
+            throw new SbomFormatException(e.getCause() instanceof JsonProcessingException j
+                    ? name + " " + Json.problem(j) : name + " is not a readable CycloneDX document", e);
         }
         Metadata md = bom.getMetadata();
         // The library fills a missing timestamp with the current time; only a timestamp the document has counts.

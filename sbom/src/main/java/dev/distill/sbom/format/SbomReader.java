@@ -1,7 +1,9 @@
 package dev.distill.sbom.format;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.oci.wire.Json;
 import dev.distill.sbom.model.Sbom;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +34,8 @@ public final class SbomReader {
             JsonNode root;
             try {
                 root = new ObjectMapper().readTree(data);
-            } catch (IOException e) {
-                throw new SbomFormatException(name + " is not valid JSON: " + e.getMessage().lines().findFirst()
-                        .orElse(""), e);
+            } catch (JsonProcessingException e) {
+                throw new SbomFormatException(name + " " + Json.problem(e), e);
             }
             if (root.has("bomFormat")) {
                 return CycloneDxReader.read(data, true, name, fallbackTime);

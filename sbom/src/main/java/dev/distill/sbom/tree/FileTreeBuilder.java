@@ -4,6 +4,7 @@ import dev.distill.oci.Image;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.Layer;
 import dev.distill.oci.LimitExceededException;
+import dev.distill.oci.ProgressEvent;
 import dev.distill.oci.ReadAheadInputStream;
 import dev.distill.oci.TarReader;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Builds a {@link FileTree} from an image in one streamed pass per layer (or one walk of a {@code dir:} source),
@@ -61,13 +63,19 @@ public final class FileTreeBuilder {
     }
 
     public static FileTree build(Image image, TreeOptions options) throws IOException {
+        return build(image, options, ProgressEvent.IGNORE);
+    }
+
+    /** Builds the tree, telling {@code progress} how far each layer is read. */
+    public static FileTree build(Image image, TreeOptions options, Consumer<ProgressEvent> progress)
+            throws IOException {
         FileTreeBuilder b = new FileTreeBuilder(options);
         try {
             if (image.rootDirectory() != null) {
                 new DirectoryWalker(b, image.reference()).walk(image.rootDirectory());
             } else {
                 for (Layer layer : image.layers()) {
-                    b.layers.add(b.readLayer(layer));
+                    b.layers.add(b.readLayer(layer, image.layers().size(), progress));
                 }
             }
             return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
@@ -78,12 +86,12 @@ public final class FileTreeBuilder {
         }
     }
 
-    private LayerSummary readLayer(Layer layer) throws IOException {
+    private LayerSummary readLayer(Layer layer, int layers, Consumer<ProgressEvent> progress) throws IOException {
         String where = layer.describe();
         long entryCount = 0;
         try (Layer.LayerStream stream = layer.open(limits.maxTotalBytes() - totalBytes,
                 " (all layers together; raise with --max-total-bytes)");
-             InputStream source = readAhead(stream, layer)) {
+             InputStream source = new ProgressStream(readAhead(stream, layer), stream, layer, layers, progress)) {
             TarReader tar = new TarReader(source);
             InputStream content = new TarContent(tar.content(), where);
             TarReader.Entry te;
@@ -91,13 +99,60 @@ public final class FileTreeBuilder {
                 entryCount++;
                 addTarEntry(te, content, layer.index(), where);
             }
-            if (source instanceof ReadAheadInputStream ahead) {
+            if (((ProgressStream) source).inner() instanceof ReadAheadInputStream ahead) {
                 ahead.drain(); // the reading thread reaches the end, where the stream checks both digests
             }
             stream.finish();
+            progress.accept(new ProgressEvent.LayerRead(layer.index() + 1, layers, layer.digest(),
+                    layer.descriptor().size(), layer.descriptor().size()));
             totalBytes += stream.uncompressedBytes();
             return new LayerSummary(layer.index(), layer.digest(), layer.diffId(), layer.descriptor().mediaType(),
                     stream.compression(), stream.compressedBytes(), stream.uncompressedBytes(), entryCount);
+        }
+    }
+
+    /**
+     * Tells the listener how many compressed bytes of the layer have been read, at the start and then about every
+     * megabyte (counted where the layer's stream reads them, possibly on the read-ahead thread).
+     */
+    private static final class ProgressStream extends java.io.FilterInputStream {
+        private static final long STEP = 1 << 20;
+        private final Layer.LayerStream layerStream;
+        private final Layer layer;
+        private final int layers;
+        private final Consumer<ProgressEvent> progress;
+        private long reported;
+
+        ProgressStream(InputStream in, Layer.LayerStream layerStream, Layer layer, int layers,
+                       Consumer<ProgressEvent> progress) {
+            super(in);
+            this.layerStream = layerStream;
+            this.layer = layer;
+            this.layers = layers;
+            this.progress = progress;
+            progress.accept(new ProgressEvent.LayerRead(layer.index() + 1, layers, layer.digest(), 0,
+                    layer.descriptor().size()));
+        }
+
+        InputStream inner() {
+            return in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return dev.distill.oci.Streams.readOne(this);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            long read = layerStream.compressedBytes();
+            if (read - reported >= STEP && read < layer.descriptor().size()) {
+                reported = read;
+                progress.accept(new ProgressEvent.LayerRead(layer.index() + 1, layers, layer.digest(), read,
+                        layer.descriptor().size()));
+            }
+            return n;
         }
     }
 
