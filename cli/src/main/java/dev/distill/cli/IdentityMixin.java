@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
  * and the trusted root to verify against.
  */
 final class IdentityMixin {
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
 
     @Option(names = "--certificate-identity", paramLabel = "ID",
             description = "Keyless: the signer's identity (email or URI in the certificate), exactly.")
@@ -101,7 +103,12 @@ final class IdentityMixin {
             claims.put("trigger", trigger);
         }
         Identity id = new Identity(identity, identityRegexp, issuer, issuerRegexp, claims);
-        id.validate();
+        try {
+            id.validate();
+        } catch (KeylessException e) {
+            // A missing or malformed identity option is a usage error (exit 2), like any other option.
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
+        }
         return id;
     }
 

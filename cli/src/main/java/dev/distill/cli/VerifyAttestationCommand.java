@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.policy.Policy;
+import dev.distill.attest.policy.PolicyGate;
 import dev.distill.attest.verify.ImageChecks;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,96 +110,24 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     private int withPolicy(ImageReference ref, ImageAttestations.EnvelopeCheck check, RegistryClient client)
             throws Exception {
         Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
-        List<Policy.Rules> rules = policy.forImage(ref.registry() + "/" + ref.repository());
-        java.util.Set<String> types = new java.util.LinkedHashSet<>(Policy.neededTypes(rules));
-        if (type != null) {
-            types.add(ImageAttestations.predicateType(type));
-        }
-        types.add(SPDX);
-        types.add(CYCLONEDX);
-        // Resolved once: every rule, and the audit, are about this one digest even if the tag moves meanwhile.
-        ImageReference pinned = ref.withDigest(client.resolve(ref));
-        var predicates = predicates(client, pinned, check, types);
-        var manifests = ImageSignatures.platformManifests(client, pinned);
-        List<Policy.Check> checks;
-        if (manifests.size() == 1) {
-            checks = new java.util.ArrayList<>(Policy.evaluate(rules, predicates, () -> audit(pinned)));
-        } else {
-            // An index: the rules about contents hold for every platform, each judged on its own attestations and
-            // filesystem; the index's own SBOMs are judged too but stand in for no platform.
-            boolean indexSboms = !predicates.get(SPDX).isEmpty() || !predicates.get(CYCLONEDX).isEmpty();
-            checks = new java.util.ArrayList<>(Policy.evaluate(rules.stream().map(r -> r.forIndex(indexSboms))
-                    .toList(), predicates, () -> {
-                        throw new IllegalStateException("an index has no filesystem to audit");
-                    }));
-            for (var m : manifests.subList(1, manifests.size())) {
-                ImageReference platform = pinned.withDigest(m.digest());
-                String label = m.platform() == null ? m.digest().toString() : m.platform().toString();
-                checks.addAll(Policy.evaluate(rules.stream().map(r -> r.forPlatform(label)).toList(),
-                        predicates(client, platform, check, java.util.Set.of(SPDX, CYCLONEDX)),
-                        () -> audit(platform)));
-            }
-        }
-        if (type != null && predicates.get(ImageAttestations.predicateType(type)).isEmpty()) {
-            checks.add(0, new Policy.Check("attestation " + ImageAttestations.predicateType(type), false,
-                    "no verified attestation"));
-        }
-        for (Policy.Rules r : rules) {
-            for (Policy.Signer signer : r.signers()) {
-                checks.add(signerCheck(client, pinned, r.label(), signer, policy));
-            }
-        }
+        SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
+        PolicyGate.Report report = new PolicyGate(client, check, signers, this::audit).evaluate(ref, policy,
+                type == null ? Set.of() : Set.of(ImageAttestations.predicateType(type)));
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(checks));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+                    report.checks()));
         } else {
-            for (Policy.Check c : checks) {
+            for (Policy.Check c : report.checks()) {
                 out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
             }
         }
         out.flush();
-        List<String> failed = checks.stream().filter(c -> !c.passed()).map(Policy.Check::name).toList();
-        if (!failed.isEmpty()) {
-            spec.commandLine().getErr().println("distill: policy failed: " + String.join(", ", failed));
+        if (!report.passed()) {
+            spec.commandLine().getErr().println("distill: policy failed: " + String.join(", ", report.failed()));
             return Main.FAILED;
         }
         return Main.OK;
-    }
-
-    private static final String SPDX = "https://spdx.dev/Document";
-    private static final String CYCLONEDX = "https://cyclonedx.org/bom";
-
-    /** The verified predicates of each type about exactly this digest (an empty list for a type with none). */
-    private static java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> predicates(
-            RegistryClient client, ImageReference pinned, ImageAttestations.EnvelopeCheck check,
-            java.util.Set<String> types) throws Exception {
-        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> out = new java.util.HashMap<>();
-        ImageAttestations.verifyAll(client, pinned, check, types).forEach((t, verified) -> out.put(t,
-                verified.stream().map(ImageAttestations.Verified::predicate).toList()));
-        return out;
-    }
-
-    /** A signer rule: the image must carry a signature that verifies for that key or identity. */
-    private Policy.Check signerCheck(RegistryClient client, ImageReference pinned, String label, Policy.Signer signer,
-                                     Policy policy) throws Exception {
-        dev.distill.attest.image.ImageSignatures.SignatureCheck c;
-        if (signer.key() != null) {
-            c = dev.distill.attest.image.ImageSignatures.withKey(EncryptedKeys.readPublicKey(
-                    Files.readString(signer.key(), StandardCharsets.US_ASCII), signer.key().toString()));
-        } else {
-            var instance = policy.trustedRoot() != null
-                    ? dev.distill.attest.keyless.SigstoreInstance.of(policy.trustedRoot(), null)
-                    : who.trustedRoot != null ? who.instance() : dev.distill.attest.keyless.SigstoreInstance.publicGood();
-            c = ImageChecks.signatureCheck(new dev.distill.attest.keyless.Identity(signer.identity(),
-                    signer.identityRegexp(), signer.issuer(), signer.issuerRegexp(), java.util.Map.of()), instance);
-        }
-        try {
-            var verified = dev.distill.attest.image.ImageSignatures.verify(client, pinned, c, signer.describe(), null);
-            return new Policy.Check(label + "signer " + signer.describe(), true, verified.size() + " signature"
-                    + (verified.size() == 1 ? "" : "s") + " verified");
-        } catch (dev.distill.attest.bundle.VerificationException e) {
-            return new Policy.Check(label + "signer " + signer.describe(), false, e.getMessage());
-        }
     }
 
     private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {

@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.distill.attest.image.ImageAttestations;
 import dev.distill.oci.ImageReference;
 import dev.distill.sbom.audit.AuditReport;
-import dev.distill.sbom.audit.Category;
-import dev.distill.sbom.audit.Finding;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What an image must satisfy before deploy, read from YAML (or JSON):
@@ -45,8 +40,9 @@ import java.util.regex.PatternSyntaxException;
  *   - glob: registry.example/payments/**   #   segment, ** across segments); all that match apply
  *     attestations: [cyclonedx]
  * </pre>
- * Every rule is checked and reported; the image passes only when all hold. Unknown keys are an error, so a
- * misspelt rule cannot silently pass; rules are judged on verified attestations only.
+ * Each key of a rule set is one {@link Rule} kind, all listed in {@link PolicyRules}. Every rule is checked and
+ * reported; the image passes only when all hold. Unknown keys, keys given twice and empty rules are errors, so a
+ * misspelt rule cannot silently pass; rules are judged on verified attestations only ({@link Evidence}).
  */
 public final class Policy {
 
@@ -65,56 +61,51 @@ public final class Policy {
         }
     }
 
-    /** One set of rules: the top level, or an {@code images} section. */
-    public record Rules(String label, List<String> attestations, List<Signer> signers, List<String> builderIds,
-                        String sourceRepository, String ref, List<String> denyPackages, List<String> denyLicenses,
-                        Set<Category> forbid) {
+    /** One set of rules: the top level, or an {@code images} section ({@code label} names it in checks). */
+    public record RuleSet(String label, List<Rule> rules) {
         /**
-         * The rules about an image's contents (SBOM and distroless), for one platform manifest of an index: they
+         * The rules about an image's contents (SBOM and filesystem), for one platform manifest of an index: they
          * must hold for each platform, judged on that platform's own attestations and filesystem.
          */
-        public Rules forPlatform(String platform) {
-            return new Rules(platform + ": " + label, List.of(), List.of(), List.of(), null, null, denyPackages,
-                    denyLicenses, forbid);
+        public RuleSet forPlatform(String platform) {
+            return new RuleSet(platform + ": " + label, rules.stream().filter(r -> r.scope() != Rule.Scope.DIGEST)
+                    .toList());
         }
 
         /**
-         * The rules about an index itself: attestations, signers and SLSA; the SBOM rules only when the index has
-         * SBOMs of its own (they must not stand in for a platform's); never the distroless rules (an index has no
-         * filesystem: {@link #forPlatform} judges each platform's).
+         * The rules about an index itself: those about its digest, and the SBOM rules only when the index has SBOMs
+         * of its own (they must not stand in for a platform's); never the filesystem rules (an index has none).
          */
-        public Rules forIndex(boolean withSboms) {
-            return new Rules(label, attestations, signers, builderIds, sourceRepository, ref,
-                    withSboms ? denyPackages : List.of(), withSboms ? denyLicenses : List.of(),
-                    EnumSet.noneOf(Category.class));
+        public RuleSet forIndex(boolean withSboms) {
+            return new RuleSet(label, rules.stream().filter(r -> r.scope() == Rule.Scope.DIGEST
+                    || withSboms && r.scope() == Rule.Scope.SBOM).toList());
         }
 
-        boolean empty() {
-            return attestations.isEmpty() && signers.isEmpty() && builderIds.isEmpty() && sourceRepository == null
-                    && ref == null && denyPackages.isEmpty() && denyLicenses.isEmpty() && forbid.isEmpty();
+        /** The predicate types whose attestations these rules judge. */
+        public Set<String> neededTypes() {
+            Set<String> types = new LinkedHashSet<>();
+            rules.forEach(r -> types.addAll(r.neededTypes()));
+            return types;
         }
     }
 
-    private record Section(String glob, Pattern pattern, Rules rules) {
+    private record Section(Pattern pattern, RuleSet rules) {
     }
 
-    /** Said of an empty rule: a rule that names nothing would pass every image while looking like a gate. */
-    private static final String IMPOSES_NOTHING = ", so it would impose nothing: remove it, or say what it requires";
     private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '([^']*)'");
-    private static final Set<String> RULES = Set.of("attestations", "signers", "slsa", "sbom", "distroless");
-    private static final Set<String> TOP = union(RULES, Set.of("images", "trustedRoot"));
 
-    private final Rules base;
+    private final RuleSet base;
     private final List<Section> sections;
     private final Path trustedRoot;
 
-    private Policy(Rules base, List<Section> sections, Path trustedRoot) {
+    private Policy(RuleSet base, List<Section> sections, Path trustedRoot) {
         this.base = base;
         this.sections = sections;
         this.trustedRoot = trustedRoot;
     }
 
     public static Policy parse(String yaml, String name) throws PolicyException {
+        PolicyReader in = new PolicyReader(name);
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -122,133 +113,64 @@ public final class Policy {
         } catch (MismatchedInputException e) {
             Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
             if (dup.find()) {
-                throw new PolicyException(name + ": '" + dup.group(1) + "' is given twice in one mapping; the "
-                        + "second would silently replace the first");
+                throw in.error("'" + dup.group(1) + "' is given twice in one mapping; the second would silently "
+                        + "replace the first");
             }
-            throw new PolicyException(name + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst()
-                    .orElse(""));
+            throw in.error("not valid YAML: " + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new PolicyException(name + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw in.error("not valid YAML: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject()) {
-            throw new PolicyException(name + ": a policy is a mapping of rules");
+            throw in.error("a policy is a mapping of rules");
         }
-        keys(root, TOP, "", name);
-        Path dir = Path.of(name).toAbsolutePath().getParent();
-        Rules base = rules(root, "", dir, name);
+        Set<String> ruleKeys = new LinkedHashSet<>();
+        PolicyRules.ALL.forEach(k -> ruleKeys.add(k.key()));
+        Set<String> top = new LinkedHashSet<>(ruleKeys);
+        top.addAll(List.of("images", "trustedRoot"));
+        in.keys(root, top, "");
+        RuleSet base = ruleSet(root, "", in);
         List<Section> sections = new ArrayList<>();
         JsonNode images = root.path("images");
         if (!images.isMissingNode() && !images.isArray()) {
-            throw new PolicyException(name + ": 'images' must be a list of sections");
+            throw in.error("'images' must be a list of sections");
         }
         if (images.isArray() && images.isEmpty()) {
-            throw new PolicyException(name + ": 'images' is an empty list" + IMPOSES_NOTHING);
+            throw in.error("'images' is an empty list" + PolicyReader.IMPOSES_NOTHING);
         }
+        Set<String> sectionKeys = new LinkedHashSet<>(ruleKeys);
+        sectionKeys.add("glob");
         for (JsonNode s : images) {
             if (!s.isObject()) {
-                throw new PolicyException(name + ": each 'images' section is a mapping with a glob");
+                throw in.error("each 'images' section is a mapping with a glob");
             }
-            keys(s, union(RULES, Set.of("glob")), "images[].", name);
-            String glob = text(s, "glob", name);
+            in.keys(s, sectionKeys, "images[].");
+            String glob = in.text(s, "glob");
             if (glob == null) {
-                throw new PolicyException(name + ": an 'images' section needs a glob");
+                throw in.error("an 'images' section needs a glob");
             }
-            Rules rules = rules(s, "[" + glob + "] ", dir, name);
-            if (rules.empty()) {
-                throw new PolicyException(name + ": the section for '" + glob + "' has no rules");
+            RuleSet rules = ruleSet(s, "[" + glob + "] ", in);
+            if (rules.rules().isEmpty()) {
+                throw in.error("the section for '" + glob + "' has no rules");
             }
-            sections.add(new Section(glob, globPattern(normalizeHost(glob)), rules));
+            sections.add(new Section(globPattern(normalizeHost(glob)), rules));
         }
-        String root2 = text(root, "trustedRoot", name);
-        Policy policy = new Policy(base, sections, root2 == null ? null : dir.resolve(root2));
-        if (base.empty() && sections.isEmpty()) {
-            throw new PolicyException(name + ": the policy has no rules, so it could not fail");
+        String trusted = in.text(root, "trustedRoot");
+        if (base.rules().isEmpty() && sections.isEmpty()) {
+            throw in.error("the policy has no rules, so it could not fail");
         }
-        return policy;
+        return new Policy(base, List.copyOf(sections), trusted == null ? null : in.resolve(trusted));
     }
 
-    private static Rules rules(JsonNode root, String label, Path dir, String name) throws PolicyException {
-        keys(root.path("slsa"), Set.of("builderId", "sourceRepository", "ref"), "slsa.", name);
-        keys(root.path("sbom"), Set.of("denyPackages", "denyLicenses"), "sbom.", name);
-        keys(root.path("distroless"), Set.of("forbid"), "distroless.", name);
-        List<String> attestations = new ArrayList<>();
-        for (String t : strings(root, "attestations", name)) {
-            try {
-                attestations.add(ImageAttestations.predicateType(t));
-            } catch (IllegalArgumentException e) {
-                throw new PolicyException(name + ": " + e.getMessage());
+    /** The rules of one rule set, read by their kinds in the registry's order. */
+    private static RuleSet ruleSet(JsonNode section, String label, PolicyReader in) throws PolicyException {
+        List<Rule> rules = new ArrayList<>();
+        for (RuleKind kind : PolicyRules.ALL) {
+            JsonNode value = section.path(kind.key());
+            if (!value.isMissingNode()) {
+                rules.add(kind.read(value, in));
             }
         }
-        Set<Category> forbid = EnumSet.noneOf(Category.class);
-        for (String c : strings(root.path("distroless"), "forbid", name)) {
-            try {
-                forbid.add(Category.parse(c));
-            } catch (IllegalArgumentException e) {
-                throw new PolicyException(name + ": " + e.getMessage());
-            }
-        }
-        JsonNode builder = root.path("slsa").path("builderId");
-        List<String> builderIds = builder.isArray() ? strings(root.path("slsa"), "builderId", name)
-                : builder.isMissingNode() ? List.of() : List.of(text(root.path("slsa"), "builderId", name));
-        if (builder.isArray() && builderIds.isEmpty()) {
-            throw new PolicyException(name + ": 'builderId' must name at least one builder");
-        }
-        String ref = text(root.path("slsa"), "ref", name);
-        if (ref != null) {
-            compile(ref, "slsa.ref", name);
-        }
-        return new Rules(label, attestations, signers(root.path("signers"), dir, name), builderIds,
-                text(root.path("slsa"), "sourceRepository", name), ref, strings(root.path("sbom"), "denyPackages",
-                name), strings(root.path("sbom"), "denyLicenses", name), forbid);
-    }
-
-    private static List<Signer> signers(JsonNode list, Path dir, String name) throws PolicyException {
-        List<Signer> out = new ArrayList<>();
-        if (list.isMissingNode()) {
-            return out;
-        }
-        if (!list.isArray()) {
-            throw new PolicyException(name + ": 'signers' must be a list");
-        }
-        if (list.isEmpty()) {
-            throw new PolicyException(name + ": 'signers' is an empty list" + IMPOSES_NOTHING);
-        }
-        for (JsonNode s : list) {
-            if (!s.isObject()) {
-                throw new PolicyException(name + ": each signer is a mapping (key, or identity and issuer)");
-            }
-            keys(s, Set.of("key", "identity", "identityRegexp", "issuer", "issuerRegexp"), "signers[].", name);
-            String key = text(s, "key", name);
-            String id = text(s, "identity", name);
-            String idRe = text(s, "identityRegexp", name);
-            String iss = text(s, "issuer", name);
-            String issRe = text(s, "issuerRegexp", name);
-            boolean keyless = id != null || idRe != null || iss != null || issRe != null;
-            if (key != null && keyless) {
-                throw new PolicyException(name + ": a signer is a key or an identity, not both");
-            }
-            if (key == null && ((id == null) == (idRe == null) || (iss == null) == (issRe == null))) {
-                throw new PolicyException(name + ": a keyless signer needs one of identity/identityRegexp and one of "
-                        + "issuer/issuerRegexp");
-            }
-            if (idRe != null) {
-                compile(idRe, "identityRegexp", name);
-            }
-            if (issRe != null) {
-                compile(issRe, "issuerRegexp", name);
-            }
-            out.add(new Signer(key == null ? null : dir.resolve(key), id, idRe, iss, issRe));
-        }
-        return out;
-    }
-
-    private static void compile(String re, String what, String name) throws PolicyException {
-        try {
-            Pattern.compile(re);
-        } catch (PatternSyntaxException e) {
-            throw new PolicyException(name + ": '" + what + "' is not a valid regular expression: "
-                    + e.getDescription());
-        }
+        return new RuleSet(label, List.copyOf(rules));
     }
 
     /**
@@ -283,76 +205,15 @@ public final class Policy {
         return Pattern.compile(re.toString());
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> out = new LinkedHashSet<>(a);
-        out.addAll(b);
-        return Set.copyOf(out);
-    }
-
-    /** Every key of a rule section must be known: a misspelt rule would otherwise silently impose nothing. */
-    private static void keys(JsonNode section, Set<String> known, String prefix, String name) throws PolicyException {
-        if (section.isMissingNode()) {
-            return;
-        }
-        if (!section.isObject()) {
-            throw new PolicyException(name + ": '" + prefix.replace(".", "") + "' must be a mapping of rules");
-        }
-        if (section.isEmpty()) {
-            throw new PolicyException(name + (prefix.isEmpty() ? ": the policy has no rules, so it could not fail"
-                    : ": '" + prefix.replace(".", "") + "' has no rules" + IMPOSES_NOTHING));
-        }
-        var it = section.fieldNames();
-        while (it.hasNext()) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                throw new PolicyException(name + ": unknown rule '" + prefix + k + "' ("
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
-    private static String text(JsonNode section, String key, String name) throws PolicyException {
-        JsonNode n = section.path(key);
-        if (n.isMissingNode()) {
-            return null;
-        }
-        if (!n.isTextual() || n.asText().isBlank()) {
-            throw new PolicyException(name + ": '" + key + "' must be a non-empty string");
-        }
-        return n.asText();
-    }
-
-    /** A list of non-empty strings; a scalar where a list belongs is an error, not an empty rule. */
-    private static List<String> strings(JsonNode section, String key, String name) throws PolicyException {
-        JsonNode n = section.path(key);
-        List<String> out = new ArrayList<>();
-        if (n.isMissingNode()) {
-            return out;
-        }
-        if (!n.isArray()) {
-            throw new PolicyException(name + ": '" + key + "' must be a list");
-        }
-        if (n.isEmpty()) {
-            throw new PolicyException(name + ": '" + key + "' is an empty list" + IMPOSES_NOTHING);
-        }
-        for (JsonNode v : n) {
-            if (!v.isTextual() || v.asText().isBlank()) {
-                throw new PolicyException(name + ": '" + key + "' must list non-empty strings");
-            }
-            out.add(v.asText());
-        }
-        return out;
-    }
-
     /** The trusted root the policy names for keyless signers, or null. */
     public Path trustedRoot() {
         return trustedRoot;
     }
 
     /** The rule sets that apply to an image ({@code registry/repository}): the top level and matching sections. */
-    public List<Rules> forImage(String image) {
-        List<Rules> out = new ArrayList<>();
-        if (!base.empty()) {
+    public List<RuleSet> forImage(String image) {
+        List<RuleSet> out = new ArrayList<>();
+        if (!base.rules().isEmpty()) {
             out.add(base);
         }
         for (Section s : sections) {
@@ -365,174 +226,85 @@ public final class Policy {
 
     /** Whether any rule, at the top level or in a section, could fail. */
     public boolean hasRules() {
-        return !base.empty() || !sections.isEmpty();
+        return !base.rules().isEmpty() || !sections.isEmpty();
     }
 
     /** The predicate types whose attestations the top-level rules need. */
     public Set<String> neededTypes() {
-        return neededTypes(List.of(base));
+        return base.neededTypes();
     }
 
-    /** The predicate types whose attestations these rules need. */
-    public static Set<String> neededTypes(List<Rules> rules) {
+    /** The predicate types whose attestations these rule sets need. */
+    public static Set<String> neededTypes(List<RuleSet> ruleSets) {
         Set<String> types = new LinkedHashSet<>();
-        for (Rules r : rules) {
-            types.addAll(r.attestations());
-            if (!r.builderIds().isEmpty() || r.sourceRepository() != null || r.ref() != null) {
-                types.add(ImageAttestations.predicateType("slsaprovenance"));
-            }
-        }
+        ruleSets.forEach(r -> types.addAll(r.neededTypes()));
         return types;
     }
 
-    /** Evaluates the top-level rules (see {@link #evaluate(List, Map, Supplier)}). */
+    /**
+     * Evaluates the top-level rules on verified predicates and an audit; a signer rule fails here (it needs the
+     * image's signatures: {@link PolicyGate} judges those).
+     */
     public List<Check> evaluate(Map<String, List<JsonNode>> predicates, Supplier<AuditReport> audit) {
         return evaluate(List.of(base), predicates, audit);
     }
 
-    /**
-     * Evaluates rule sets, all but signer rules (which need the registry: the caller checks them).
-     * {@code predicates} maps predicate types to the verified predicates found (absent: none verified);
-     * {@code audit} is asked for only when distroless rules exist. An empty list of rule sets is one failed
-     * check: no rule applies to the image, and a gate with no rules must not pass.
-     */
-    public static List<Check> evaluate(List<Rules> ruleSets, Map<String, List<JsonNode>> predicates,
+    /** {@link #evaluate(List, Evidence)} on verified predicates and an audit, with no signatures to judge. */
+    public static List<Check> evaluate(List<RuleSet> ruleSets, Map<String, List<JsonNode>> predicates,
                                        Supplier<AuditReport> audit) {
+        return evaluate(ruleSets, new Evidence() {
+            @Override
+            public List<JsonNode> predicates(String type) {
+                return predicates.getOrDefault(type, List.of());
+            }
+
+            @Override
+            public AuditReport audit() {
+                return audit.get();
+            }
+
+            @Override
+            public Check signer(Signer signer, String label) {
+                return new Check(label + "signer " + signer.describe(), false, "no image signatures were read");
+            }
+        });
+    }
+
+    /**
+     * Evaluates rule sets on the evidence about one digest. An empty list of rule sets is one failed check: no rule
+     * applies to the image, and a gate with no rules must not pass. The audit is asked for once at most.
+     */
+    public static List<Check> evaluate(List<RuleSet> ruleSets, Evidence evidence) {
         List<Check> checks = new ArrayList<>();
         if (ruleSets.isEmpty()) {
             checks.add(new Check("policy", false, "no rule of the policy applies to this image"));
         }
-        AuditReport[] report = new AuditReport[1];
-        for (Rules r : ruleSets) {
-            evaluate(r, predicates, () -> {
-                if (report[0] == null) {
-                    report[0] = audit.get();
+        Evidence once = new Evidence() {
+            private AuditReport report;
+
+            @Override
+            public List<JsonNode> predicates(String type) {
+                return evidence.predicates(type);
+            }
+
+            @Override
+            public AuditReport audit() {
+                if (report == null) {
+                    report = evidence.audit();
                 }
-                return report[0];
-            }, checks);
+                return report;
+            }
+
+            @Override
+            public Check signer(Signer signer, String label) {
+                return evidence.signer(signer, label);
+            }
+        };
+        for (RuleSet r : ruleSets) {
+            for (Rule rule : r.rules()) {
+                rule.evaluate(once, r.label(), checks);
+            }
         }
         return checks;
-    }
-
-    private static void evaluate(Rules r, Map<String, List<JsonNode>> predicates, Supplier<AuditReport> audit,
-                                 List<Check> checks) {
-        String l = r.label();
-        for (String t : r.attestations()) {
-            boolean has = !predicates.getOrDefault(t, List.of()).isEmpty();
-            checks.add(new Check(l + "attestation " + t, has, has ? "verified" : "no verified attestation"));
-        }
-        String slsa = ImageAttestations.predicateType("slsaprovenance");
-        List<JsonNode> provenance = predicates.getOrDefault(slsa, List.of());
-        slsaChecks(r, provenance, checks);
-        if (!r.denyPackages().isEmpty() || !r.denyLicenses().isEmpty()) {
-            sbomChecks(r, predicates, checks);
-        }
-        if (!r.forbid().isEmpty()) {
-            List<String> hits = new ArrayList<>();
-            for (Finding f : audit.get().findings()) {
-                if (r.forbid().contains(f.category())) {
-                    hits.add(f.category().id() + " " + (f.path() == null ? f.detail() : f.path()));
-                }
-            }
-            checks.add(new Check(l + "distroless", hits.isEmpty(), hits.isEmpty() ? "none of "
-                    + r.forbid().stream().map(Category::id).toList() : String.join(", ", hits)));
-        }
-    }
-
-    /** One SLSA rule: its check name, whether a provenance meets it, and what to say either way. */
-    private record SlsaRule(String name, java.util.function.Predicate<JsonNode> test, String met, String unmet) {
-    }
-
-    /**
-     * The SLSA rules hold only if one verified provenance meets them all: a trusted builder's build of a fork and
-     * an untrusted builder's build of the wanted repository must not add up to a pass. The checks report the
-     * provenance that meets the most rules (the first such).
-     */
-    private static void slsaChecks(Rules r, List<JsonNode> provenance, List<Check> checks) {
-        List<SlsaRule> rules = new ArrayList<>();
-        if (!r.builderIds().isEmpty()) {
-            rules.add(new SlsaRule("slsa builder", p -> r.builderIds().contains(p.at("/runDetails/builder/id")
-                    .asText()), "one of " + r.builderIds(), "names a builder among " + r.builderIds()));
-        }
-        if (r.sourceRepository() != null) {
-            rules.add(new SlsaRule("slsa source", p -> r.sourceRepository().equals(p.at(
-                    "/buildDefinition/externalParameters/workflow/repository").asText()) || r.sourceRepository()
-                    .equals(p.at("/buildDefinition/externalParameters/repository").asText()), r.sourceRepository(),
-                    "builds from " + r.sourceRepository()));
-        }
-        if (r.ref() != null) {
-            Pattern re = Pattern.compile(r.ref());
-            rules.add(new SlsaRule("slsa ref", p -> {
-                String ref = p.at("/buildDefinition/externalParameters/workflow/ref").asText("");
-                return !ref.isEmpty() && re.matcher(ref).matches();
-            }, "matches /" + r.ref() + "/", "was built from a ref matching /" + r.ref() + "/ (whole value)"));
-        }
-        if (rules.isEmpty()) {
-            return;
-        }
-        JsonNode best = null;
-        long bestMet = -1;
-        for (JsonNode p : provenance) {
-            long met = rules.stream().filter(rule -> rule.test().test(p)).count();
-            if (met > bestMet) {
-                best = p;
-                bestMet = met;
-            }
-        }
-        for (SlsaRule rule : rules) {
-            boolean ok = best != null && rule.test().test(best);
-            String detail = ok ? rule.met() : best == null ? "no verified provenance " + rule.unmet()
-                    : provenance.size() == 1 ? "the verified provenance does not say it " + rule.unmet()
-                    : "no one verified provenance meets every slsa rule; the closest does not say it " + rule.unmet();
-            checks.add(new Check(r.label() + rule.name(), ok, detail));
-        }
-    }
-
-    private static void sbomChecks(Rules r, Map<String, List<JsonNode>> predicates, List<Check> checks) {
-        String l = r.label();
-        List<DenyRules.Entry> packages = new ArrayList<>();
-        int sboms = 0;
-        for (String t : List.of("https://spdx.dev/Document", "https://cyclonedx.org/bom")) {
-            for (JsonNode p : predicates.getOrDefault(t, List.of())) {
-                try {
-                    packages.addAll(DenyRules.packages(p));
-                    sboms++;
-                } catch (IOException e) {
-                    checks.add(new Check(l + "sbom", false, "an attested SBOM cannot be read: " + e.getMessage()));
-                }
-            }
-        }
-        if (sboms == 0) {
-            checks.add(new Check(l + "sbom", false, "package and license rules need a verified SPDX or CycloneDX "
-                    + "attestation"));
-            return;
-        }
-        Set<String> denied = new LinkedHashSet<>();
-        Set<String> licensed = new LinkedHashSet<>();
-        List<String> deniedIds = r.denyLicenses().stream().map(id -> DenyRules.currentId(id).toUpperCase(
-                java.util.Locale.ROOT)).toList();
-        for (DenyRules.Entry p : packages) {
-            for (String prefix : r.denyPackages()) {
-                if (DenyRules.denies(prefix, p.purl())) {
-                    denied.add(p.purl());
-                }
-            }
-            for (String expression : p.licenses()) {
-                Set<String> ids = DenyRules.licenseIds(expression);
-                for (int i = 0; i < deniedIds.size(); i++) {
-                    if (ids.contains(deniedIds.get(i))) {
-                        licensed.add(p.name() + " (" + r.denyLicenses().get(i) + ")");
-                    }
-                }
-            }
-        }
-        if (!r.denyPackages().isEmpty()) {
-            checks.add(new Check(l + "denied packages", denied.isEmpty(), denied.isEmpty() ? "none found"
-                    : String.join(", ", denied)));
-        }
-        if (!r.denyLicenses().isEmpty()) {
-            checks.add(new Check(l + "denied licenses", licensed.isEmpty(), licensed.isEmpty() ? "none found"
-                    : String.join(", ", licensed)));
-        }
     }
 }

@@ -143,16 +143,37 @@ public final class SigstoreStack implements BeforeAllCallback, AfterAllCallback 
 
     /**
      * Signs a file with sigstore-js (fixtures/sigstore-stack/js-sign.js, in one of its modes: sign, attest,
-     * attest-intoto, sign-v2, attest-v2); returns the bundle JSON.
+     * attest-intoto, sign-v2, attest-v2, attest-v2-hashed); returns the bundle JSON.
      */
     public String jsSign(Path artifact, String mode) throws IOException, InterruptedException {
+        return jsSign(artifact, mode, null);
+    }
+
+    /** The same, signed with the PKCS#8 PEM private key in {@code signKey} instead of a Fulcio certificate. */
+    public String jsSign(Path artifact, String mode, Path signKey) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "js-", ".sigstore.json");
-        StringBuilder text = new StringBuilder();
-        int code = node(List.of(Path.of(System.getProperty("distill.sigstore.stack",
+        List<String> cmd = List.of("node", Path.of(System.getProperty("distill.sigstore.stack",
                 "../fixtures/sigstore-stack/stack.js")).toAbsolutePath().resolveSibling("js-sign.js").toString(),
-                dir.toString(), artifact.toString(), out.toString(), mode), text);
-        if (code != 0) {
-            throw new IllegalStateException("sigstore-js did not sign (" + mode + "): " + text);
+                dir.toString(), artifact.toString(), out.toString(), mode);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("NODE_PATH", nodeModules().toAbsolutePath().toString());
+        if (signKey != null) {
+            pb.environment().put("SIGN_KEY", signKey.toString());
+        }
+        Process p = pb.start();
+        try (InputStream in = p.getInputStream()) {
+            CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("sigstore-js did not sign (" + mode + "): " + text.getNow(""));
+            }
+        } finally {
+            p.destroyForcibly();
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }

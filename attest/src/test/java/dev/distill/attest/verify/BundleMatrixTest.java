@@ -81,25 +81,7 @@ class BundleMatrixTest {
 
     /** Signs with sigstore-js; with {@code withKey}, under the test's key instead of a Fulcio certificate. */
     private static String sign(String mode, boolean withKey) throws Exception {
-        Path artifact = mode.startsWith("attest") ? statementFile : blobFile;
-        if (!withKey) {
-            return stack.jsSign(artifact, mode);
-        }
-        Path out = tmp.resolve(mode + "-key.sigstore.json");
-        StringBuilder text = new StringBuilder();
-        ProcessBuilder pb = new ProcessBuilder("node", Path.of("../fixtures/sigstore-stack/js-sign.js")
-                .toAbsolutePath().toString(), stack.dir().toString(), artifact.toString(), out.toString(), mode)
-                .redirectErrorStream(true);
-        pb.environment().put("NODE_PATH", SigstoreStack.nodeModules().toAbsolutePath().toString());
-        pb.environment().put("SIGN_KEY", keyFile.toString());
-        Process p = pb.start();
-        try {
-            text.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            assertTrue(p.waitFor() == 0, "sigstore-js: " + text);
-        } finally {
-            p.destroyForcibly();
-        }
-        return Files.readString(out);
+        return stack.jsSign(mode.startsWith("attest") ? statementFile : blobFile, mode, withKey ? keyFile : null);
     }
 
     private static Verifier.Artifact artifact(String mode) {
