@@ -41,6 +41,29 @@ class CompletionAndEnvironmentTest {
     }
 
     @Test
+    void theZshScriptLoadsThroughBashcompinit() throws Exception {
+        Path script = Files.writeString(tmp.resolve("distill.zsh"), MainTest.run("completion", "zsh").out());
+        MainTest.Result syntax = CliProcess.exec(tmp, Map.of(), List.of("zsh", "-n", script.toString()));
+        assertEquals(0, syntax.code(), syntax.err());
+        MainTest.Result loaded = CliProcess.exec(tmp, Map.of(), List.of("zsh", "-c",
+                "autoload -U +X compinit && compinit -u && source " + script + " && print -r -- ${_comps[distill]}"));
+        assertEquals(0, loaded.code(), loaded.err());
+        assertTrue(loaded.out().contains("_complete_distill"), loaded.out());
+    }
+
+    @Test
+    void theFishScriptLoadsAndCompletes() throws Exception {
+        Path script = Files.writeString(tmp.resolve("distill.fish"), MainTest.run("completion", "fish").out());
+        MainTest.Result syntax = CliProcess.exec(tmp, Map.of(), List.of("fish", "--no-execute", script.toString()));
+        assertEquals(0, syntax.code(), syntax.err());
+        MainTest.Result sb = CliProcess.exec(tmp, Map.of(), List.of("fish", "-c", "source " + script
+                + "; complete -C'distill sb'; complete -C'distill sbom --sc'; complete -C'distill key im'"));
+        assertEquals(0, sb.code(), sb.err());
+        List<String> offered = sb.out().lines().map(l -> l.split("\t")[0]).toList();
+        assertEquals(List.of("sbom", "--scope", "import"), offered, sb.out());
+    }
+
+    @Test
     void theFishScriptNamesEveryCommandAndOption() {
         MainTest.Result r = MainTest.run("completion", "fish");
         assertEquals(0, r.code(), r.err());
