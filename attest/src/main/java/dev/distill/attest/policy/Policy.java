@@ -1,5 +1,6 @@
 package dev.distill.attest.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
  *   denyLicenses: [AGPL-3.0-only, SSPL-1.0]
  * distroless:
  *   forbid: [shell, package-manager]    # audit categories
+ * mode: enforce                         # or warn: failures are reported, deny nothing (per rule set)
  * images:                               # more rules for the images a glob matches (* within a path
  *   - glob: registry.example/payments/**   #   segment, ** across segments); all that match apply
  *     attestations: [cyclonedx]
@@ -46,8 +48,15 @@ import java.util.regex.Pattern;
  */
 public final class Policy {
 
-    /** One check and its outcome. */
-    public record Check(String name, boolean passed, String detail) {
+    /**
+     * One check and its outcome; {@code warn} when it belongs to a rule set in {@code mode: warn}, whose failures
+     * are reported but deny nothing (an admission webhook admits with a warning).
+     */
+    public record Check(String name, boolean passed, String detail,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean warn) {
+        public Check(String name, boolean passed, String detail) {
+            this(name, passed, detail, false);
+        }
     }
 
     /** A required signer: a public key file, or a keyless identity and issuer (exact or whole-value regexp). */
@@ -61,15 +70,22 @@ public final class Policy {
         }
     }
 
-    /** One set of rules: the top level, or an {@code images} section ({@code label} names it in checks). */
-    public record RuleSet(String label, List<Rule> rules) {
+    /**
+     * One set of rules: the top level, or an {@code images} section ({@code label} names it in checks); {@code warn}
+     * when its {@code mode} is {@code warn} (default {@code enforce}).
+     */
+    public record RuleSet(String label, List<Rule> rules, boolean warn) {
+        public RuleSet(String label, List<Rule> rules) {
+            this(label, rules, false);
+        }
+
         /**
          * The rules about an image's contents (SBOM and filesystem), for one platform manifest of an index: they
          * must hold for each platform, judged on that platform's own attestations and filesystem.
          */
         public RuleSet forPlatform(String platform) {
             return new RuleSet(platform + ": " + label, rules.stream().filter(r -> r.scope() != Rule.Scope.DIGEST)
-                    .toList());
+                    .toList(), warn);
         }
 
         /**
@@ -78,7 +94,7 @@ public final class Policy {
          */
         public RuleSet forIndex(boolean withSboms) {
             return new RuleSet(label, rules.stream().filter(r -> r.scope() == Rule.Scope.DIGEST
-                    || withSboms && r.scope() == Rule.Scope.SBOM).toList());
+                    || withSboms && r.scope() == Rule.Scope.SBOM).toList(), warn);
         }
 
         /** The predicate types whose attestations these rules judge. */
@@ -126,7 +142,7 @@ public final class Policy {
         Set<String> ruleKeys = new LinkedHashSet<>();
         PolicyRules.ALL.forEach(k -> ruleKeys.add(k.key()));
         Set<String> top = new LinkedHashSet<>(ruleKeys);
-        top.addAll(List.of("images", "trustedRoot"));
+        top.addAll(List.of("images", "trustedRoot", "mode"));
         in.keys(root, top, "");
         RuleSet base = ruleSet(root, "", in);
         List<Section> sections = new ArrayList<>();
@@ -139,6 +155,7 @@ public final class Policy {
         }
         Set<String> sectionKeys = new LinkedHashSet<>(ruleKeys);
         sectionKeys.add("glob");
+        sectionKeys.add("mode");
         for (JsonNode s : images) {
             if (!s.isObject()) {
                 throw in.error("each 'images' section is a mapping with a glob");
@@ -170,7 +187,11 @@ public final class Policy {
                 rules.add(kind.read(value, in));
             }
         }
-        return new RuleSet(label, List.copyOf(rules));
+        String mode = in.text(section, "mode");
+        if (mode != null && !mode.equals("enforce") && !mode.equals("warn")) {
+            throw in.error("'mode' is enforce or warn, not '" + mode + "'");
+        }
+        return new RuleSet(label, List.copyOf(rules), "warn".equals(mode));
     }
 
     /**
@@ -301,8 +322,13 @@ public final class Policy {
             }
         };
         for (RuleSet r : ruleSets) {
+            int first = checks.size();
             for (Rule rule : r.rules()) {
                 rule.evaluate(once, r.label(), checks);
+            }
+            for (int i = first; r.warn() && i < checks.size(); i++) {
+                Check c = checks.get(i);
+                checks.set(i, new Check(c.name(), c.passed(), c.detail(), true));
             }
         }
         return checks;

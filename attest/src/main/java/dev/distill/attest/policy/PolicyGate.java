@@ -51,6 +51,16 @@ public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck 
         public List<String> failed() {
             return checks.stream().filter(c -> !c.passed()).map(Policy.Check::name).toList();
         }
+
+        /** The failed checks of enforcing rule sets: what must deny the image. */
+        public List<Policy.Check> denials() {
+            return checks.stream().filter(c -> !c.passed() && !c.warn()).toList();
+        }
+
+        /** The failed checks of rule sets in {@code mode: warn}: reported, denying nothing. */
+        public List<Policy.Check> warnings() {
+            return checks.stream().filter(c -> !c.passed() && c.warn()).toList();
+        }
     }
 
     /**

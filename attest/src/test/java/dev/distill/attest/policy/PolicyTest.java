@@ -66,7 +66,9 @@ class PolicyTest {
                 + "nothing: remove it, or say what it requires"},
             {"attestations: [sbom-of-sorts]\n", null},
             {"distroless:\n  forbid: [shells]\n", null},
-            {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, images, sbom, signers, slsa, trustedRoot)"},
+            {"rules: {}\n", "p.yaml: unknown rule 'rules' (attestations, distroless, images, mode, sbom, signers, slsa, trustedRoot)"},
+            {"mode: audit\nattestations: [spdx]\n", "p.yaml: 'mode' is enforce or warn, not 'audit'"},
+            {"images:\n  - glob: a/*\n    mode: warn\n", "p.yaml: the section for 'a/*' has no rules"},
         };
         for (String[] c : cases) {
             PolicyException e = assertThrows(PolicyException.class, () -> Policy.parse(c[0], "p.yaml"), c[0]);
@@ -214,6 +216,20 @@ class PolicyTest {
     }
 
     /** Security finding 4 of #22: a section's registry matches however the image reference spells the host. */
+    @Test
+    void aSectionInWarnModeMarksItsFailuresAsWarningsAndOnlyThose() throws Exception {
+        Policy p = Policy.parse("attestations: [spdx]\nimages:\n  - glob: a/**\n    mode: warn\n"
+                + "    attestations: [" + SLSA + "]\n", "p.yaml");
+        List<Policy.Check> checks = Policy.evaluate(p.forImage("a/b"), Map.of(), () -> null);
+        assertEquals(2, checks.size(), checks.toString());
+        assertTrue(!checks.get(0).passed() && !checks.get(0).warn(), "the enforced top level: " + checks);
+        assertTrue(!checks.get(1).passed() && checks.get(1).warn(), "the section in warn mode: " + checks);
+        assertEquals(1, Policy.evaluate(p.forImage("a/b").subList(1, 2), Map.of(), () -> null).stream()
+                .filter(Policy.Check::warn).count());
+        assertTrue(p.forImage("a/b").get(0).forPlatform("linux/amd64").rules().size() <= 1
+                && p.forImage("a/b").get(1).forPlatform("linux/amd64").warn(), "a platform keeps the mode");
+    }
+
     @Test
     void sectionsMatchTheNormalisedRegistry() throws Exception {
         Policy p = Policy.parse("images:\n  - glob: Localhost:5055/app\n    attestations: [spdx]\n"

@@ -1,0 +1,164 @@
+package dev.distill.admission;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * The server's certificate and key, read from PEM files (what cert-manager and kubectl write to a Secret) and
+ * swapped when the files change: the SSL context is built once around a key manager that delegates to the
+ * current key material, so a renewed certificate is served on the next handshake without a restart and a broken
+ * renewal keeps the old one.
+ */
+final class ServerTls {
+    private final Path certFile;
+    private final Path keyFile;
+    private volatile X509KeyManager current;
+    private volatile String fingerprint;
+    private final SSLContext context;
+
+    ServerTls(Path certFile, Path keyFile) throws IOException {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
+        this.fingerprint = fingerprint();
+        this.current = read();
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {new Delegating()}, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM", e);
+        }
+    }
+
+    SSLContext context() {
+        return context;
+    }
+
+    /** Reads the files again when they changed; true when the new pair is served. A bad pair is thrown. */
+    boolean reload() throws IOException {
+        String now = fingerprint();
+        if (now.equals(fingerprint)) {
+            return false;
+        }
+        X509KeyManager next = read();
+        current = next;
+        fingerprint = now;
+        return true;
+    }
+
+    private String fingerprint() throws IOException {
+        return Arrays.hashCode(Files.readAllBytes(certFile)) + ":" + Arrays.hashCode(Files.readAllBytes(keyFile));
+    }
+
+    private X509KeyManager read() throws IOException {
+        List<? extends Certificate> chain;
+        try {
+            chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(
+                    new ByteArrayInputStream(Files.readAllBytes(certFile))));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS certificate " + certFile + ": not a PEM certificate chain", e);
+        }
+        if (chain.isEmpty()) {
+            throw new IOException("TLS certificate " + certFile + ": no certificate in it");
+        }
+        PrivateKey key = privateKey();
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", key, new char[0], chain.toArray(Certificate[]::new));
+            // SunX509 names the entry by its alias alone, so an alias chosen before a swap still names a key after it.
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+            kmf.init(ks, new char[0]);
+            for (var km : kmf.getKeyManagers()) {
+                if (km instanceof X509KeyManager x) {
+                    return x;
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS key " + keyFile + " does not go with the certificate " + certFile, e);
+        }
+        throw new IllegalStateException("no X.509 key manager in this JVM");
+    }
+
+    private PrivateKey privateKey() throws IOException {
+        Object parsed;
+        try (PEMParser in = new PEMParser(new StringReader(Files.readString(keyFile)))) {
+            parsed = in.readObject();
+        } catch (IOException e) {
+            throw new IOException("TLS key " + keyFile + ": not a PEM key", e);
+        }
+        try {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (parsed instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            if (parsed instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+        } catch (IOException e) {
+            throw new IOException("TLS key " + keyFile + ": a key of a kind this JVM cannot use", e);
+        }
+        throw new IOException("TLS key " + keyFile + ": not an unencrypted PEM private key");
+    }
+
+    /** Hands every call to the key material loaded last. */
+    private final class Delegating extends X509ExtendedKeyManager {
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return current.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return current.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return current.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return current.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            X509KeyManager km = current;
+            return km instanceof X509ExtendedKeyManager x ? x.chooseEngineServerAlias(keyType, issuers, engine)
+                    : km.chooseServerAlias(keyType, issuers, null);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return current.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return current.getPrivateKey(alias);
+        }
+    }
+}

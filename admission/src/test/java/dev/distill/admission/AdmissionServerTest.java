@@ -1,0 +1,138 @@
+package dev.distill.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.keyless.SigstoreInstance;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over real TLS on loopback: operations endpoints, bad bodies, and a registry that is down. */
+class AdmissionServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void answersOverTlsAndFailsClosedWhenTheRegistryIsDown() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair server = g.generateKeyPair();
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                new X500Name("CN=distill-admission-test"), BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plusSeconds(3600)), new X500Name("CN=distill-admission-test"),
+                server.getPublic()).addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(server.getPrivate())));
+        Path certFile = dir.resolve("tls.crt");
+        Path keyFile = dir.resolve("tls.key");
+        Files.writeString(certFile, pem(cert));
+        Files.writeString(keyFile, pem(new JcaPKCS8Generator(server.getPrivate(), null)));
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
+        List<String> log = new CopyOnWriteArrayList<>();
+        AdmissionConfig config = AdmissionConfig.builder(List.of(policy), certFile, keyFile,
+                ImageAttestations.withKey(g.generateKeyPair().getPublic()), SigstoreInstance.publicGood(), "test key")
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).maxBodyBytes(4096)
+                .deadline(Duration.ofSeconds(5)).log(log::add).build();
+
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+
+        try (AdmissionServer s = AdmissionServer.start(config)) {
+            String base = "https://127.0.0.1:" + s.address().getPort();
+            assertEquals(200, get(http, base + "/healthz").statusCode());
+            assertEquals(200, get(http, base + "/readyz").statusCode());
+            assertEquals(400, post(http, base + "/validate", "{not json").statusCode());
+            HttpResponse<String> big = post(http, base + "/validate", "x".repeat(5000));
+            assertEquals(413, big.statusCode(), big.body());
+
+            AdmissionReview review = new AdmissionReviewBuilder().withApiVersion("admission.k8s.io/v1")
+                    .withKind("AdmissionReview").withNewRequest().withUid("u-1").withOperation("CREATE")
+                    .withNamespace("default").withNewKind("", "Pod", "v1")
+                    .withObject(new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
+                            .addNewContainer().withName("app").withImage("127.0.0.1:1/app:v1").endContainer()
+                            .endSpec().build())
+                    .endRequest().build();
+            HttpResponse<String> denied = post(http, base + "/validate", Reviewer.JSON.writeValueAsString(review));
+            assertEquals(200, denied.statusCode(), denied.body());
+            AdmissionReview answer = Reviewer.JSON.readValue(denied.body(), AdmissionReview.class);
+            assertEquals("u-1", answer.getResponse().getUid());
+            assertFalse(answer.getResponse().getAllowed(), denied.body());
+            String message = answer.getResponse().getStatus().getMessage();
+            assertTrue(message.contains("image 127.0.0.1:1/app:v1: the registry could not be read"), message);
+
+            String metrics = get(http, base + "/metrics").body();
+            assertTrue(metrics.contains("distill_admission_decisions_total{endpoint=\"validate\",result=\"denied\"} 1"),
+                    metrics);
+            assertTrue(metrics.contains("distill_admission_registry_errors_total 1"), metrics);
+            assertTrue(log.stream().anyMatch(l -> l.contains("\"event\":\"decision\"") && l.contains("\"uid\":\"u-1\"")
+                    && l.contains("\"allowed\":false")), String.join("\n", log));
+
+            Files.writeString(policy, "attestations: [\n");
+            s.reload();
+            assertTrue(log.stream().anyMatch(l -> l.contains("policy-reload-failed")), String.join("\n", log));
+            assertEquals(200, get(http, base + "/readyz").statusCode(), "a bad policy keeps the old one");
+        }
+        assertTrue(log.get(log.size() - 1).contains("\"event\":\"stopped\""), String.join("\n", log));
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String pem(Object o) throws Exception {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+        }
+        return w.toString();
+    }
+}
