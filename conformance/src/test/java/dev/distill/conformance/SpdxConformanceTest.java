@@ -21,8 +21,7 @@ import org.spdx.tools.Verify;
  * JSON, 3.0.1 for JSON-LD) and the model's own checks.
  */
 class SpdxConformanceTest {
-    private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
-            "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps");
+    private static final List<String> FIXTURES = SbomTesting.FIXTURES;
 
     @TempDir
     Path tmp;

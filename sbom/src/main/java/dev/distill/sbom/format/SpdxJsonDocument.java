@@ -165,6 +165,7 @@ final class SpdxJsonDocument {
 
     private ObjectNode pkg(String id, Package p) throws InvalidSPDXAnalysisException {
         ObjectNode o = element(id, p.name());
+        o.put("downloadLocation", SpdxWriter.downloadLocation(p));
         if (p.license() != null) {
             o.put("licenseDeclared", license(p.license()));
         }

@@ -217,8 +217,11 @@ final class SpdxReader {
         files.sort(Comparator.comparing(PackageFile::path));
         String version = p.getVersionInfo().orElse("");
         String id = purl != null ? purl : p.getId();
+        String download = p.getDownloadLocation().orElse("NOASSERTION");
+        Map<String, String> properties = download.equals("NOASSERTION") || download.equals("NONE") ? Map.of()
+                : Map.of(Package.DOWNLOAD_LOCATION, download);
         return new Package(id, p.getName().orElse(""), version, type, purl, cpes, license, supplier, null,
-                p.getSummary().orElse(null), foundBy, dbPath, layer, files, Map.of());
+                p.getSummary().orElse(null), foundBy, dbPath, layer, files, properties);
     }
 
     private static String ref(SpdxPackage p, ReferenceCategory category, String type)

@@ -178,7 +178,7 @@ public final class SpdxWriter implements SbomWriter {
         AnyLicenseInfo declared = p.license() == null ? none : license(spdxSafe(p.license()), store, ns, cm);
         SpdxPackage.SpdxPackageBuilder b = doc.createPackage(SpdxIds.pkg(p), p.name(), none, "NOASSERTION", declared)
                 .setVersionInfo(p.version())
-                .setDownloadLocation("NOASSERTION")
+                .setDownloadLocation(downloadLocation(p))
                 .setSupplier(p.supplier() == null ? "NOASSERTION" : "Person: " + person(p.supplier()))
                 .setSourceInfo(sourceInfo(p))
                 .setFilesAnalyzed(!p.files().isEmpty());
@@ -233,6 +233,11 @@ public final class SpdxWriter implements SbomWriter {
     }
 
     /** "Name <mail>" as SPDX writes people: "Name (mail)". */
+    /** Where the package's source comes from, when a cataloger knew (melange documents say), else NOASSERTION. */
+    static String downloadLocation(Package p) {
+        return p.properties().getOrDefault(Package.DOWNLOAD_LOCATION, "NOASSERTION");
+    }
+
     static String person(String s) {
         return s.replaceAll("\\s*<([^>]*)>", " ($1)").strip();
     }

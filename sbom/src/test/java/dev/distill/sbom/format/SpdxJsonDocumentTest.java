@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.spdx.jacksonstore.MultiFormatStore;
 import org.spdx.library.model.v2.SpdxDocument;
 import org.spdx.storage.simple.InMemSpdxStore;
@@ -28,8 +28,7 @@ import org.spdx.storage.simple.InMemSpdxStore;
  */
 class SpdxJsonDocumentTest {
     @ParameterizedTest
-    @ValueSource(strings = {"distroless-base", "layered", "layered.docker.tar", "multi-platform", "rootfs-netbase",
-        "rpm-sqlite", "lang-apps"})
+    @FieldSource("dev.distill.sbom.SbomTesting#FIXTURES")
     void writesWhatTheLibraryWrites(String fixture) throws Exception {
         Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
         assertSame(sbom, fixture);
