@@ -45,7 +45,7 @@ class SpdxConformanceTest {
 
     @Test
     void spdx3JsonLdVerifies() throws Exception {
-        for (String fixture : List.of("layered", "rootfs-netbase")) {
+        for (String fixture : FIXTURES) {
             Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
             assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx3-json"), ".spdx3.jsonld",
                     SerFileType.JSONLD), fixture + " as spdx3-json");

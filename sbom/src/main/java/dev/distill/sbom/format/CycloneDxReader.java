@@ -2,6 +2,7 @@ package dev.distill.sbom.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.LayerInfo;
 import dev.distill.sbom.model.LicenseExpressions;
 import dev.distill.sbom.model.Package;
@@ -24,6 +25,7 @@ import org.cyclonedx.exception.ParseException;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
+import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.License;
 import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
@@ -165,7 +167,21 @@ final class CycloneDxReader {
         return new Package(id, c.getName(), c.getVersion() == null ? "" : c.getVersion(), type, purl,
                 c.getCpe() == null ? List.of() : List.of(c.getCpe()), license(c.getLicenses()),
                 c.getSupplier() == null ? null : c.getSupplier().getName(), arch, c.getDescription(), foundBy,
-                dbPath, layer, List.of(), props);
+                dbPath, layer, hashes(c), List.of(), props);
+    }
+
+    /** SHA-256 and SHA-1 of the component, when it lists them. */
+    private static Hashes hashes(Component c) {
+        String sha256 = null;
+        String sha1 = null;
+        for (Hash h : c.getHashes() == null ? List.<Hash>of() : c.getHashes()) {
+            if ("SHA-256".equals(h.getAlgorithm())) {
+                sha256 = h.getValue();
+            } else if ("SHA-1".equals(h.getAlgorithm())) {
+                sha1 = h.getValue();
+            }
+        }
+        return sha256 == null && sha1 == null ? null : new Hashes(sha256, sha1);
     }
 
     private static String license(LicenseChoice lc) {

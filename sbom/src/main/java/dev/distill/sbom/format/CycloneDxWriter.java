@@ -20,6 +20,7 @@ import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
 import org.cyclonedx.model.Evidence;
+import org.cyclonedx.model.ExternalReference;
 import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
@@ -122,8 +123,20 @@ public final class CycloneDxWriter implements SbomWriter {
         if (sbom.distro() != null) {
             components.add(os(sbom.distro()));
         }
+        Map<String, String> parents = Containment.parents(sbom);
+        Map<String, List<String>> others = Containment.otherContainers(sbom, parents);
+        Map<String, Component> byId = new TreeMap<>();
         for (Package p : sbom.packages()) {
-            components.add(component(p));
+            byId.put(p.id(), component(p, others.getOrDefault(p.id(), List.of())));
+        }
+        // Package-in-package containment (a shaded jar, python3-requests holding requests) is nesting in CycloneDX.
+        for (Package p : sbom.packages()) {
+            String parent = parents.get(p.id());
+            if (parent == null) {
+                components.add(byId.get(p.id()));
+            } else {
+                byId.get(parent).addComponent(byId.get(p.id()));
+            }
         }
         bom.setComponents(components);
 
@@ -178,7 +191,7 @@ public final class CycloneDxWriter implements SbomWriter {
         return c;
     }
 
-    private Component component(Package p) {
+    private Component component(Package p, List<String> alsoContainedBy) {
         Component c = new Component();
         c.setType(Component.Type.LIBRARY);
         c.setBomRef(p.id());
@@ -199,6 +212,21 @@ public final class CycloneDxWriter implements SbomWriter {
             c.setCpe(p.cpes().get(0));
         }
         c.setPurl(p.purl());
+        if (p.hashes() != null) {
+            if (p.hashes().sha1() != null) {
+                c.addHash(new Hash(Hash.Algorithm.SHA1, p.hashes().sha1()));
+            }
+            if (p.hashes().sha256() != null) {
+                c.addHash(new Hash(Hash.Algorithm.SHA_256, p.hashes().sha256()));
+            }
+        }
+        String download = p.properties().get(Package.DOWNLOAD_LOCATION);
+        if (download != null) {
+            ExternalReference ref = new ExternalReference();
+            ref.setType(ExternalReference.Type.DISTRIBUTION);
+            ref.setUrl(download);
+            c.addExternalReference(ref);
+        }
         List<Property> props = new ArrayList<>();
         props.add(new Property("distill:package:foundBy", p.foundBy()));
         props.add(new Property("distill:location:0:path", p.dbPath()));
@@ -209,7 +237,15 @@ public final class CycloneDxWriter implements SbomWriter {
         if (p.architecture() != null) {
             props.add(new Property("distill:package:arch", p.architecture()));
         }
-        new TreeMap<>(p.properties()).forEach((k, v) -> props.add(new Property("distill:" + k, v)));
+        new TreeMap<>(p.properties()).forEach((k, v) -> {
+            if (!k.equals(Package.DOWNLOAD_LOCATION)) {
+                props.add(new Property("distill:" + k, v));
+            }
+        });
+        // A component nests under one parent; further containers are named (rare: one jar in two fat jars).
+        for (int n = 0; n < alsoContainedBy.size(); n++) {
+            props.add(new Property("distill:containedBy:" + n, alsoContainedBy.get(n)));
+        }
         c.setProperties(props);
         if (version.getVersion() >= Version.VERSION_15.getVersion()) {
             Evidence evidence = new Evidence();
