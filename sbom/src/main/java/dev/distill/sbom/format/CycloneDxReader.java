@@ -25,6 +25,7 @@ import org.cyclonedx.exception.ParseException;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
+import org.cyclonedx.model.ExternalReference;
 import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.License;
 import org.cyclonedx.model.LicenseChoice;
@@ -142,6 +143,14 @@ final class CycloneDxReader {
             for (Property p : c.getProperties()) {
                 if (p.getName() != null && p.getName().startsWith(PREFIX) && p.getValue() != null) {
                     props.put(p.getName().substring(PREFIX.length()), p.getValue());
+                }
+            }
+        }
+        if (c.getExternalReferences() != null) {
+            for (ExternalReference r : c.getExternalReferences()) {
+                if (r.getType() == ExternalReference.Type.DISTRIBUTION && r.getUrl() != null) {
+                    props.putIfAbsent(Package.DOWNLOAD_LOCATION, r.getUrl());
+                    break;
                 }
             }
         }
