@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
                 + "packages (Java archives, Python, npm, Go and Rust binaries), with the files they own, their "
                 + "licenses and the layer that introduced them."},
         mixinStandardHelpOptions = true,
-        footer = {"", "Formats: spdx-json, spdx-tag-value, spdx3-json, cyclonedx-json, cyclonedx-xml (add @1.4 or @1.5 "
-                + "for older CycloneDX schemas), table.",
+        footer = {"", "Formats: spdx-json, spdx-tag-value, spdx3-json, cyclonedx-json, cyclonedx-xml (1.6; add @1.7, @1.5 or "
+                + "@1.4 for another CycloneDX schema), table.",
             "Timestamps come from SOURCE_DATE_EPOCH, else the image's creation time; identical inputs give "
                 + "byte-identical files.",
             "", "Examples:",

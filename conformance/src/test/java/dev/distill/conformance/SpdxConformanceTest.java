@@ -21,8 +21,7 @@ import org.spdx.tools.Verify;
  * JSON, 3.0.1 for JSON-LD) and the model's own checks.
  */
 class SpdxConformanceTest {
-    private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
-            "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps");
+    private static final List<String> FIXTURES = SbomTesting.FIXTURES;
 
     @TempDir
     Path tmp;
@@ -46,7 +45,7 @@ class SpdxConformanceTest {
 
     @Test
     void spdx3JsonLdVerifies() throws Exception {
-        for (String fixture : List.of("layered", "rootfs-netbase")) {
+        for (String fixture : FIXTURES) {
             Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
             assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx3-json"), ".spdx3.jsonld",
                     SerFileType.JSONLD), fixture + " as spdx3-json");

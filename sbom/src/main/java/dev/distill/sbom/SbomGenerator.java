@@ -142,7 +142,8 @@ public final class SbomGenerator {
             p.files().forEach(f -> files.putIfAbsent(f.path(), f));
             byId.put(p.id(), new Package(seen.id(), seen.name(), seen.version(), seen.type(), seen.purl(),
                     seen.cpes(), seen.license(), seen.supplier(), seen.architecture(), seen.description(),
-                    seen.foundBy(), seen.dbPath(), seen.layer(), new ArrayList<>(files.values()), seen.properties()));
+                    seen.foundBy(), seen.dbPath(), seen.layer(), seen.hashes(), new ArrayList<>(files.values()),
+                    seen.properties()));
         }
         return new ArrayList<>(byId.values());
     }

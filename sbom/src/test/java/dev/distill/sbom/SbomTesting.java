@@ -13,6 +13,9 @@ import java.time.ZoneOffset;
 /** SBOMs of test images with a fixed tool version and clock, so outputs can be compared byte for byte. */
 public final class SbomTesting {
     public static final ToolInfo TOOL = new ToolInfo("distill", "0.0.0-test");
+    /** Every committed fixture image, for tests that hold each format to its rules on all of them. */
+    public static final java.util.List<String> FIXTURES = java.util.List.of("distroless-base", "layered",
+            "layered.docker.tar", "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps", "apko-wolfi");
     public static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
 
     private SbomTesting() {

@@ -17,11 +17,15 @@ public final class FixtureBuilder {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: FixtureBuilder STAGING_DIR FIXTURES_DIR");
+        if (args.length != 2 && args.length != 3) {
+            throw new IllegalArgumentException("usage: FixtureBuilder STAGING_DIR FIXTURES_DIR [apko-wolfi]");
         }
         Path staging = Path.of(args[0]);
         Path out = Path.of(args[1]);
+        apko(staging, out);
+        if (args.length == 3) {
+            return; // build.sh apko-wolfi: that fixture alone
+        }
 
         BuiltImage distroless = new ImageBuilder()
                 .layer(layer(staging.resolve("distroless/l1"), Compression.GZIP))
@@ -76,6 +80,18 @@ public final class FixtureBuilder {
         LayoutWriter multi = new LayoutWriter();
         multi.addIndex(List.of(amd64, arm64), "latest");
         multi.writeDirectory(out.resolve("multi-platform"));
+    }
+
+    /** Two layers as apko lays them out: base packages, then the rest with the rewritten database. */
+    private static void apko(Path staging, Path out) throws IOException {
+        BuiltImage apko = new ImageBuilder()
+                .layer(layer(staging.resolve("apko/l1"), Compression.GZIP))
+                .layer(layer(staging.resolve("apko/l2"), Compression.GZIP))
+                .user("65532")
+                .entrypoint("/usr/bin/sh")
+                .build();
+        replace(out.resolve("apko-wolfi"));
+        new LayoutWriter().add(apko, "latest").writeDirectory(out.resolve("apko-wolfi"));
     }
 
     private static LayerBuilder.BuiltLayer layer(Path root, Compression c) throws IOException {

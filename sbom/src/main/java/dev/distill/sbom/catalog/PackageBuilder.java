@@ -1,5 +1,6 @@
 package dev.distill.sbom.catalog;
 
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.LayerInfo;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
@@ -22,6 +23,7 @@ public final class PackageBuilder {
     private String foundBy;
     private String dbPath;
     private LayerInfo layer;
+    private Hashes hashes;
     private List<PackageFile> files = List.of();
     private final Map<String, String> properties = new TreeMap<>();
 
@@ -82,6 +84,12 @@ public final class PackageBuilder {
         return this;
     }
 
+    /** The digests of the archive or binary the package is. */
+    public PackageBuilder hashes(String sha256, String sha1) {
+        this.hashes = sha256 == null && sha1 == null ? null : new Hashes(sha256, sha1);
+        return this;
+    }
+
     public PackageBuilder files(List<PackageFile> f) {
         this.files = f;
         return this;
@@ -98,6 +106,6 @@ public final class PackageBuilder {
     public Package build() {
         String id = purl != null ? purl : type + ":" + name + "@" + version;
         return new Package(id, name, version, type, purl, cpes, license, supplier, architecture, description,
-                foundBy, dbPath, layer, files, properties);
+                foundBy, dbPath, layer, hashes, files, properties);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.oci.wire.Json;
 import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.LayerInfo;
 import dev.distill.sbom.model.LicenseExpressions;
 import dev.distill.sbom.model.Package;
@@ -26,6 +27,8 @@ import org.cyclonedx.exception.ParseException;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
+import org.cyclonedx.model.ExternalReference;
+import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.License;
 import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
@@ -148,6 +151,14 @@ final class CycloneDxReader {
                 }
             }
         }
+        if (c.getExternalReferences() != null) {
+            for (ExternalReference r : c.getExternalReferences()) {
+                if (r.getType() == ExternalReference.Type.DISTRIBUTION && r.getUrl() != null) {
+                    props.putIfAbsent(Package.DOWNLOAD_LOCATION, r.getUrl());
+                    break;
+                }
+            }
+        }
         String foundBy = props.remove("package:foundBy");
         String dbPath = props.remove("location:0:path");
         String layerId = props.remove("location:0:layerID");
@@ -170,7 +181,21 @@ final class CycloneDxReader {
         return new Package(id, c.getName(), c.getVersion() == null ? "" : c.getVersion(), type, purl,
                 c.getCpe() == null ? List.of() : List.of(c.getCpe()), license(c.getLicenses()),
                 c.getSupplier() == null ? null : c.getSupplier().getName(), arch, c.getDescription(), foundBy,
-                dbPath, layer, List.of(), props);
+                dbPath, layer, hashes(c), List.of(), props);
+    }
+
+    /** SHA-256 and SHA-1 of the component, when it lists them. */
+    private static Hashes hashes(Component c) {
+        String sha256 = null;
+        String sha1 = null;
+        for (Hash h : c.getHashes() == null ? List.<Hash>of() : c.getHashes()) {
+            if ("SHA-256".equals(h.getAlgorithm())) {
+                sha256 = h.getValue();
+            } else if ("SHA-1".equals(h.getAlgorithm())) {
+                sha1 = h.getValue();
+            }
+        }
+        return sha256 == null && sha1 == null ? null : new Hashes(sha256, sha1);
     }
 
     private static String license(LicenseChoice lc) {

@@ -20,6 +20,7 @@ import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
 import org.cyclonedx.model.Evidence;
+import org.cyclonedx.model.ExternalReference;
 import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
@@ -30,28 +31,36 @@ import org.cyclonedx.model.license.Expression;
 import org.cyclonedx.model.metadata.ToolInformation;
 
 /**
- * CycloneDX JSON or XML through cyclonedx-core-java, schema 1.6 by default, 1.5 and 1.4 on request. The image is
+ * CycloneDX JSON or XML through cyclonedx-core-java, schema 1.6 by default, 1.7, 1.5 and 1.4 on request.
+ * cyclonedx-core-java (12.2.0, the newest published) stops at 1.6; 1.7 only adds to 1.6, so a 1.7 document is
+ * the 1.6 one with 1.7's spec version (JSON) or namespace (XML), held to the 1.7 schemas in the tests. The image is
  * the metadata component; the distro an operating-system component; each package a library with its purl, CPE,
  * license expression and where it was found (properties, and evidence occurrences from 1.5 on).
  */
 public final class CycloneDxWriter implements SbomWriter {
+    /** The schema version written when none is asked for; 1.7 on request until consumers read it widely. */
+    public static final String DEFAULT_VERSION = "1.6";
+    private static final String V17 = "1.7";
+
     private final Version version;
+    private final String spec;
     private final boolean xml;
 
-    public CycloneDxWriter(Version version, boolean xml) {
-        this.version = version;
+    /** A writer of CycloneDX {@code spec} (1.4 to 1.7; null for the default). */
+    public CycloneDxWriter(String spec, boolean xml) {
+        this.spec = spec == null ? DEFAULT_VERSION : spec;
+        this.version = version(this.spec);
         this.xml = xml;
     }
 
+    /** The library version that writes a spec version (1.6 for 1.7, see above). */
     static Version version(String v) {
-        if (v == null) {
-            return Version.VERSION_16;
-        }
         return switch (v) {
             case "1.4" -> Version.VERSION_14;
             case "1.5" -> Version.VERSION_15;
-            case "1.6" -> Version.VERSION_16;
-            default -> throw new IllegalArgumentException("CycloneDX version " + v + " is not supported (1.4, 1.5, 1.6)");
+            case "1.6", V17 -> Version.VERSION_16;
+            default -> throw new IllegalArgumentException("CycloneDX version " + v
+                    + " is not supported (1.4, 1.5, 1.6, 1.7)");
         };
     }
 
@@ -80,8 +89,27 @@ public final class CycloneDxWriter implements SbomWriter {
         }
         // The library ends lines with the platform's separator; pin it so output is the same everywhere.
         text = text.replace("\r\n", "\n");
+        if (spec.equals(V17)) {
+            text = as17(text);
+        }
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.write('\n');
+    }
+
+    /**
+     * The 1.6 document as 1.7: the spec version (JSON) or namespace (XML) of the root, which the library writes
+     * before any content of the SBOM, so nothing a package says can be touched.
+     */
+    private String as17(String text) {
+        String from = xml ? "xmlns=\"http://cyclonedx.org/schema/bom/1.6\"" : "\"specVersion\" : \"1.6\"";
+        String to = xml ? "xmlns=\"http://cyclonedx.org/schema/bom/1.7\"" : "\"specVersion\" : \"1.7\"";
+        int at = text.indexOf(from);
+        int content = text.indexOf(xml ? "<metadata" : "\"metadata\"");
+        if (at < 0 || content >= 0 && at > content) {
+            throw new IllegalStateException("CycloneDX 1.6 output without its " + (xml ? "namespace" : "specVersion")
+                    + " where expected");
+        }
+        return text.substring(0, at) + to + text.substring(at + from.length());
     }
 
     Bom toBom(Sbom sbom) {
@@ -122,8 +150,20 @@ public final class CycloneDxWriter implements SbomWriter {
         if (sbom.distro() != null) {
             components.add(os(sbom.distro()));
         }
+        Map<String, String> parents = Containment.parents(sbom);
+        Map<String, List<String>> others = Containment.otherContainers(sbom, parents);
+        Map<String, Component> byId = new TreeMap<>();
         for (Package p : sbom.packages()) {
-            components.add(component(p));
+            byId.put(p.id(), component(p, others.getOrDefault(p.id(), List.of())));
+        }
+        // Package-in-package containment (a shaded jar, python3-requests holding requests) is nesting in CycloneDX.
+        for (Package p : sbom.packages()) {
+            String parent = parents.get(p.id());
+            if (parent == null) {
+                components.add(byId.get(p.id()));
+            } else {
+                byId.get(parent).addComponent(byId.get(p.id()));
+            }
         }
         bom.setComponents(components);
 
@@ -178,7 +218,7 @@ public final class CycloneDxWriter implements SbomWriter {
         return c;
     }
 
-    private Component component(Package p) {
+    private Component component(Package p, List<String> alsoContainedBy) {
         Component c = new Component();
         c.setType(Component.Type.LIBRARY);
         c.setBomRef(p.id());
@@ -199,6 +239,21 @@ public final class CycloneDxWriter implements SbomWriter {
             c.setCpe(p.cpes().get(0));
         }
         c.setPurl(p.purl());
+        if (p.hashes() != null) {
+            if (p.hashes().sha1() != null) {
+                c.addHash(new Hash(Hash.Algorithm.SHA1, p.hashes().sha1()));
+            }
+            if (p.hashes().sha256() != null) {
+                c.addHash(new Hash(Hash.Algorithm.SHA_256, p.hashes().sha256()));
+            }
+        }
+        String download = p.properties().get(Package.DOWNLOAD_LOCATION);
+        if (download != null) {
+            ExternalReference ref = new ExternalReference();
+            ref.setType(ExternalReference.Type.DISTRIBUTION);
+            ref.setUrl(download);
+            c.addExternalReference(ref);
+        }
         List<Property> props = new ArrayList<>();
         props.add(new Property("distill:package:foundBy", p.foundBy()));
         props.add(new Property("distill:location:0:path", p.dbPath()));
@@ -209,7 +264,15 @@ public final class CycloneDxWriter implements SbomWriter {
         if (p.architecture() != null) {
             props.add(new Property("distill:package:arch", p.architecture()));
         }
-        new TreeMap<>(p.properties()).forEach((k, v) -> props.add(new Property("distill:" + k, v)));
+        new TreeMap<>(p.properties()).forEach((k, v) -> {
+            if (!k.equals(Package.DOWNLOAD_LOCATION)) {
+                props.add(new Property("distill:" + k, v));
+            }
+        });
+        // A component nests under one parent; further containers are named (rare: one jar in two fat jars).
+        for (int n = 0; n < alsoContainedBy.size(); n++) {
+            props.add(new Property("distill:containedBy:" + n, alsoContainedBy.get(n)));
+        }
         c.setProperties(props);
         if (version.getVersion() >= Version.VERSION_15.getVersion()) {
             Evidence evidence = new Evidence();

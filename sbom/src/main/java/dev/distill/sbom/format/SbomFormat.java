@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The output formats, by the names the CLI takes. CycloneDX takes a schema version after '@'
- * ({@code cyclonedx-json@1.5}); 1.6 is the default.
+ * ({@code cyclonedx-json@1.7}, {@code @1.5}, {@code @1.4}); 1.6 is the default.
  */
 public enum SbomFormat {
     SPDX_JSON("spdx-json"),
@@ -40,8 +40,8 @@ public enum SbomFormat {
                     throw new IllegalArgumentException("format " + id + " takes no version");
                 }
                 return switch (f) {
-                    case CYCLONEDX_JSON -> new CycloneDxWriter(CycloneDxWriter.version(version), false);
-                    case CYCLONEDX_XML -> new CycloneDxWriter(CycloneDxWriter.version(version), true);
+                    case CYCLONEDX_JSON -> new CycloneDxWriter(version, false);
+                    case CYCLONEDX_XML -> new CycloneDxWriter(version, true);
                     case TABLE -> new TableWriter();
                     case SPDX_JSON -> new SpdxWriter(SpdxWriter.Kind.JSON);
                     case SPDX_TAG_VALUE -> new SpdxWriter(SpdxWriter.Kind.TAG_VALUE);

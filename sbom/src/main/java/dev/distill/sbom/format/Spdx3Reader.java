@@ -2,6 +2,7 @@ package dev.distill.sbom.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.LicenseExpressions;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
@@ -42,6 +43,7 @@ final class Spdx3Reader {
         JsonNode creationInfo = null;
         List<JsonNode> relationships = new ArrayList<>();
         String rootId = null;
+        String documentComment = "";
         for (JsonNode n : graph) {
             String type = n.path("type").asText("");
             if (type.equals("CreationInfo") && creationInfo == null) {
@@ -54,7 +56,14 @@ final class Spdx3Reader {
             }
             if (type.equals("SpdxDocument") && n.path("rootElement").isArray() && n.path("rootElement").size() > 0) {
                 rootId = n.path("rootElement").get(0).asText();
+                documentComment = n.path("comment").asText("");
             }
+        }
+        // The document's root may be the software_Sbom; the SBOM's root is then the image.
+        JsonNode rootNode = rootId == null ? null : byId.get(rootId);
+        if (rootNode != null && rootNode.path("type").asText().equals("software_Sbom")
+                && rootNode.path("rootElement").size() > 0) {
+            rootId = rootNode.path("rootElement").get(0).asText();
         }
         if (creationInfo == null) {
             throw new SbomFormatException(name + ": SPDX 3 document without CreationInfo");
@@ -118,6 +127,13 @@ final class Spdx3Reader {
                 }
             }
         }
+        for (Map.Entry<String, List<String>> c : contains.entrySet()) {
+            for (String to : c.getValue()) {
+                if (modelId.containsKey(c.getKey()) && modelId.containsKey(to)) {
+                    rels.add(new Relationship(modelId.get(c.getKey()), Relationship.Type.CONTAINS, modelId.get(to)));
+                }
+            }
+        }
         rels.sort(Comparator.naturalOrder());
         JsonNode image = rootId == null ? null : byId.get(rootId);
         String version = image == null ? null : image.path("software_packageVersion").asText(null);
@@ -125,7 +141,7 @@ final class Spdx3Reader {
         SourceInfo source = new SourceInfo(name, "sbom", image == null ? name : image.path("name").asText(name), null,
                 digest, null, null, null, List.of(), digest == null ? null : image.path("software_packageUrl")
                         .asText(null));
-        return new Sbom(source, distro, packages, rels, List.of(), tool, created);
+        return new Sbom(source, distro, packages, rels, SpdxReader.unknowns(documentComment), tool, created);
     }
 
     private static Package pkg(String spdxId, JsonNode n, Map<String, JsonNode> byId,
@@ -147,23 +163,40 @@ final class Spdx3Reader {
         for (String to : contains.getOrDefault(spdxId, List.of())) {
             JsonNode f = byId.get(to);
             if (f != null && f.path("type").asText().equals("software_File")) {
-                String sha1 = null;
-                String sha256 = null;
-                for (JsonNode h : f.path("verifiedUsing")) {
-                    switch (h.path("algorithm").asText()) {
-                        case "sha1" -> sha1 = h.path("hashValue").asText();
-                        case "sha256" -> sha256 = h.path("hashValue").asText();
-                        default -> {
-                            // other algorithms are not in the model
-                        }
-                    }
-                }
-                files.add(new PackageFile(f.path("name").asText(), sha256, sha1, null));
+                Hashes h = hashes(f.path("verifiedUsing"));
+                files.add(new PackageFile(f.path("name").asText(), h == null ? null : h.sha256(),
+                        h == null ? null : h.sha1(), null));
             }
         }
         files.sort(Comparator.comparing(PackageFile::path));
         String id = purl != null ? purl : type + ":" + name + "@" + version;
+        String foundBy = null;
+        String dbPath = null;
+        Matcher source = SpdxReader.SOURCE_INFO.matcher(n.path("software_sourceInfo").asText(""));
+        if (source.matches()) {
+            foundBy = source.group(1);
+            dbPath = source.group(2);
+        }
+        JsonNode supplier = byId.get(n.path("suppliedBy").asText(""));
+        String download = n.path("software_downloadLocation").asText(null);
         return new Package(id, name, version, type, purl, cpes, LicenseExpressions.canonical(license.get(spdxId)),
-                null, null, n.path("summary").asText(null), null, null, null, files, Map.of());
+                supplier == null ? null : supplier.path("name").asText(null), null, n.path("summary").asText(null),
+                foundBy, dbPath, SpdxReader.layer(n.path("comment").asText("")), hashes(n.path("verifiedUsing")),
+                files, download == null ? Map.of() : Map.of(Package.DOWNLOAD_LOCATION, download));
+    }
+
+    private static Hashes hashes(JsonNode verifiedUsing) {
+        String sha1 = null;
+        String sha256 = null;
+        for (JsonNode h : verifiedUsing) {
+            switch (h.path("algorithm").asText()) {
+                case "sha1" -> sha1 = h.path("hashValue").asText();
+                case "sha256" -> sha256 = h.path("hashValue").asText();
+                default -> {
+                    // other algorithms are not in the model
+                }
+            }
+        }
+        return sha1 == null && sha256 == null ? null : new Hashes(sha256, sha1);
     }
 }

@@ -25,8 +25,10 @@ import org.spdx.core.InvalidSPDXAnalysisException;
 import org.spdx.library.ModelCopyManager;
 import org.spdx.library.SpdxModelFactory;
 import org.spdx.library.model.v3_0_1.SpdxConstantsV3;
+import org.spdx.library.model.v3_0_1.core.Agent;
 import org.spdx.library.model.v3_0_1.core.CreationInfo;
 import org.spdx.library.model.v3_0_1.core.Element;
+import org.spdx.library.model.v3_0_1.core.ElementCollection;
 import org.spdx.library.model.v3_0_1.core.ExternalIdentifierType;
 import org.spdx.library.model.v3_0_1.core.HashAlgorithm;
 import org.spdx.library.model.v3_0_1.core.Organization;
@@ -35,6 +37,8 @@ import org.spdx.library.model.v3_0_1.core.RelationshipType;
 import org.spdx.library.model.v3_0_1.core.SpdxDocument;
 import org.spdx.library.model.v3_0_1.core.Tool;
 import org.spdx.library.model.v3_0_1.simplelicensing.LicenseExpression;
+import org.spdx.library.model.v3_0_1.software.Sbom.SbomBuilder;
+import org.spdx.library.model.v3_0_1.software.SbomType;
 import org.spdx.library.model.v3_0_1.software.SoftwarePurpose;
 import org.spdx.library.model.v3_0_1.software.SpdxFile;
 import org.spdx.library.model.v3_0_1.software.SpdxPackage;
@@ -43,9 +47,10 @@ import org.spdx.storage.simple.InMemSpdxStore;
 import org.spdx.v3jsonldstore.JsonLDStore;
 
 /**
- * SPDX 3.0.1 JSON-LD built with the library's v3 model (not an SPDX 2 document in a 3.0 shell): packages with
- * purls, CPEs and hashes, files, declared licenses, and real {@code contains}, {@code dependsOn} and
- * {@code hasDeclaredLicense} relationships. Every element gets an IRI derived from content, and the graph is
+ * SPDX 3.0.1 JSON-LD built with the library's v3 model (not an SPDX 2 document in a 3.0 shell): an analyzed
+ * {@code software_Sbom} rooted at the image, packages with purls, CPEs, hashes, supplier, download location, layer
+ * and source, files, declared licenses, and {@code contains} (files and packages), {@code dependsOn} and
+ * {@code hasDeclaredLicense} relationships, each with its own type. Every element gets an IRI derived from content, and the graph is
  * written in a canonical order.
  */
 public final class Spdx3Writer implements SbomWriter {
@@ -111,6 +116,8 @@ public final class Spdx3Writer implements SbomWriter {
         Map<String, Element> byId = new LinkedHashMap<>();
         Map<String, SpdxFile> files = new TreeMap<>();
         Map<String, LicenseExpression> licenses = new TreeMap<>();
+        Map<String, Agent> suppliers = new TreeMap<>();
+        Map<String, List<Element>> contains = new TreeMap<>();
         List<Element> relationships = new ArrayList<>();
         for (Package pkg : sbom.packages()) {
             SpdxPackage.SpdxPackageBuilder b = ci.createSpdxPackage(p + SpdxIds.pkg(pkg)).setName(pkg.name())
@@ -120,6 +127,33 @@ public final class Spdx3Writer implements SbomWriter {
             }
             if (pkg.description() != null) {
                 b.setSummary(pkg.description());
+            }
+            if (pkg.layer() != null) {
+                b.setComment(SpdxWriter.layerComment(pkg));
+            }
+            if (SpdxWriter.sourceInfo(pkg) != null) {
+                b.setSourceInfo(SpdxWriter.sourceInfo(pkg));
+            }
+            if (pkg.properties().containsKey(Package.DOWNLOAD_LOCATION)) {
+                b.setDownloadLocation(pkg.properties().get(Package.DOWNLOAD_LOCATION));
+            }
+            if (pkg.supplier() != null) {
+                Agent supplier = suppliers.get(pkg.supplier());
+                if (supplier == null) {
+                    supplier = ci.createAgent(p + SpdxIds.agent(pkg.supplier())).setName(pkg.supplier())
+                            .build();
+                    suppliers.put(pkg.supplier(), supplier);
+                    elements.add(supplier);
+                }
+                b.setSuppliedBy(supplier);
+            }
+            if (pkg.hashes() != null && pkg.hashes().sha1() != null) {
+                b.addVerifiedUsing(ci.createHash(store.getNextId(IdType.Anonymous)).setAlgorithm(HashAlgorithm.SHA1)
+                        .setHashValue(pkg.hashes().sha1()).build());
+            }
+            if (pkg.hashes() != null && pkg.hashes().sha256() != null) {
+                b.addVerifiedUsing(ci.createHash(store.getNextId(IdType.Anonymous))
+                        .setAlgorithm(HashAlgorithm.SHA256).setHashValue(pkg.hashes().sha256()).build());
             }
             for (String cpe : pkg.cpes()) {
                 b.addExternalIdentifier(ci.createExternalIdentifier(store.getNextId(IdType.Anonymous))
@@ -156,14 +190,20 @@ public final class Spdx3Writer implements SbomWriter {
                 owned.add(file);
             }
             if (!owned.isEmpty()) {
-                relationships.add(relationship(ci, p, sp, RelationshipType.CONTAINS, owned));
+                contains.put(pkg.id(), owned);
             }
         }
+        // Each relationship keeps its type: a package holding another (a shaded jar) contains it, and what it
+        // contains sits in one relationship with the files it owns.
         Map<String, List<Element>> dependsOn = new TreeMap<>();
         for (Relationship r : sbom.relationships()) {
             if (byId.containsKey(r.from()) && byId.containsKey(r.to())) {
-                dependsOn.computeIfAbsent(r.from(), k -> new ArrayList<>()).add(byId.get(r.to()));
+                Map<String, List<Element>> into = r.type() == Relationship.Type.CONTAINS ? contains : dependsOn;
+                into.computeIfAbsent(r.from(), k -> new ArrayList<>()).add(byId.get(r.to()));
             }
+        }
+        for (Map.Entry<String, List<Element>> e : contains.entrySet()) {
+            relationships.add(relationship(ci, p, byId.get(e.getKey()), RelationshipType.CONTAINS, e.getValue()));
         }
         for (Map.Entry<String, List<Element>> e : dependsOn.entrySet()) {
             relationships.add(relationship(ci, p, byId.get(e.getKey()), RelationshipType.DEPENDS_ON, e.getValue()));
@@ -172,12 +212,27 @@ public final class Spdx3Writer implements SbomWriter {
             relationships.add(relationship(ci, p, image, RelationshipType.CONTAINS, imageContains));
         }
 
-        SpdxDocument doc = ci.createSpdxDocument(p + "SPDXRef-DOCUMENT").setName(sbom.source().name())
+        // The SBOM proper: an analyzed software_Sbom whose root is the image, inside the document that carries it.
+        SbomBuilder sb = ci.createSbom(p + "SPDXRef-Sbom").setName(sbom.source().name())
+                .addSbomType(SbomType.ANALYZED).addRootElement(image)
                 .addProfileConformance(ProfileIdentifierType.CORE)
                 .addProfileConformance(ProfileIdentifierType.SOFTWARE)
-                .addProfileConformance(ProfileIdentifierType.SIMPLE_LICENSING).build();
+                .addProfileConformance(ProfileIdentifierType.SIMPLE_LICENSING);
+        SpdxDocument.SpdxDocumentBuilder db = ci.createSpdxDocument(p + "SPDXRef-DOCUMENT")
+                .setName(sbom.source().name())
+                .addProfileConformance(ProfileIdentifierType.CORE)
+                .addProfileConformance(ProfileIdentifierType.SOFTWARE)
+                .addProfileConformance(ProfileIdentifierType.SIMPLE_LICENSING);
+        if (!sbom.unknowns().isEmpty()) {
+            db.setComment(SpdxWriter.unknownsComment(sbom));
+        }
+        SpdxDocument doc = db.build();
         relationships.add(relationship(ci, p, doc, RelationshipType.DESCRIBES, List.of(image)));
-        doc.getRootElements().add(image);
+        ElementCollection bom = sb.build();
+        bom.getElements().addAll(elements);
+        bom.getElements().addAll(relationships);
+        doc.getRootElements().add(bom);
+        doc.getElements().add(bom);
         doc.getElements().addAll(elements);
         doc.getElements().addAll(relationships);
         return doc;

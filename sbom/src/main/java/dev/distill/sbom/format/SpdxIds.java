@@ -23,6 +23,11 @@ final class SpdxIds {
                 + clean(sbom.source().name());
     }
 
+    /** An agent (a package's supplier) by name. */
+    static String agent(String name) {
+        return "Agent-" + clean(name) + "-" + shortHash(name);
+    }
+
     static String os(Sbom sbom) {
         return "SPDXRef-OperatingSystem-" + clean(sbom.distro().qualifier());
     }

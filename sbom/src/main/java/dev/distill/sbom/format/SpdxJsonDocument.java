@@ -165,6 +165,7 @@ final class SpdxJsonDocument {
 
     private ObjectNode pkg(String id, Package p) throws InvalidSPDXAnalysisException {
         ObjectNode o = element(id, p.name());
+        o.put("downloadLocation", SpdxWriter.downloadLocation(p));
         if (p.license() != null) {
             o.put("licenseDeclared", license(p.license()));
         }
@@ -174,7 +175,18 @@ final class SpdxJsonDocument {
         if (p.supplier() != null) {
             o.put("supplier", "Person: " + SpdxWriter.person(p.supplier()));
         }
-        o.put("sourceInfo", SpdxWriter.sourceInfo(p));
+        if (SpdxWriter.sourceInfo(p) != null) {
+            o.put("sourceInfo", SpdxWriter.sourceInfo(p));
+        }
+        if (p.hashes() != null) {
+            ArrayNode sums = o.putArray("checksums");
+            if (p.hashes().sha1() != null) {
+                checksum(sums, "SHA1", p.hashes().sha1());
+            }
+            if (p.hashes().sha256() != null) {
+                checksum(sums, "SHA256", p.hashes().sha256());
+            }
+        }
         o.put("filesAnalyzed", !p.files().isEmpty());
         if (p.description() != null) {
             o.put("summary", p.description());

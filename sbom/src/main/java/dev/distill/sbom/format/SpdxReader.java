@@ -1,6 +1,7 @@
 package dev.distill.sbom.format;
 
 import dev.distill.sbom.model.Distro;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.LayerInfo;
 import dev.distill.sbom.model.LicenseExpressions;
 import dev.distill.sbom.model.Package;
@@ -43,8 +44,8 @@ import org.spdx.tagvaluestore.TagValueStore;
 
 /** SPDX 2.x (JSON or tag-value) back into the model, through spdx-java-library's stores. */
 final class SpdxReader {
-    private static final Pattern SOURCE_INFO = Pattern.compile("acquired package info from (\\S+) database: (.+)");
-    private static final Pattern LAYER = Pattern.compile("introduced in layer (\\d+) \\((\\S+)\\)");
+    static final Pattern SOURCE_INFO = Pattern.compile("acquired package info from (\\S+) database: (.+)");
+    static final Pattern LAYER = Pattern.compile("introduced in layer (\\d+) \\((\\S+)\\)");
     private static final Pattern TOOL = Pattern.compile("Tool: (.+?)-(\\d.*)");
 
     static {
@@ -153,8 +154,12 @@ final class SpdxReader {
     }
 
     private static List<Unknown> unknowns(SpdxDocument doc) throws InvalidSPDXAnalysisException {
+        return unknowns(doc.getComment().orElse(""));
+    }
+
+    /** The unknowns of a document comment distill wrote (SPDX 2 and 3 alike). */
+    static List<Unknown> unknowns(String comment) {
         List<Unknown> out = new ArrayList<>();
-        String comment = doc.getComment().orElse("");
         if (comment.startsWith("Files distill could not read:")) {
             comment.lines().skip(1).forEach(line -> {
                 String[] parts = line.split(": ", 3);
@@ -193,11 +198,7 @@ final class SpdxReader {
             foundBy = source.group(1);
             dbPath = source.group(2);
         }
-        LayerInfo layer = null;
-        Matcher l = LAYER.matcher(p.getComment().orElse(""));
-        if (l.matches()) {
-            layer = new LayerInfo(Integer.parseInt(l.group(1)) - 1, l.group(2), null);
-        }
+        LayerInfo layer = layer(p.getComment().orElse(""));
         List<PackageFile> files = new ArrayList<>();
         for (org.spdx.library.model.v2.Relationship r : p.getRelationships()) {
             if (r.getRelationshipType() == RelationshipType.CONTAINS && r.getRelatedSpdxElement().isPresent()
@@ -217,8 +218,31 @@ final class SpdxReader {
         files.sort(Comparator.comparing(PackageFile::path));
         String version = p.getVersionInfo().orElse("");
         String id = purl != null ? purl : p.getId();
+        String download = p.getDownloadLocation().orElse("NOASSERTION");
+        Map<String, String> properties = download.equals("NOASSERTION") || download.equals("NONE") ? Map.of()
+                : Map.of(Package.DOWNLOAD_LOCATION, download);
         return new Package(id, p.getName().orElse(""), version, type, purl, cpes, license, supplier, null,
-                p.getSummary().orElse(null), foundBy, dbPath, layer, files, Map.of());
+                p.getSummary().orElse(null), foundBy, dbPath, layer, hashes(p), files, properties);
+    }
+
+    /** The layer a package comment distill wrote names, or null. */
+    static LayerInfo layer(String comment) {
+        Matcher l = LAYER.matcher(comment);
+        return l.matches() ? new LayerInfo(Integer.parseInt(l.group(1)) - 1, l.group(2), null) : null;
+    }
+
+    /** The package's own SHA-256 and SHA-1 (an archive's), when it lists them. */
+    private static Hashes hashes(SpdxPackage p) throws InvalidSPDXAnalysisException {
+        String sha256 = null;
+        String sha1 = null;
+        for (Checksum c : p.getChecksums()) {
+            if (c.getAlgorithm() == ChecksumAlgorithm.SHA256) {
+                sha256 = c.getValue();
+            } else if (c.getAlgorithm() == ChecksumAlgorithm.SHA1) {
+                sha1 = c.getValue();
+            }
+        }
+        return sha256 == null && sha1 == null ? null : new Hashes(sha256, sha1);
     }
 
     private static String ref(SpdxPackage p, ReferenceCategory category, String type)

@@ -178,10 +178,12 @@ public final class SpdxWriter implements SbomWriter {
         AnyLicenseInfo declared = p.license() == null ? none : license(spdxSafe(p.license()), store, ns, cm);
         SpdxPackage.SpdxPackageBuilder b = doc.createPackage(SpdxIds.pkg(p), p.name(), none, "NOASSERTION", declared)
                 .setVersionInfo(p.version())
-                .setDownloadLocation("NOASSERTION")
+                .setDownloadLocation(downloadLocation(p))
                 .setSupplier(p.supplier() == null ? "NOASSERTION" : "Person: " + person(p.supplier()))
-                .setSourceInfo(sourceInfo(p))
                 .setFilesAnalyzed(!p.files().isEmpty());
+        if (sourceInfo(p) != null) {
+            b.setSourceInfo(sourceInfo(p));
+        }
         if (p.description() != null) {
             b.setSummary(p.description());
         }
@@ -195,6 +197,12 @@ public final class SpdxWriter implements SbomWriter {
         for (String cpe : p.cpes()) {
             b.addExternalRef(doc.createExternalRef(ReferenceCategory.SECURITY,
                     refTypes.getListedReferenceTypeByName("cpe23Type"), cpe, null));
+        }
+        if (p.hashes() != null && p.hashes().sha1() != null) {
+            b.addChecksum(doc.createChecksum(ChecksumAlgorithm.SHA1, p.hashes().sha1()));
+        }
+        if (p.hashes() != null && p.hashes().sha256() != null) {
+            b.addChecksum(doc.createChecksum(ChecksumAlgorithm.SHA256, p.hashes().sha256()));
         }
         if (!p.files().isEmpty()) {
             b.setPackageVerificationCode(doc.createPackageVerificationCode(verificationCode(p.files()), List.of()));
@@ -233,6 +241,11 @@ public final class SpdxWriter implements SbomWriter {
     }
 
     /** "Name <mail>" as SPDX writes people: "Name (mail)". */
+    /** Where the package's source comes from, when a cataloger knew (melange documents say), else NOASSERTION. */
+    static String downloadLocation(Package p) {
+        return p.properties().getOrDefault(Package.DOWNLOAD_LOCATION, "NOASSERTION");
+    }
+
     static String person(String s) {
         return s.replaceAll("\\s*<([^>]*)>", " ($1)").strip();
     }
@@ -324,9 +337,10 @@ public final class SpdxWriter implements SbomWriter {
         return c.toString();
     }
 
-    /** Where a package was found, as SpdxReader reads it back. */
+    /** Where a package was found, as SpdxReader reads it back; null when the document it came from did not say. */
     static String sourceInfo(Package p) {
-        return "acquired package info from " + p.foundBy() + " database: " + p.dbPath();
+        return p.foundBy() == null || p.dbPath() == null ? null
+                : "acquired package info from " + p.foundBy() + " database: " + p.dbPath();
     }
 
     /** The layer that introduced a package (1-based), as SpdxReader reads it back. */

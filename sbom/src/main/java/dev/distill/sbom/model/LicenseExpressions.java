@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * One canonical spelling of an SPDX license expression: operands of AND/OR flattened and sorted, parentheses
- * only where an OR sits inside an AND, operators upper-case. Catalogers and readers both use it, so an expression
+ * only where an OR sits inside an AND, operators upper-case, each operand once. Catalogers and readers both use it, so an expression
  * survives a trip through any format unchanged (spdx-java-library reorders operands and adds parentheses as it
  * likes). Input that does not parse is returned as it is.
  */
@@ -44,11 +44,15 @@ public final class LicenseExpressions {
     private record Op(String op, List<Node> operands) implements Node {
         @Override
         public String print(boolean insideAnd) {
-            List<String> parts = new ArrayList<>();
+            // A term said twice is said once: "MIT AND MIT" is MIT (copyright files repeat licenses per file).
+            java.util.TreeSet<String> distinct = new java.util.TreeSet<>();
             for (Node n : operands) {
-                parts.add(n.print(op.equals("AND")));
+                distinct.add(n.print(op.equals("AND")));
             }
-            parts.sort(null);
+            List<String> parts = new ArrayList<>(distinct);
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
             String s = String.join(" " + op + " ", parts);
             return insideAnd && op.equals("OR") ? "(" + s + ")" : s;
         }

@@ -24,8 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reruns. SPDX validity is checked with spdx tools-java in the conformance module.
  */
 class SbomFormatsTest {
-    private static final List<String> FIXTURES = List.of("distroless-base", "layered", "layered.docker.tar",
-            "multi-platform", "rootfs-netbase", "rpm-sqlite", "lang-apps");
+    private static final List<String> FIXTURES = SbomTesting.FIXTURES;
     private static final List<String> FORMATS = List.of("spdx-json", "spdx-tag-value", "spdx3-json",
             "cyclonedx-json", "cyclonedx-xml", "cyclonedx-json@1.5", "cyclonedx-json@1.4", "cyclonedx-xml@1.4",
             "table");
@@ -90,7 +89,7 @@ class SbomFormatsTest {
 
     @Test
     void outputsAreByteIdenticalAcrossRuns() throws IOException {
-        for (String fixture : List.of("distroless-base", "rootfs-netbase")) {
+        for (String fixture : List.of("distroless-base", "rootfs-netbase", "apko-wolfi")) {
             Sbom first = SbomTesting.sbom(SbomTesting.fixture(fixture));
             Sbom second = SbomTesting.sbom(SbomTesting.fixture(fixture));
             for (String format : FORMATS) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distill.sbom.SbomTesting;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
 import dev.distill.sbom.model.Relationship;
@@ -15,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.spdx.jacksonstore.MultiFormatStore;
 import org.spdx.library.model.v2.SpdxDocument;
 import org.spdx.storage.simple.InMemSpdxStore;
@@ -28,8 +29,7 @@ import org.spdx.storage.simple.InMemSpdxStore;
  */
 class SpdxJsonDocumentTest {
     @ParameterizedTest
-    @ValueSource(strings = {"distroless-base", "layered", "layered.docker.tar", "multi-platform", "rootfs-netbase",
-        "rpm-sqlite", "lang-apps"})
+    @FieldSource("dev.distill.sbom.SbomTesting#FIXTURES")
     void writesWhatTheLibraryWrites(String fixture) throws Exception {
         Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
         assertSame(sbom, fixture);
@@ -76,12 +76,13 @@ class SpdxJsonDocumentTest {
                 "da39a3ee5e6b4b0d3255bfef95601890afd80709", null);
         Package odd = new Package("pkg:generic/odd@1", "odd", "1", "generic", "pkg:generic/odd@1", List.of(),
                 "GPL2+ custom or (MIT and Apache-2.0)", "Someone <someone@example.org>", null, "an odd one", "test",
-                "/odd", null, List.of(shared), Map.of());
+                "/odd", null, new Hashes(shared.sha256(), shared.sha1()), List.of(shared),
+                Map.of(Package.DOWNLOAD_LOCATION, "https://example.org/odd-1.tar.gz"));
         Package bare = new Package("pkg:generic/bare", "bare", "0", "generic", null,
                 List.of("cpe:2.3:a:bare:bare:*:*:*:*:*:*:*:*"), "mit", null, null, null, "test", null, null,
-                List.of(shared), Map.of());
+                null, List.of(shared), Map.of());
         Package shouting = new Package("pkg:generic/shouting@2", "shouting", "2", "generic", null, List.of(),
-                "gpl2+ CUSTOM OR (mit AND apache-2.0)", null, null, null, "test", "/shouting", null, List.of(), Map.of());
+                "gpl2+ CUSTOM OR (mit AND apache-2.0)", null, null, null, "test", "/shouting", null, null, List.of(), Map.of());
         packages.add(odd);
         packages.add(bare);
         packages.add(shouting);

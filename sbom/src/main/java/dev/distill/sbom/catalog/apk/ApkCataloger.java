@@ -1,5 +1,6 @@
 package dev.distill.sbom.catalog.apk;
 
+import dev.distill.oci.ImageException;
 import dev.distill.sbom.catalog.CatalogContext;
 import dev.distill.sbom.catalog.Cataloger;
 import dev.distill.sbom.catalog.Cpes;
@@ -21,13 +22,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Alpine, Wolfi and Chainguard packages from apk-tools' database {@code lib/apk/db/installed}: one paragraph per
- * package of {@code K:value} lines, files as {@code F:} directories followed by their {@code R:} files and
- * {@code Z:} checksums (Q1 + base64 SHA-1). {@code D:} dependencies are resolved through names and {@code p:}
- * provides into relationships.
+ * Alpine, Wolfi and Chainguard packages from apk-tools' database: one paragraph per package of {@code K:value}
+ * lines, files as {@code F:} directories followed by their {@code R:} files and {@code Z:} checksums (Q1 + base64
+ * SHA-1). {@code D:} dependencies are resolved through names and {@code p:} provides into relationships.
+ *
+ * <p>apk-tools keeps the database in {@code lib/apk/db/installed}; apko (since 2025, on a usr-merged root where
+ * {@code lib -> usr/lib}) writes {@code usr/lib/apk/db/installed}. Both are looked up through symlinks and a
+ * database reached by both paths is read once.
  */
 public final class ApkCataloger implements Cataloger {
-    static final String DB = "/lib/apk/db/installed";
+    static final List<String> DBS = List.of("/lib/apk/db/installed", "/usr/lib/apk/db/installed");
 
     @Override
     public String name() {
@@ -41,7 +45,9 @@ public final class ApkCataloger implements Cataloger {
 
     @Override
     public List<String> globs() {
-        return List.of(DB);
+        List<String> globs = new ArrayList<>(DBS);
+        globs.add(MelangeSbomReader.GLOB);
+        return globs;
     }
 
     /** One package paragraph. */
@@ -54,11 +60,36 @@ public final class ApkCataloger implements Cataloger {
 
     @Override
     public void catalog(CatalogContext ctx) throws IOException {
-        Optional<FileEntry> db = ctx.tree().entry(DB);
-        if (db.isEmpty() || !db.get().isFile()) {
-            return;
+        Set<String> read = new java.util.HashSet<>();
+        Map<String, Package> byName = new HashMap<>();
+        Map<String, MelangeSbom> melange = null;
+        for (String path : DBS) {
+            Optional<FileEntry> db;
+            try {
+                db = ctx.tree().resolve(path);
+            } catch (ImageException loop) {
+                ctx.unknown(path, name(), loop.getMessage());
+                continue;
+            }
+            if (db.isPresent() && db.get().isFile() && read.add(db.get().path())) {
+                if (melange == null) {
+                    melange = MelangeSbomReader.read(ctx, name());
+                }
+                catalog(ctx, db.get(), byName, melange);
+            }
         }
-        Optional<String> text = ctx.text(db.get());
+        // The database decides what is installed: a melange document of another package adds nothing.
+        for (MelangeSbom orphan : melange == null ? List.<MelangeSbom>of() : melange.values()) {
+            ctx.unknown(orphan.path(), name(), "an SBOM of " + orphan.name() + " " + orphan.version()
+                    + ", which the apk database does not list as installed; ignored");
+        }
+    }
+
+    /** One database; packages already read from another copy (by name) are not repeated. */
+    private void catalog(CatalogContext ctx, FileEntry db, Map<String, Package> byName,
+                         Map<String, MelangeSbom> melange) throws IOException {
+        String path = db.path();
+        Optional<String> text = ctx.text(db);
         if (text.isEmpty()) {
             return;
         }
@@ -66,25 +97,27 @@ public final class ApkCataloger implements Cataloger {
         try {
             records = parse(text.get());
         } catch (IllegalArgumentException e) {
-            ctx.unknown(DB, name(), e.getMessage());
+            ctx.unknown(path, name(), e.getMessage());
             return;
         }
-        Map<String, Integer> firstLayer = ctx.firstLayers(DB, v -> parse(ctx.text(v).orElse("")).stream()
+        Map<String, Integer> firstLayer = ctx.firstLayers(path, v -> parse(ctx.text(v).orElse("")).stream()
                 .map(r -> r.get("P") + " " + r.get("V")).toList());
-        Map<String, Package> byName = new HashMap<>();
+        String namespace = namespace(ctx.distro(), records);
         Map<String, Package> byProvides = new HashMap<>();
         List<Package> packages = new ArrayList<>();
         List<Record> kept = new ArrayList<>();
         for (Record r : records) {
             if (isBlank(r.get("P")) || isBlank(r.get("V"))) {
-                ctx.unknown(DB, name(), "a package without P: or V:");
+                ctx.unknown(path, name(), "a package without P: or V:");
+                continue;
+            }
+            if (byName.containsKey(r.get("P"))) {
                 continue;
             }
             Integer layer = firstLayer.get(r.get("P") + " " + r.get("V"));
-            Package p = toPackage(ctx, r, layer == null ? db.get().layer() : layer);
-            if (byName.putIfAbsent(p.name(), p) != null) {
-                continue;
-            }
+            MelangeSbom doc = melange.remove(r.get("P") + "-" + r.get("V"));
+            Package p = toPackage(ctx, r, namespace, path, layer == null ? db.layer() : layer, doc);
+            byName.put(p.name(), p);
             packages.add(p);
             kept.add(r);
             for (String provided : r.provides()) {
@@ -107,9 +140,25 @@ public final class ApkCataloger implements Cataloger {
         }
     }
 
-    private Package toPackage(CatalogContext ctx, Record r, int layer) {
+    /**
+     * The purl namespace: the distribution's id (os-release, else alpine-release); without one, Wolfi when its
+     * base layout package is installed, else Alpine.
+     */
+    static String namespace(Distro d, List<Record> records) {
+        if (d != null) {
+            return d.id().toLowerCase(java.util.Locale.ROOT);
+        }
+        for (Record r : records) {
+            if ("wolfi-baselayout".equals(r.get("P"))) {
+                return "wolfi";
+            }
+        }
+        return "alpine";
+    }
+
+    private Package toPackage(CatalogContext ctx, Record r, String namespace, String path, int layer,
+                              MelangeSbom doc) {
         Distro d = ctx.distro();
-        String namespace = d == null ? "alpine" : d.id();
         Map<String, String> q = new TreeMap<>();
         q.put("arch", r.get("A"));
         q.put("distro", d == null ? null : d.qualifier());
@@ -117,23 +166,26 @@ public final class ApkCataloger implements Cataloger {
         if (origin != null && !origin.equals(r.get("P"))) {
             q.put("upstream", origin);
         }
-        return new PackageBuilder("apk", r.get("P"), r.get("V"))
+        PackageBuilder b = new PackageBuilder("apk", r.get("P"), r.get("V"))
                 .purl(Purls.of("apk", namespace, r.get("P"), r.get("V"), q))
                 .cpe(Cpes.application(origin != null ? origin : r.get("P"), origin != null ? origin : r.get("P"),
                         upstreamVersion(r.get("V"))))
-                .license(r.get("L"))
-                .supplier(r.get("m"))
+                .license(!isBlank(r.get("L")) ? r.get("L") : doc == null ? null : doc.license())
+                .supplier(!isBlank(r.get("m")) ? r.get("m") : doc == null ? null : doc.supplier())
                 .architecture(r.get("A"))
                 .description(r.get("T"))
-                .foundBy(name(), DB)
+                .foundBy(name(), path)
                 .layer(ctx.layer(layer))
                 .files(ctx.ownedFiles(r.files(), r.checksums()))
                 .property("apk:origin", origin)
                 .property("apk:commit", r.get("c"))
                 .property("apk:url", r.get("U"))
                 .property("apk:buildTime", r.get("t"))
-                .property("apk:installedSize", r.get("I"))
-                .build();
+                .property("apk:installedSize", r.get("I"));
+        if (doc != null) {
+            doc.enrich(b, r.get("L"));
+        }
+        return b.build();
     }
 
     private static boolean isBlank(String s) {

@@ -1,5 +1,6 @@
 package dev.distill.sbom.catalog.dpkg;
 
+import dev.distill.oci.ImageException;
 import dev.distill.sbom.catalog.CatalogContext;
 import dev.distill.sbom.catalog.Cataloger;
 import dev.distill.sbom.catalog.Cpes;
@@ -240,8 +241,14 @@ public final class DpkgCataloger implements Cataloger {
                 .property("dpkg:source", sourceName.equals(name) ? null : sourceName)
                 .property("dpkg:sourceVersion", sourceVersion.equals(version) ? null : sourceVersion)
                 .property("dpkg:installedSize", DebControl.get(p, "Installed-Size"));
-        Optional<FileEntry> copyright = ctx.tree().entry("/usr/share/doc/" + name + "/copyright");
-        if (copyright.isPresent()) {
+        Optional<FileEntry> copyright;
+        try {
+            // Through symlinks inside the root: libgcc-s1's doc directory is a link to gcc-12-base's.
+            copyright = ctx.tree().resolve("/usr/share/doc/" + name + "/copyright");
+        } catch (ImageException loop) {
+            copyright = Optional.empty();
+        }
+        if (copyright.isPresent() && copyright.get().isFile()) {
             Optional<String> text = ctx.text(copyright.get());
             if (text.isPresent()) {
                 b.license(DebianCopyright.combine(DebianCopyright.licenses(text.get())));

@@ -105,7 +105,7 @@ public final class GoBinaryCataloger implements Cataloger {
         }
         List<PackageFile> file = List.of(new PackageFile(binary.path(), binary.sha256(), binary.sha1(), null));
         String goVersion = info.goVersion();
-        Package stdlib = pkg(ctx, binary, "stdlib", goVersion, null, file, settings);
+        Package stdlib = pkg(ctx, binary, "stdlib", goVersion, null, file, settings, false);
         List<Package> packages = new ArrayList<>();
         packages.add(stdlib);
         Package mainPkg = null;
@@ -115,11 +115,12 @@ public final class GoBinaryCataloger implements Cataloger {
         }
         if (main != null) {
             String version = main.version().equals("(devel)") ? settings.get("vcs.revision") : main.version();
-            mainPkg = pkg(ctx, binary, main.path(), version == null ? "(devel)" : version, main.sum(), file, settings);
+            mainPkg = pkg(ctx, binary, main.path(), version == null ? "(devel)" : version, main.sum(), file, settings,
+                    true);
             packages.add(mainPkg);
         }
         for (Module m : deps.values()) {
-            packages.add(pkg(ctx, binary, m.path(), m.version(), m.sum(), file, Map.of()));
+            packages.add(pkg(ctx, binary, m.path(), m.version(), m.sum(), file, Map.of(), false));
         }
         for (Package p : packages) {
             ctx.add(p);
@@ -130,7 +131,7 @@ public final class GoBinaryCataloger implements Cataloger {
     }
 
     private Package pkg(CatalogContext ctx, FileEntry binary, String path, String version, String sum,
-                        List<PackageFile> file, Map<String, String> settings) {
+                        List<PackageFile> file, Map<String, String> settings, boolean isBinary) {
         String purlVersion = version == null || version.equals("(devel)") ? null : version;
         int slash = path.lastIndexOf('/');
         String namespace = slash > 0 ? path.substring(0, slash) : null;
@@ -140,6 +141,7 @@ public final class GoBinaryCataloger implements Cataloger {
                 .foundBy(name(), binary.path())
                 .layer(ctx.layer(binary.layer()))
                 .files(file)
+                .hashes(isBinary ? binary.sha256() : null, isBinary ? binary.sha1() : null)
                 .property("go:sum", sum)
                 .property("go:compiler", path.equals("stdlib") ? null : settings.get("-compiler"))
                 .property("go:arch", settings.get("GOARCH"))

@@ -5,6 +5,7 @@ import dev.distill.sbom.catalog.Cataloger;
 import dev.distill.sbom.catalog.Cpes;
 import dev.distill.sbom.catalog.PackageBuilder;
 import dev.distill.sbom.catalog.Purls;
+import dev.distill.sbom.model.Hashes;
 import dev.distill.sbom.model.Package;
 import dev.distill.sbom.model.PackageFile;
 import dev.distill.sbom.model.Relationship;
@@ -102,6 +103,10 @@ public final class JavaArchiveCataloger implements Cataloger {
                         primary.getProperty("version"), a.manifest(), files, "pom.properties")
                 : fromManifestOrName(ctx, top, a.manifest(), stem, files);
         if (self != null) {
+            // The archive is this package (its shaded passengers are not): its digests are the package's.
+            self = withHashes(self, a.sha256(), a.sha1());
+        }
+        if (self != null) {
             ctx.add(self);
             if (parent != null) {
                 ctx.relate(new Relationship(parent.id(), Relationship.Type.CONTAINS, self.id()));
@@ -125,6 +130,12 @@ public final class JavaArchiveCataloger implements Cataloger {
             add(ctx, top, nested, owner);
         }
         return self;
+    }
+
+    private static Package withHashes(Package p, String sha256, String sha1) {
+        return new Package(p.id(), p.name(), p.version(), p.type(), p.purl(), p.cpes(), p.license(), p.supplier(),
+                p.architecture(), p.description(), p.foundBy(), p.dbPath(), p.layer(),
+                new Hashes(sha256, sha1), p.files(), p.properties());
     }
 
     private Package maven(CatalogContext ctx, FileEntry top, String group, String artifact, String version,

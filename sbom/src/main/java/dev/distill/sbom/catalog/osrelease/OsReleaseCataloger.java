@@ -14,10 +14,12 @@ import java.util.Set;
 
 /**
  * Identifies the distribution from {@code /etc/os-release}, else {@code /usr/lib/os-release} (which distroless and
- * Wolfi images carry through a symlink or directly).
+ * Wolfi images carry through a symlink or directly), else Alpine's {@code /etc/alpine-release} (a bare version:
+ * minimal Alpine roots carry it without os-release).
  */
 public final class OsReleaseCataloger implements Cataloger {
     private static final List<String> PATHS = List.of("/etc/os-release", "/usr/lib/os-release");
+    private static final String ALPINE_RELEASE = "/etc/alpine-release";
 
     @Override
     public String name() {
@@ -31,7 +33,7 @@ public final class OsReleaseCataloger implements Cataloger {
 
     @Override
     public List<String> globs() {
-        return PATHS;
+        return List.of(PATHS.get(0), PATHS.get(1), ALPINE_RELEASE);
     }
 
     @Override
@@ -62,6 +64,26 @@ public final class OsReleaseCataloger implements Cataloger {
                     e.get().path()));
             return;
         }
+        alpineRelease(ctx);
+    }
+
+    private void alpineRelease(CatalogContext ctx) throws IOException {
+        Optional<FileEntry> e;
+        try {
+            e = ctx.tree().resolve(ALPINE_RELEASE);
+        } catch (dev.distill.oci.ImageException loop) {
+            ctx.unknown(ALPINE_RELEASE, name(), loop.getMessage());
+            return;
+        }
+        if (e.isEmpty() || !e.get().isFile()) {
+            return;
+        }
+        String version = ctx.text(e.get()).orElse("").strip();
+        if (!version.matches("[0-9][0-9A-Za-z._+-]*")) {
+            ctx.unknown(e.get().path(), name(), "not a version");
+            return;
+        }
+        ctx.distro(new Distro("alpine", version, null, null, null, List.of(), e.get().path()));
     }
 
     /** Parses the shell-like KEY=value lines of os-release(5), with single or double quotes. */

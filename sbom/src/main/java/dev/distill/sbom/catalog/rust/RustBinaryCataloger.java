@@ -85,6 +85,9 @@ public final class RustBinaryCataloger implements Cataloger {
                         .foundBy(name(), e.path())
                         .layer(ctx.layer(e.layer()))
                         .files(file)
+                        // The root crate is what the binary was built as; the others are inside it.
+                        .hashes(p.path("root").asBoolean(false) ? e.sha256() : null,
+                                p.path("root").asBoolean(false) ? e.sha1() : null)
                         .property("cargo:source", source)
                         .property("cargo:kind", p.path("kind").asText("runtime"))
                         .property("cargo:root", p.path("root").asBoolean(false) ? "true" : null)

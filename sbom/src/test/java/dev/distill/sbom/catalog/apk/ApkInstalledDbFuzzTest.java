@@ -14,6 +14,6 @@ class ApkInstalledDbFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void catalogsOrRecordsAnUnknown(byte[] db) throws IOException {
-        CatalogFuzzing.catalog(new ApkCataloger(), Map.of(ApkCataloger.DB, db), db.length / 8 + 1);
+        CatalogFuzzing.catalog(new ApkCataloger(), Map.of(ApkCataloger.DBS.get(0), db), db.length / 8 + 1);
     }
 }

@@ -142,9 +142,9 @@ class DpkgCatalogerTest {
                 + "Upstream-Name: x\n\nFiles: *\nCopyright: me\nLicense: GPL-2+ or Artistic\n\n"
                 + "Files: lib/*\nCopyright: you\nLicense: Expat\n\nFiles: doc/*\nCopyright: them\n"
                 + "License: LGPL-2.1+ with foo exception\n\nLicense: Expat\n Permission is hereby granted...\n";
-        assertEquals(List.of("GPL-2.0-or-later OR Artistic-1.0", "LicenseRef-LGPL-2.1-with-foo-exception", "MIT"),
+        assertEquals(List.of("Artistic-1.0-Perl OR GPL-2.0-or-later", "LicenseRef-LGPL-2.1-with-foo-exception", "MIT"),
                 DebianCopyright.licenses(copyright));
-        assertEquals("(GPL-2.0-or-later OR Artistic-1.0) AND LicenseRef-LGPL-2.1-with-foo-exception AND MIT",
+        assertEquals("(Artistic-1.0-Perl OR GPL-2.0-or-later) AND LicenseRef-LGPL-2.1-with-foo-exception AND MIT",
                 DebianCopyright.combine(DebianCopyright.licenses(copyright)));
         assertEquals(List.of(), DebianCopyright.licenses("This is free software under the GPL.\n"));
         assertEquals("GPL-3.0-only", DebianCopyright.term("GPL-3"));
