@@ -2,7 +2,6 @@ package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.Identity;
@@ -272,10 +271,5 @@ public final class Verifier {
         return new Verified(leaf == null ? null : Identity.subjectOf(leaf), leaf == null ? null
                 : Identity.issuerOf(leaf), entries.stream().map(c -> c.entry().logIndex()).toList(), integrated,
                 List.copyOf(times), payload, true);
-    }
-
-    /** The hint a key-signed bundle names its key by (see {@link BlobSignatures#hint}). */
-    static String hint(PublicKey key) {
-        return BlobSignatures.hint(key);
     }
 }

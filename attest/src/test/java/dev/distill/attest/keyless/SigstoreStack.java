@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -152,28 +153,12 @@ public final class SigstoreStack implements BeforeAllCallback, AfterAllCallback 
     /** The same, signed with the PKCS#8 PEM private key in {@code signKey} instead of a Fulcio certificate. */
     public String jsSign(Path artifact, String mode, Path signKey) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "js-", ".sigstore.json");
-        List<String> cmd = List.of("node", Path.of(System.getProperty("distill.sigstore.stack",
+        List<String> args = List.of(Path.of(System.getProperty("distill.sigstore.stack",
                 "../fixtures/sigstore-stack/stack.js")).toAbsolutePath().resolveSibling("js-sign.js").toString(),
                 dir.toString(), artifact.toString(), out.toString(), mode);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("NODE_PATH", nodeModules().toAbsolutePath().toString());
-        if (signKey != null) {
-            pb.environment().put("SIGN_KEY", signKey.toString());
-        }
-        Process p = pb.start();
-        try (InputStream in = p.getInputStream()) {
-            CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    return "";
-                }
-            });
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("sigstore-js did not sign (" + mode + "): " + text.getNow(""));
-            }
-        } finally {
-            p.destroyForcibly();
+        StringBuilder text = new StringBuilder();
+        if (node(args, text, signKey == null ? Map.of() : Map.of("SIGN_KEY", signKey.toString())) != 0) {
+            throw new IllegalStateException("sigstore-js did not sign (" + mode + "): " + text);
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }
@@ -199,11 +184,18 @@ public final class SigstoreStack implements BeforeAllCallback, AfterAllCallback 
 
     /** Runs a node script with the test modules on NODE_PATH; returns its exit code, its output in {@code out}. */
     public static int node(List<String> args, StringBuilder out) throws IOException, InterruptedException {
+        return node(args, out, Map.of());
+    }
+
+    /** The same, with these variables added to its environment. */
+    public static int node(List<String> args, StringBuilder out, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add("node");
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("NODE_PATH", nodeModules().toAbsolutePath().toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         try (InputStream in = p.getInputStream()) {
             CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
