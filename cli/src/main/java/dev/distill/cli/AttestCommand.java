@@ -1,19 +1,13 @@
 package dev.distill.cli;
 
-import dev.distill.attest.bundle.BlobSignatures;
-import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.image.ReferrerBundles;
-import dev.distill.attest.keyless.KeylessSigning;
-import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.provenance.SlsaProvenance;
+import dev.distill.attest.sign.Signer;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,22 +106,9 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
-        boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
         Digest digest;
-        if (signingKey.withKey(keyless, spec.commandLine())) {
-            PrivateKey priv = signingKey.load(main, spec.commandLine());
-            PublicKey pub = EncryptedKeys.publicKey(priv);
-            digest = referrers
-                    ? ImageAttestations.attestReferrer(client, ref, statement -> BlobSignatures.dsseBundle(pub,
-                            Dsse.sign(priv, Dsse.IN_TOTO, statement)),
-                            predicateType, body)
-                    : ImageAttestations.attest(client, ref, ImageAttestations.withKey(priv), predicateType, body);
-        } else {
-            try (KeylessSigning signing = keyless.open(main, true)) {
-                digest = referrers
-                        ? ImageAttestations.attestReferrer(client, ref, signing::attest, predicateType, body)
-                        : ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
-            }
+        try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
+            digest = storage.store(client, spec.commandLine()).attest(ref, signer, predicateType, body);
         }
         if (!main.feedback().quiet()) {
             spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"

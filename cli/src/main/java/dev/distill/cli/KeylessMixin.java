@@ -1,9 +1,5 @@
 package dev.distill.cli;
 
-import dev.distill.attest.keyless.IdentityTokens;
-import dev.distill.attest.keyless.KeylessException;
-import dev.distill.attest.keyless.KeylessSigning;
-import dev.distill.attest.keyless.SigstoreInstance;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -26,10 +22,5 @@ final class KeylessMixin {
 
     boolean given() {
         return identityToken != null || trustedRoot != null || signingConfig != null;
-    }
-
-    KeylessSigning open(Main main, boolean forAttestations) throws KeylessException {
-        return KeylessSigning.open(SigstoreInstance.of(trustedRoot, signingConfig),
-                IdentityTokens.resolve(identityToken, main.env()), forAttestations);
     }
 }

@@ -1,6 +1,7 @@
 package dev.distill.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.distill.attest.AttestException;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.registry.NetworkFailure;
 import dev.distill.oci.wire.Json;
@@ -160,16 +161,14 @@ public final class Main implements Runnable {
 
     /** One line naming the input and what is wrong; the exit code for it. */
     static int report(Exception e, PrintWriter err) {
-        if (e instanceof dev.distill.attest.bundle.VerificationException) {
+        if (e instanceof AttestException a && a.verificationFailed()) {
             err.println("distill: verification failed: " + e.getMessage());
             return FAILED;
         }
         if (e instanceof java.io.UncheckedIOException u) {
             return report(u.getCause(), err);
         }
-        if (e instanceof ImageException || e instanceof dev.distill.attest.keys.KeyException
-                || e instanceof dev.distill.attest.keyless.KeylessException
-                || e instanceof dev.distill.attest.policy.PolicyException) {
+        if (e instanceof ImageException || e instanceof AttestException) {
             err.println("distill: error: " + e.getMessage());
             return BAD_INPUT;
         }

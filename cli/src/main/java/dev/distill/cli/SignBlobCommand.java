@@ -1,12 +1,9 @@
 package dev.distill.cli;
 
-import dev.distill.attest.bundle.BlobSignatures;
-import dev.distill.attest.keyless.KeylessSigning;
-import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.sign.Signer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,17 +42,10 @@ final class SignBlobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] blob = Files.readAllBytes(file);
         String json;
-        String how;
-        if (signingKey.withKey(keyless, spec.commandLine())) {
-            PrivateKey priv = signingKey.load(main, spec.commandLine());
-            json = BlobSignatures.sign(priv, EncryptedKeys.publicKey(priv), blob);
-            how = "with " + signingKey.key;
-        } else {
-            try (KeylessSigning signing = keyless.open(main, false)) {
-                json = signing.signDigest(dev.distill.oci.Digest.newSha256().digest(blob)) + "\n";
-            }
-            how = "keyless";
+        try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
+            json = signer.signMessage(blob);
         }
+        String how = signingKey.key != null ? "with " + signingKey.key : "keyless";
         String out = json;
         AtomicFiles.write(bundle, o -> o.write(out.getBytes(StandardCharsets.UTF_8)));
         main.feedback().note("Signed " + file + " " + how + "; bundle written to " + bundle);

@@ -1,18 +1,13 @@
 package dev.distill.cli;
 
-import dev.distill.attest.bundle.BlobSignatures;
-import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.image.ReferrerBundles;
-import dev.distill.attest.keyless.KeylessSigning;
-import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.sign.Signer;
+import dev.distill.attest.store.SignatureStore;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
-import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,26 +85,6 @@ final class SignCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Signs every digest of the run, resolved once (the image; with --all-platforms also each platform manifest):
-     * a simple-signing payload under the .sig tag, or in oci-1-1 mode a bundle over the manifest as a referrer.
-     */
-    private java.util.List<Digest> signEach(RegistryClient client, ImageReference ref, boolean referrers,
-                                            ImageSignatures.PayloadSigner payloadSigner,
-                                            ImageSignatures.BundleSigner bundleSigner, Map<String, String> ann)
-            throws Exception {
-        java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
-                : java.util.List.of(client.resolve(ref));
-        for (Digest d : digests) {
-            if (referrers) {
-                ImageSignatures.signReferrer(client, ref.withDigest(d), bundleSigner);
-            } else {
-                ImageSignatures.sign(client, ref.withDigest(d), payloadSigner, ann);
-            }
-        }
-        return digests;
-    }
-
     @Override
     public Integer call() throws Exception {
         ImageReference ref = reference(image, spec.commandLine());
@@ -121,24 +96,15 @@ final class SignCommand implements Callable<Integer> {
             }
             ann.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        RegistryClient client = registry.client();
-        boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
-        if (referrers && !ann.isEmpty()) {
+        SignatureStore store = storage.store(registry.client(), spec.commandLine());
+        if (store.mode() == ReferrerBundles.Mode.OCI_1_1 && !ann.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--annotation needs the legacy storage: "
                     + "in oci-1-1 mode the signature covers the image manifest itself, which has no room for them");
         }
-        java.util.List<Digest> digests;
-        if (signingKey.withKey(keyless, spec.commandLine())) {
-            PrivateKey priv = signingKey.load(main, spec.commandLine());
-            PublicKey pub = EncryptedKeys.publicKey(priv);
-            digests = signEach(client, ref, referrers, ImageSignatures.withKey(priv),
-                    m -> BlobSignatures.sign(priv, pub, m), ann);
-        } else {
-            // One certificate for every digest signed in this run.
-            try (KeylessSigning signing = keyless.open(main, false)) {
-                digests = signEach(client, ref, referrers, signing.payloadSigner(),
-                        m -> signing.signDigest(Digest.newSha256().digest(m)), ann);
-            }
+        List<Digest> digests;
+        // One signer, so one certificate keyless, for every digest signed in this run.
+        try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
+            digests = store.sign(ref, signer, ann, allPlatforms);
         }
         for (Digest d : digests) {
             if (!main.feedback().quiet()) {

@@ -1,5 +1,8 @@
 package dev.distill.cli;
 
+import dev.distill.attest.keyless.IdentityTokens;
+import dev.distill.attest.keyless.SigstoreInstance;
+import dev.distill.attest.sign.Signer;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import picocli.CommandLine;
@@ -24,6 +27,18 @@ final class SigningKeyMixin {
             throw new CommandLine.ParameterException(cl, "--password-file without --key");
         }
         return key != null;
+    }
+
+    /**
+     * The signer the options describe, built once: with the decrypted key, or keyless on the instance the keyless
+     * options name (public-good by default) with the identity token they give.
+     */
+    Signer signer(Main main, KeylessMixin keyless, CommandLine cl) throws Exception {
+        if (withKey(keyless, cl)) {
+            return Signer.builder().key(load(main, cl)).build();
+        }
+        return Signer.builder().keyless(SigstoreInstance.of(keyless.trustedRoot, keyless.signingConfig),
+                IdentityTokens.resolve(keyless.identityToken, main.env())).build();
     }
 
     /** Decrypts the key with the password from DISTILL_PASSWORD, the file, or the terminal. */

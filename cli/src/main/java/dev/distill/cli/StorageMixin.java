@@ -1,6 +1,8 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ReferrerBundles;
+import dev.distill.attest.store.SignatureStore;
+import dev.distill.oci.registry.RegistryClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -11,6 +13,11 @@ final class StorageMixin {
                     + "registry; oci-1-1: a Sigstore bundle as an OCI 1.1 referrer of the image (cosign "
                     + "--new-bundle-format), through the sha256-<hex> tag where the registry has no referrers API.")
     String mode;
+
+    /** The store the option chooses, on the client's registry. */
+    SignatureStore store(RegistryClient client, CommandLine cl) {
+        return new SignatureStore(client, mode(cl));
+    }
 
     ReferrerBundles.Mode mode(CommandLine cl) {
         try {

@@ -1,7 +1,6 @@
 package dev.distill.attest.image;
 
 import dev.distill.attest.keyless.Identity;
-import dev.distill.attest.keyless.KeylessSigning;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
@@ -67,7 +66,7 @@ public final class Attachments {
         if (attestation && annotations.containsKey("predicateType")) {
             claims.put("predicateType", annotations.get("predicateType"));
         }
-        String cert = annotations.get(KeylessSigning.CERTIFICATE_ANNOTATION);
+        String cert = annotations.get(CosignLayers.CERTIFICATE_ANNOTATION);
         if (cert == null) {
             claims.put("signer", "key");
             return claims;

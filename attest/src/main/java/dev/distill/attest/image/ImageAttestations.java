@@ -14,8 +14,6 @@ import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,13 +58,7 @@ public final class ImageAttestations {
         return image.algorithm() + "-" + image.hex() + ".att";
     }
 
-    /** Signs an in-toto statement into a DSSE envelope: the envelope and its layer's annotations. */
-    @FunctionalInterface
-    public interface EnvelopeSigner {
-        Signed sign(byte[] statement) throws IOException, GeneralSecurityException, KeylessException;
-    }
-
-    /** A signed envelope (JSON) and the annotations of the layer that carries it. */
+    /** An envelope (JSON) and the annotations of the layer that carries it. */
     public record Signed(byte[] envelope, Map<String, String> annotations) {
     }
 
@@ -78,12 +70,6 @@ public final class ImageAttestations {
     public interface EnvelopeCheck {
         byte[] verify(byte[] envelope, Map<String, String> annotations, Digest image, String name)
                 throws VerificationException, KeylessException;
-    }
-
-    /** A DSSE signature with the key, as {@code cosign attest --key} makes. */
-    public static EnvelopeSigner withKey(PrivateKey key) {
-        return statement -> new Signed(Dsse.sign(key, Dsse.IN_TOTO, statement),
-                Map.of(ImageSignatures.SIGNATURE_ANNOTATION, ""));
     }
 
     /** The envelope's signature must verify with the public key. */
@@ -112,33 +98,6 @@ public final class ImageAttestations {
         statement.put("predicateType", predicateType);
         statement.set("predicate", predicate);
         return statement.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Attests {@code predicate} (JSON) about the image with the signer and pushes the envelope next to it. */
-    public static Digest attest(RegistryClient client, ImageReference ref, EnvelopeSigner signer,
-                                String predicateType, byte[] predicateJson)
-            throws IOException, GeneralSecurityException, KeylessException {
-        Digest digest = client.resolve(ref);
-        Signed signed = signer.sign(statement(ref, digest, predicateType, predicateJson));
-        Map<String, String> annotations = new LinkedHashMap<>(signed.annotations());
-        annotations.put("predicateType", predicateType);
-        ImageSignatures.append(client, ref, attestationTag(digest), ENVELOPE_TYPE, signed.envelope(), annotations,
-                "attestation manifest");
-        return digest;
-    }
-
-    /**
-     * Attests {@code predicate} about the image and stores the Sigstore bundle (a DSSE envelope) as an OCI 1.1
-     * referrer of the image, with the predicate type as a listing hint.
-     */
-    public static Digest attestReferrer(RegistryClient client, ImageReference ref,
-                                        ImageSignatures.BundleSigner signer, String predicateType,
-                                        byte[] predicateJson)
-            throws IOException, GeneralSecurityException, KeylessException {
-        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
-        String bundle = signer.sign(statement(ref, m.digest(), predicateType, predicateJson));
-        ReferrerBundles.push(client, ref, m.descriptor(), bundle, ReferrerBundles.DSSE_ENVELOPE, predicateType);
-        return m.digest();
     }
 
     /** A verified statement's predicate. */
@@ -223,7 +182,7 @@ public final class ImageAttestations {
             try {
                 byte[] envelope = f.bundle().path("dsseEnvelope").toString().getBytes(StandardCharsets.UTF_8);
                 byte[] payload = key.verify(envelope, Map.of(
-                        dev.distill.attest.keyless.KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()),
+                        CosignLayers.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()),
                         digest, "referrer " + f.name());
                 out.add(judge("referrer " + f.name(), payload, digest));
             } catch (VerificationException e) {

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ import java.util.TreeMap;
  */
 public final class ImageSignatures {
     public static final String PAYLOAD_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
-    public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    public static final String SIGNATURE_ANNOTATION = CosignLayers.SIGNATURE_ANNOTATION;
     public static final String SIGNATURE_TYPE = "cosign container image signature";
 
     private ImageSignatures() {
@@ -70,16 +69,6 @@ public final class ImageSignatures {
     }
 
     /**
-     * Signs a simple-signing payload: returns the annotations of the signature layer that carries it (the
-     * signature, and for keyless signing the certificate and the transparency-log evidence).
-     */
-    @FunctionalInterface
-    public interface PayloadSigner {
-        Map<String, String> sign(byte[] payload) throws IOException, GeneralSecurityException,
-                KeylessException;
-    }
-
-    /**
      * Checks one signature layer: its payload (already checked against the layer's digest) and its annotations.
      * Throws, naming what did not hold; returns normally only when the signature is good.
      */
@@ -87,17 +76,6 @@ public final class ImageSignatures {
     public interface SignatureCheck {
         void check(byte[] payload, Map<String, String> annotations, String name) throws VerificationException,
                 KeylessException;
-    }
-
-    /** An ECDSA P-256 signature over the payload with the key, as {@code cosign sign --key} makes. */
-    public static PayloadSigner withKey(PrivateKey key) {
-        return payload -> {
-            Signature s = KeyTypes.signing(key);
-            s.update(payload);
-            Map<String, String> annotations = new LinkedHashMap<>();
-            annotations.put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(s.sign()));
-            return annotations;
-        };
     }
 
     /** The signature annotation must verify over the payload with the public key. */
@@ -119,36 +97,6 @@ public final class ImageSignatures {
         };
     }
 
-    /** Signs the image (resolved to its digest) with the signer and pushes the signature next to it. */
-    public static Digest sign(RegistryClient client, ImageReference ref, PayloadSigner signer,
-                              Map<String, String> annotations)
-            throws IOException, GeneralSecurityException, KeylessException {
-        Digest digest = client.resolve(ref);
-        byte[] payload = payload(ref, digest, annotations);
-        Map<String, String> layerAnnotations = signer.sign(payload);
-        append(client, ref, signatureTag(digest), PAYLOAD_TYPE, payload, layerAnnotations, "signature manifest");
-        return digest;
-    }
-
-    /** Signs bytes (an image manifest, an in-toto statement) into a Sigstore bundle: returns its JSON. */
-    @FunctionalInterface
-    public interface BundleSigner {
-        String sign(byte[] content) throws IOException, GeneralSecurityException, KeylessException;
-    }
-
-    /**
-     * Signs the image's manifest (resolved once; the bundle's message digest is the image's digest) and stores
-     * the bundle as an OCI 1.1 referrer of the image, as {@code cosign sign --new-bundle-format} does.
-     */
-    public static Digest signReferrer(RegistryClient client, ImageReference ref, BundleSigner signer)
-            throws IOException, GeneralSecurityException, KeylessException {
-        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
-        String bundle = signer.sign(m.bytes());
-        ReferrerBundles.push(client, ref, m.descriptor(), bundle, ReferrerBundles.MESSAGE_SIGNATURE,
-                ReferrerBundles.SIGN_PREDICATE);
-        return m.digest();
-    }
-
     /** The layers of the manifest tagged {@code tag}; empty when there is no such tag. */
     static Optional<List<DescriptorTemplate>> layers(RegistryClient client, ImageReference ref, String tag,
                                                      String what) throws IOException {
@@ -164,7 +112,7 @@ public final class ImageSignatures {
      * Pushes {@code blob} and appends it as a layer to the manifest tagged {@code tag} (made when missing), with
      * the empty image config cosign gives these manifests; {@code what} names the manifest in errors.
      */
-    static void append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
+    public static void append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
                        Map<String, String> annotations, String what) throws IOException {
         Digest blobDigest = Digest.sha256(blob);
         client.pushBlob(ref.registry(), ref.repository(), blobDigest, blob.length,
@@ -275,7 +223,7 @@ public final class ImageSignatures {
                 Map<String, String> annotations = new LinkedHashMap<>();
                 annotations.put(SIGNATURE_ANNOTATION, f.bundle().path("messageSignature").path("signature")
                         .asText(""));
-                annotations.put(dev.distill.attest.keyless.KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION,
+                annotations.put(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION,
                         f.bundleJson());
                 try {
                     check.check(manifest, annotations, "referrer " + f.name());

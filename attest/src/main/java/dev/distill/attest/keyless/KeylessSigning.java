@@ -1,21 +1,12 @@
 package dev.distill.attest.keyless;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.image.ImageSignatures;
 import dev.sigstore.AlgorithmRegistry;
 import dev.sigstore.KeylessSigner;
 import dev.sigstore.bundle.Bundle;
 import dev.sigstore.oidc.client.OidcClients;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Keyless signing through sigstore-java's {@link KeylessSigner}: an ephemeral P-256 key, a short-lived Fulcio
@@ -82,31 +73,6 @@ public final class KeylessSigning implements AutoCloseable {
         }
     }
 
-    /**
-     * Signs image attestations keyless: the layer carries the DSSE envelope, with the certificate and the whole
-     * Sigstore bundle (Rekor v2 entry and TSA timestamp) as annotations.
-     */
-    public ImageAttestations.EnvelopeSigner envelopeSigner() {
-        return statement -> {
-            String bundle = attest(statement);
-            try {
-                JsonNode dsse = new ObjectMapper().readTree(bundle).path("dsseEnvelope");
-                ObjectNode envelope = new ObjectMapper().createObjectNode();
-                envelope.put("payloadType", dsse.path("payloadType").asText());
-                envelope.put("payload", dsse.path("payload").asText());
-                ObjectNode sig = envelope.putArray("signatures").addObject();
-                sig.put("keyid", "");
-                sig.put("sig", dsse.path("signatures").path(0).path("sig").asText());
-                Map<String, String> annotations = layerAnnotations(bundle);
-                annotations.put(ImageSignatures.SIGNATURE_ANNOTATION, "");
-                return new ImageAttestations.Signed(envelope.toString().getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8), annotations);
-            } catch (java.io.IOException e) {
-                throw new KeylessException("the signing service returned an unreadable bundle", e);
-            }
-        };
-    }
-
     /** The JSON re-written with every character past ASCII escaped; unchanged when it is ASCII already. */
     static byte[] asciiJson(byte[] json) throws KeylessException {
         for (byte b : json) {
@@ -123,76 +89,8 @@ public final class KeylessSigning implements AutoCloseable {
         return json;
     }
 
-    /** Cosign's layer annotations for a keyless image signature (see {@link #layerAnnotations}). */
-    public static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
-    public static final String CHAIN_ANNOTATION = "dev.sigstore.cosign/chain";
-    public static final String REKOR_BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
-    /**
-     * The whole Sigstore bundle, with the inclusion proof and checkpoint that cosign's SET-only annotation lacks;
-     * distill verifies keyless image signatures from it. cosign ignores annotations it does not know.
-     */
-    public static final String SIGSTORE_BUNDLE_ANNOTATION = "dev.distill/sigstore-bundle";
-
-    /** Signs image signature payloads keyless: the digest of the payload, as cosign does. */
-    public ImageSignatures.PayloadSigner payloadSigner() {
-        return payload -> layerAnnotations(signDigest(dev.distill.oci.Digest.newSha256().digest(payload)));
-    }
-
-    /**
-     * The annotations cosign writes on a keyless signature layer, from a Sigstore bundle: the signature, the
-     * certificate (PEM), the chain when the bundle has one, and the Rekor "bundle" (signed entry timestamp and
-     * the entry), plus the Sigstore bundle itself.
-     */
-    static Map<String, String> layerAnnotations(String bundleJson) throws KeylessException {
-        try {
-            JsonNode b = new ObjectMapper().readTree(bundleJson);
-            Map<String, String> out = new LinkedHashMap<>();
-            out.put(ImageSignatures.SIGNATURE_ANNOTATION, b.path("messageSignature").path("signature").asText());
-            JsonNode material = b.path("verificationMaterial");
-            List<String> certs = new ArrayList<>();
-            if (material.has("certificate")) {
-                certs.add(material.path("certificate").path("rawBytes").asText());
-            }
-            for (JsonNode c : material.path("x509CertificateChain").path("certificates")) {
-                certs.add(c.path("rawBytes").asText());
-            }
-            if (certs.isEmpty()) {
-                throw new KeylessException("the signing service returned a bundle without a certificate");
-            }
-            out.put(CERTIFICATE_ANNOTATION, pem(certs.get(0)));
-            if (certs.size() > 1) {
-                StringBuilder chain = new StringBuilder();
-                certs.subList(1, certs.size()).forEach(c -> chain.append(pem(c)));
-                out.put(CHAIN_ANNOTATION, chain.toString());
-            }
-            JsonNode entry = material.path("tlogEntries").path(0);
-            // cosign's Rekor "bundle" holds a signed entry timestamp, which Rekor v2 entries do not have.
-            if (entry.isObject() && entry.has("inclusionPromise")) {
-                ObjectNode rekor = new ObjectMapper().createObjectNode();
-                rekor.put("SignedEntryTimestamp", entry.path("inclusionPromise").path("signedEntryTimestamp").asText());
-                ObjectNode p = rekor.putObject("Payload");
-                p.put("body", entry.path("canonicalizedBody").asText());
-                p.put("integratedTime", entry.path("integratedTime").asLong());
-                p.put("logIndex", entry.path("logIndex").asLong());
-                p.put("logID", HexFormat.of().formatHex(Base64.getDecoder().decode(
-                        entry.path("logId").path("keyId").asText())));
-                out.put(REKOR_BUNDLE_ANNOTATION, rekor.toString());
-            }
-            out.put(SIGSTORE_BUNDLE_ANNOTATION, new ObjectMapper().readTree(bundleJson).toString());
-            return out;
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new KeylessException("the signing service returned an unreadable bundle: " + e.getMessage(), e);
-        }
-    }
-
-    private static String pem(String base64Der) {
-        String body = base64Der.replaceAll("(.{64})", "$1\n");
-        return "-----BEGIN CERTIFICATE-----\n" + body + (body.endsWith("\n") ? "" : "\n")
-                + "-----END CERTIFICATE-----\n";
-    }
-
     /** The innermost cause's message, which names the service and what it said. */
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         Throwable t = e;
         StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
         while (t.getCause() != null && t.getCause() != t) {

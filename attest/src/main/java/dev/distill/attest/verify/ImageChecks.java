@@ -6,9 +6,8 @@ import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keyless.CosignLegacySignatures;
 import dev.distill.attest.keyless.Identity;
-import dev.distill.attest.keyless.KeylessSigning;
+import dev.distill.attest.image.CosignLayers;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.oci.Digest;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,7 @@ public final class ImageChecks {
      */
     public static ImageAttestations.EnvelopeCheck envelopeCheck(Identity who, SigstoreInstance instance) {
         return (envelope, annotations, image, name) -> {
-            String bundle = annotations.get(KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION);
+            String bundle = annotations.get(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION);
             if (bundle == null) {
                 throw new VerificationException("attestation " + name + " carries no Sigstore bundle (signed with "
                         + "a key, or a cosign keyless attestation without an inclusion proof)");
@@ -66,8 +65,8 @@ public final class ImageChecks {
      */
     public static ImageSignatures.SignatureCheck signatureCheck(Identity who, SigstoreInstance instance) {
         return (payload, annotations, name) -> {
-            String bundle = annotations.get(KeylessSigning.SIGSTORE_BUNDLE_ANNOTATION);
-            if (bundle == null && annotations.containsKey(KeylessSigning.CERTIFICATE_ANNOTATION)) {
+            String bundle = annotations.get(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION);
+            if (bundle == null && annotations.containsKey(CosignLayers.CERTIFICATE_ANNOTATION)) {
                 // cosign's own keyless signature: certificate and signed entry timestamp, no inclusion proof.
                 try {
                     CosignLegacySignatures.verify(payload, annotations, who, instance);

@@ -1,9 +1,15 @@
-package dev.distill.attest.keyless;
+package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.image.CosignLayers;
+import dev.distill.attest.keyless.Identity;
+import dev.distill.attest.keyless.KeylessException;
+import dev.distill.attest.keyless.KeylessSigning;
+import dev.distill.attest.keyless.SigstoreInstance;
+import dev.distill.attest.keyless.TrustedRoots;
 import dev.distill.oci.Digest;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;
@@ -40,8 +46,8 @@ public final class CosignLegacySignatures {
 
     public static void verify(byte[] payload, Map<String, String> annotations, Identity who, SigstoreInstance instance)
             throws VerificationException, KeylessException {
-        List<X509Certificate> certs = certificates(annotations.get(KeylessSigning.CERTIFICATE_ANNOTATION));
-        String chain = annotations.get(KeylessSigning.CHAIN_ANNOTATION);
+        List<X509Certificate> certs = certificates(annotations.get(CosignLayers.CERTIFICATE_ANNOTATION));
+        String chain = annotations.get(CosignLayers.CHAIN_ANNOTATION);
         if (chain != null && !chain.isBlank()) {
             certs.addAll(certificates(chain));
         }
@@ -55,7 +61,7 @@ public final class CosignLegacySignatures {
             throw new VerificationException("Fulcio certificate was not valid: " + KeylessSigning.message(e));
         }
 
-        JsonNode rekor = parse(annotations.get(KeylessSigning.REKOR_BUNDLE_ANNOTATION), "Rekor bundle");
+        JsonNode rekor = parse(annotations.get(CosignLayers.REKOR_BUNDLE_ANNOTATION), "Rekor bundle");
         JsonNode p = rekor.path("Payload");
         String body = p.path("body").asText("");
         long integratedTime = p.path("integratedTime").asLong(0);
@@ -98,7 +104,7 @@ public final class CosignLegacySignatures {
                     + "hashedrekord");
         }
         JsonNode spec = entry.path("spec");
-        String signature = annotations.getOrDefault(dev.distill.attest.image.ImageSignatures.SIGNATURE_ANNOTATION, "");
+        String signature = annotations.getOrDefault(CosignLayers.SIGNATURE_ANNOTATION, "");
         if (!"sha256".equals(spec.path("data").path("hash").path("algorithm").asText())
                 || !HexFormat.of().formatHex(Digest.newSha256().digest(payload)).equals(
                 spec.path("data").path("hash").path("value").asText())) {
