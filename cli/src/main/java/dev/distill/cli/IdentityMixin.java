@@ -3,6 +3,10 @@ package dev.distill.cli;
 import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.keyless.SigstoreInstance;
+import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.verify.ImageVerifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,6 +90,18 @@ final class IdentityMixin {
                     : "give --key, or --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]");
         }
         return key == null;
+    }
+
+    /**
+     * The verifier of image signatures and attestations the options describe: the public key file, or the identity
+     * options against the trusted root (public-good without --trusted-root).
+     */
+    ImageVerifier imageVerifier(Path key, picocli.CommandLine cl) throws Exception {
+        if (!keyless(key, cl)) {
+            return ImageVerifier.byKey(EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII),
+                    key.toString()), key.toString());
+        }
+        return ImageVerifier.byIdentity(identity(), instance());
     }
 
     Identity identity() throws KeylessException {

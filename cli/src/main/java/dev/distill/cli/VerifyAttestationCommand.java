@@ -1,19 +1,17 @@
 package dev.distill.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyGate;
-import dev.distill.attest.verify.ImageChecks;
+import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -52,7 +50,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     IdentityMixin who;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default), or json: the verified predicates.")
+            description = "text (default), or json: the verification report, on success and on failure: every "
+                    + "attestation considered (with its predicate when it verified), the policy's checks "
+                    + "(see docs/signing.md).")
     String output;
 
     @CommandLine.Mixin
@@ -70,61 +70,57 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         if (type == null && policyFile == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --type, --policy, or both");
         }
-        who.keyless(key, spec.commandLine());
-        ImageAttestations.EnvelopeCheck check;
-        String by;
-        if (key != null) {
-            check = ImageAttestations.withKey(EncryptedKeys.readPublicKey(Files.readString(key,
-                    StandardCharsets.US_ASCII), key.toString()));
-            by = key.toString();
-        } else {
-            var identity = who.identity();
-            check = ImageChecks.envelopeCheck(identity, who.instance());
-            by = identity.toString();
-        }
-        RegistryClient client = registry.client();
-        if (policyFile != null) {
-            return withPolicy(ref, check, client);
-        }
         String predicateType;
         try {
-            predicateType = ImageAttestations.predicateType(type);
+            predicateType = type == null ? null : ImageAttestations.predicateType(type);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        var verified = ImageAttestations.verify(client, ref, check, by, predicateType);
+        ImageVerifier verifier = who.imageVerifier(key, spec.commandLine());
+        RegistryClient client = registry.client();
+        // Resolved once: every attestation and rule is about this digest, whatever the tag does meanwhile.
+        ImageReference pinned = ref.withDigest(client.resolve(ref));
+        VerificationReport report = new VerificationReport(ref, verifier.by()).judged(pinned.digest());
         var out = spec.commandLine().getOut();
-        if (output.equals("json")) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(m.writeValueAsString(verified.stream().map(v -> v.predicate()).toList()));
-        } else {
-            out.println("Verified OK: " + verified.size() + " attestation" + (verified.size() == 1 ? "" : "s")
-                    + " of type " + predicateType + " about " + ref.registry() + "/" + ref.repository() + "@"
-                    + verified.get(0).image());
-        }
-        out.flush();
-        return Main.OK;
-    }
-
-    /** Verifies every attestation the policy needs, then evaluates its rules; exit 1 unless all hold. */
-    private int withPolicy(ImageReference ref, ImageAttestations.EnvelopeCheck check, RegistryClient client)
-            throws Exception {
-        Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
-        SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
-        PolicyGate.Report report = new PolicyGate(client, check, signers, this::audit).evaluate(ref, policy,
-                type == null ? Set.of() : Set.of(ImageAttestations.predicateType(type)));
-        var out = spec.commandLine().getOut();
-        if (output.equals("json")) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                    report.checks()));
-        } else {
-            for (Policy.Check c : report.checks()) {
-                out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
+        if (policyFile != null) {
+            Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
+            SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
+            PolicyGate.Report judged = new PolicyGate(client, verifier.attestations(), signers, this::audit)
+                    .evaluate(pinned, policy, predicateType == null ? Set.of() : Set.of(predicateType));
+            report.attestations(judged.attestations()).policy(judged.checks());
+            if (!judged.passed()) {
+                report.failure("policy failed: " + String.join(", ", judged.failed()));
             }
+            if (output.equals("text")) {
+                for (Policy.Check c : judged.checks()) {
+                    out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
+                }
+            }
+        } else {
+            List<ImageAttestations.Attempt> attempts = new ArrayList<>();
+            try {
+                var verified = ImageAttestations.verify(client, pinned, verifier.attestations(), verifier.by(),
+                        predicateType, attempts);
+                if (output.equals("text")) {
+                    out.println("Verified OK: " + verified.size() + " attestation" + (verified.size() == 1 ? ""
+                            : "s") + " of type " + predicateType + " about " + ref.registry() + "/"
+                            + ref.repository() + "@" + pinned.digest());
+                }
+            } catch (VerificationException e) {
+                if (output.equals("text")) {
+                    throw e;
+                }
+                report.failure(e.getMessage());
+            }
+            report.attestations(attempts);
+        }
+        if (output.equals("json")) {
+            out.println(report.json());
         }
         out.flush();
-        if (!report.passed()) {
-            spec.commandLine().getErr().println("distill: policy failed: " + String.join(", ", report.failed()));
+        if (!report.verified()) {
+            spec.commandLine().getErr().println("distill: " + (policyFile != null ? "" : "verification failed: ")
+                    + String.join("; ", report.failures()));
             return Main.FAILED;
         }
         return Main.OK;

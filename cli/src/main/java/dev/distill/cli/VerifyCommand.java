@@ -1,13 +1,14 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.keys.EncryptedKeys;
-import dev.distill.attest.verify.ImageChecks;
+import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.verify.ImageVerifier;
+import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,8 @@ final class VerifyCommand implements Callable<Integer> {
     RegistryMixin registry;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default), or json: every signature of every digest and its result.")
+            description = "text (default), or json: the verification report, on success and on failure: every "
+                    + "signature of every digest and its result (see docs/signing.md).")
     String output;
 
     @Option(names = "--all-platforms", description = "Also every platform manifest of a multi-platform image "
@@ -51,82 +53,48 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
-        who.keyless(key, spec.commandLine());
-        ImageSignatures.SignatureCheck check;
-        String by;
-        if (key != null) {
-            check = ImageSignatures.withKey(EncryptedKeys.readPublicKey(Files.readString(key,
-                    StandardCharsets.US_ASCII), key.toString()));
-            by = key.toString();
-        } else {
-            var identity = who.identity();
-            check = ImageChecks.signatureCheck(identity, who.instance());
-            by = identity.toString();
-        }
-        RegistryClient client = registry.client();
-        var out = spec.commandLine().getOut();
-        java.util.List<ImageReference> targets = new java.util.ArrayList<>();
-        if (allPlatforms) {
-            // Resolved once: the index and the platform manifests it lists at this moment.
-            for (var d : ImageSignatures.allPlatforms(client, ref)) {
-                targets.add(ref.withDigest(d));
-            }
-        } else {
-            targets.add(ref);
-        }
         if (!output.equals("text") && !output.equals("json")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown output '" + output + "'");
         }
-        if (output.equals("json")) {
-            return json(client, targets, check, by);
-        }
-        for (ImageReference target : targets) {
-            var verified = ImageSignatures.verify(client, target, check, by, null);
-            out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image()
-                    + " (" + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + by + ")");
-            for (var v : verified) {
-                if (!v.annotations().isEmpty()) {
-                    out.println("  annotations: " + v.annotations());
+        ImageVerifier verifier = who.imageVerifier(key, spec.commandLine());
+        RegistryClient client = registry.client();
+        // Resolved once: the image, and with --all-platforms the platform manifests its index lists at this moment.
+        List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref) : List.of(client.resolve(ref));
+        VerificationReport report = new VerificationReport(ref, verifier.by());
+        List<ImageSignatures.Outcome> outcomes = new ArrayList<>();
+        var out = spec.commandLine().getOut();
+        for (Digest d : digests) {
+            report.judged(d);
+            try {
+                var verified = ImageSignatures.verify(client, ref.withDigest(d), verifier.signatures(),
+                        verifier.by(), outcomes);
+                if (output.equals("text")) {
+                    out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + d + " ("
+                            + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by "
+                            + verifier.by() + ")");
+                    for (var v : verified) {
+                        if (!v.annotations().isEmpty()) {
+                            out.println("  annotations: " + v.annotations());
+                        }
+                    }
                 }
+            } catch (VerificationException e) {
+                if (output.equals("text")) {
+                    throw e;
+                }
+                report.failure(e.getMessage());
+            }
+        }
+        if (output.equals("json")) {
+            out.println(report.signatures(outcomes).json());
+            out.flush();
+            if (!report.verified()) {
+                spec.commandLine().getErr().println("distill: verification failed: " + String.join("; ",
+                        report.failures()));
+                return Main.FAILED;
             }
         }
         out.flush();
         return Main.OK;
-    }
-
-    /** Every check as JSON; the exit code still says whether every digest has a verified signature. */
-    private int json(RegistryClient client, java.util.List<ImageReference> targets,
-                     ImageSignatures.SignatureCheck check, String by) throws Exception {
-        java.util.List<ImageSignatures.Outcome> outcomes = new java.util.ArrayList<>();
-        java.util.List<java.util.Map<String, Object>> failures = new java.util.ArrayList<>();
-        for (ImageReference target : targets) {
-            try {
-                ImageSignatures.verify(client, target, check, by, outcomes);
-            } catch (dev.distill.attest.bundle.VerificationException e) {
-                failures.add(java.util.Map.of("image", target.toString(), "reason", e.getMessage()));
-            }
-        }
-        java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
-        report.put("verified", failures.isEmpty());
-        java.util.List<java.util.Map<String, Object>> digests = new java.util.ArrayList<>();
-        for (var o : outcomes) {
-            java.util.List<java.util.Map<String, Object>> sigs = new java.util.ArrayList<>();
-            for (int i = 0; i < o.signatures().size(); i++) {
-                java.util.Map<String, Object> sig = new java.util.LinkedHashMap<>();
-                sig.put("payload", o.signatures().get(i));
-                sig.put("verified", o.reasons().get(i) == null);
-                if (o.reasons().get(i) != null) {
-                    sig.put("reason", o.reasons().get(i));
-                }
-                sigs.add(sig);
-            }
-            digests.add(java.util.Map.of("digest", o.image().toString(), "signatures", sigs));
-        }
-        report.put("digests", digests);
-        report.put("failures", failures);
-        spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        spec.commandLine().getOut().flush();
-        return failures.isEmpty() ? Main.OK : Main.FAILED;
     }
 }

@@ -73,7 +73,7 @@ class ReferrersCommandTest {
 
         MainTest.Result byKey = MainTest.run("verify", image, "--key", k + ".pub", "-o", "json");
         assertEquals(0, byKey.code(), byKey.out() + byKey.err());
-        assertTrue(byKey.out().contains("\"payload\" : \"referrer "), byKey.out());
+        assertTrue(byKey.out().contains("\"name\" : \"referrer "), byKey.out());
         MainTest.Result byIdentity = MainTest.run(concat(new String[] {"verify", image}, who));
         assertEquals(0, byIdentity.code(), byIdentity.err());
 

@@ -105,24 +105,51 @@ public final class ImageAttestations {
     }
 
     /**
+     * One attestation considered: its name (the layer's short digest, or "referrer" and the referrer's), the
+     * predicate type its verified statement has (null when it did not verify), its predicate when it counted, and
+     * why it did not (null when it counted).
+     */
+    public record Attempt(Digest image, String name, String predicateType, JsonNode predicate, String reason) {
+        public boolean verified() {
+            return reason == null;
+        }
+    }
+
+    /**
      * The attestations of the wanted predicate type that pass the check ({@code by} names the signer in messages)
      * and are about the image's digest; at least one, or VerificationException listing why each candidate failed.
      */
     public static List<Verified> verify(RegistryClient client, ImageReference ref, EnvelopeCheck key, String by,
                                         String predicateType)
             throws IOException, VerificationException, KeylessException {
+        return verify(client, ref, key, by, predicateType, null);
+    }
+
+    /** As {@link #verify(RegistryClient, ImageReference, EnvelopeCheck, String, String)}; {@code record} (when not
+     * null) receives every attestation considered and what became of it. */
+    public static List<Verified> verify(RegistryClient client, ImageReference ref, EnvelopeCheck key, String by,
+                                        String predicateType, List<Attempt> record)
+            throws IOException, VerificationException, KeylessException {
         Digest digest = client.resolve(ref);
         List<Verified> ok = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (Candidate c : candidates(client, ref, digest, key)) {
+            String reason = null;
             if (c.failure() != null) {
-                reasons.add(c.failure());
+                reason = c.failure();
             } else if (!c.verified().predicateType().equals(predicateType)) {
-                reasons.add("attestation " + c.name() + " has predicate type " + c.verified().predicateType());
+                reason = "attestation " + c.name() + " has predicate type " + c.verified().predicateType();
             } else if (!c.about()) {
-                reasons.add("attestation " + c.name() + " is about another image, not " + digest);
+                reason = "attestation " + c.name() + " is about another image, not " + digest;
             } else {
                 ok.add(c.verified());
+            }
+            if (reason != null) {
+                reasons.add(reason);
+            }
+            if (record != null) {
+                record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
+                        reason == null ? c.verified().predicate() : null, reason));
             }
         }
         if (ok.isEmpty()) {
@@ -141,17 +168,38 @@ public final class ImageAttestations {
     public static Map<String, List<Verified>> verifyAll(RegistryClient client, ImageReference ref, EnvelopeCheck key,
                                                         Set<String> predicateTypes)
             throws IOException, KeylessException {
+        return verifyAll(client, ref, key, predicateTypes, null);
+    }
+
+    /** As {@link #verifyAll(RegistryClient, ImageReference, EnvelopeCheck, Set)}, recording every attestation
+     * considered in {@code record} when it is not null (one of another type than those asked counts as not
+     * needed, with that reason). */
+    public static Map<String, List<Verified>> verifyAll(RegistryClient client, ImageReference ref, EnvelopeCheck key,
+                                                        Set<String> predicateTypes, List<Attempt> record)
+            throws IOException, KeylessException {
         Map<String, List<Verified>> out = new LinkedHashMap<>();
         predicateTypes.forEach(t -> out.put(t, new ArrayList<>()));
+        Digest digest = client.resolve(ref);
         List<Candidate> candidates;
         try {
-            candidates = candidates(client, ref, client.resolve(ref), key);
+            candidates = candidates(client, ref, digest, key);
         } catch (VerificationException none) {
             return out;
         }
         for (Candidate c : candidates) {
-            if (c.failure() == null && c.about() && out.containsKey(c.verified().predicateType())) {
+            String reason = c.failure();
+            if (reason == null && !c.about()) {
+                reason = "attestation " + c.name() + " is about another image, not " + digest;
+            } else if (reason == null && !out.containsKey(c.verified().predicateType())) {
+                reason = "attestation " + c.name() + " has predicate type " + c.verified().predicateType()
+                        + ", which nothing asks for";
+            }
+            if (reason == null) {
                 out.get(c.verified().predicateType()).add(c.verified());
+            }
+            if (record != null) {
+                record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
+                        reason == null ? c.verified().predicate() : null, reason));
             }
         }
         return out;
@@ -173,7 +221,7 @@ public final class ImageAttestations {
             try {
                 out.add(verifyOne(client, ref, layer, digest, key));
             } catch (VerificationException e) {
-                out.add(new Candidate(null, null, false, e.getMessage()));
+                out.add(new Candidate(shortName(layer), null, false, e.getMessage()));
             }
         }
         List<String> unreadable = new ArrayList<>();
@@ -186,15 +234,24 @@ public final class ImageAttestations {
                         digest, "referrer " + f.name());
                 out.add(judge("referrer " + f.name(), payload, digest));
             } catch (VerificationException e) {
-                out.add(new Candidate(null, null, false, e.getMessage()));
+                out.add(new Candidate("referrer " + f.name(), null, false, e.getMessage()));
             }
         }
-        unreadable.forEach(u -> out.add(new Candidate(null, null, false, u)));
+        unreadable.forEach(u -> out.add(new Candidate("referrer", null, false, u)));
         if (out.isEmpty()) {
             throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
                     + " tag and no Sigstore bundle referring to it)");
         }
         return out;
+    }
+
+    /** A layer's short digest, or its digest text as given when that is malformed. */
+    private static String shortName(DescriptorTemplate layer) {
+        try {
+            return Digest.parse(layer.digest()).shortHex();
+        } catch (RuntimeException e) {
+            return String.valueOf(layer.digest());
+        }
     }
 
     private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,

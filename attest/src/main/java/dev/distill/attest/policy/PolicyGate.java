@@ -42,8 +42,12 @@ import java.util.function.Function;
 public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck attestations,
                          SigstoreInstance signerInstance, Function<ImageReference, AuditReport> audit) {
 
-    /** The outcome: the digest judged and every check, passed or not. */
-    public record Report(ImageReference image, Digest digest, List<Policy.Check> checks) {
+    /**
+     * The outcome: the digest judged, every check, passed or not, and every attestation considered as evidence
+     * (of the image and of each platform manifest), verified or not.
+     */
+    public record Report(ImageReference image, Digest digest, List<Policy.Check> checks,
+                         List<ImageAttestations.Attempt> attestations) {
         public boolean passed() {
             return checks.stream().allMatch(Policy.Check::passed);
         }
@@ -87,7 +91,8 @@ public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck 
         types.add(SbomRule.SPDX);
         types.add(SbomRule.CYCLONEDX);
         ImageReference pinned = ref.withDigest(client.resolve(ref));
-        Map<String, List<JsonNode>> predicates = predicates(pinned, types);
+        List<ImageAttestations.Attempt> considered = new ArrayList<>();
+        Map<String, List<JsonNode>> predicates = predicates(pinned, types, considered);
         List<ImageSignatures.PlatformManifest> manifests = ImageSignatures.platformManifests(client, pinned);
         List<Policy.Check> checks = new ArrayList<>();
         for (String t : requiredTypes) {
@@ -106,17 +111,19 @@ public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck 
                 ImageReference platform = pinned.withDigest(m.digest());
                 String label = m.platform() == null ? m.digest().toString() : m.platform().toString();
                 checks.addAll(Policy.evaluate(rules.stream().map(r -> r.forPlatform(label)).toList(),
-                        evidence(platform, predicates(platform, Set.of(SbomRule.SPDX, SbomRule.CYCLONEDX)), signers)));
+                        evidence(platform, predicates(platform, Set.of(SbomRule.SPDX, SbomRule.CYCLONEDX),
+                                considered), signers)));
             }
         }
-        return new Report(pinned, pinned.digest(), List.copyOf(checks));
+        return new Report(pinned, pinned.digest(), List.copyOf(checks), List.copyOf(considered));
     }
 
     /** The verified predicates of each type about exactly this digest (an empty list for a type with none). */
-    private Map<String, List<JsonNode>> predicates(ImageReference pinned, Set<String> types)
+    private Map<String, List<JsonNode>> predicates(ImageReference pinned, Set<String> types,
+                                                   List<ImageAttestations.Attempt> considered)
             throws IOException, KeylessException {
         Map<String, List<JsonNode>> out = new HashMap<>();
-        ImageAttestations.verifyAll(client, pinned, attestations, types).forEach((t, verified) -> out.put(t,
+        ImageAttestations.verifyAll(client, pinned, attestations, types, considered).forEach((t, verified) -> out.put(t,
                 verified.stream().map(ImageAttestations.Verified::predicate).toList()));
         return out;
     }

@@ -1,0 +1,117 @@
+package dev.distill.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.policy.Policy;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageReference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code -o json} report of verify and verify-attestation: one shape, on success and on failure. Every digest
+ * judged, with every signature and attestation considered (verified or not, and why not), the policy's checks,
+ * and the failures; {@code verified} is true exactly when the command exits 0. See docs/signing.md.
+ */
+final class VerificationReport {
+    private final ImageReference image;
+    private final String by;
+    private final Map<Digest, Map<String, List<Map<String, Object>>>> digests = new LinkedHashMap<>();
+    private final List<Policy.Check> policy = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+
+    VerificationReport(ImageReference image, String by) {
+        this.image = image;
+        this.by = by;
+    }
+
+    private Map<String, List<Map<String, Object>>> digest(Digest d) {
+        return digests.computeIfAbsent(d, k -> {
+            Map<String, List<Map<String, Object>>> m = new LinkedHashMap<>();
+            m.put("signatures", new ArrayList<>());
+            m.put("attestations", new ArrayList<>());
+            return m;
+        });
+    }
+
+    /** A digest judged, even when nothing was found for it. */
+    VerificationReport judged(Digest d) {
+        digest(d);
+        return this;
+    }
+
+    VerificationReport signatures(List<ImageSignatures.Outcome> outcomes) {
+        for (ImageSignatures.Outcome o : outcomes) {
+            for (int i = 0; i < o.signatures().size(); i++) {
+                Map<String, Object> sig = new LinkedHashMap<>();
+                sig.put("name", o.signatures().get(i));
+                sig.put("verified", o.reasons().get(i) == null);
+                if (o.reasons().get(i) != null) {
+                    sig.put("reason", o.reasons().get(i));
+                }
+                digest(o.image()).get("signatures").add(sig);
+            }
+        }
+        return this;
+    }
+
+    VerificationReport attestations(List<ImageAttestations.Attempt> attempts) {
+        for (ImageAttestations.Attempt a : attempts) {
+            Map<String, Object> att = new LinkedHashMap<>();
+            att.put("name", a.name());
+            if (a.predicateType() != null) {
+                att.put("predicateType", a.predicateType());
+            }
+            att.put("verified", a.verified());
+            if (a.reason() != null) {
+                att.put("reason", a.reason());
+            } else {
+                att.put("predicate", a.predicate());
+            }
+            digest(a.image()).get("attestations").add(att);
+        }
+        return this;
+    }
+
+    VerificationReport policy(List<Policy.Check> checks) {
+        policy.addAll(checks);
+        return this;
+    }
+
+    VerificationReport failure(String reason) {
+        failures.add(reason);
+        return this;
+    }
+
+    List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    boolean verified() {
+        return failures.isEmpty();
+    }
+
+    String json() throws JsonProcessingException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("image", image.registry() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag()
+                : ""));
+        out.put("verified", verified());
+        out.put("by", by);
+        List<Map<String, Object>> list = new ArrayList<>();
+        digests.forEach((d, items) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("digest", d.toString());
+            m.putAll(items);
+            list.add(m);
+        });
+        out.put("digests", list);
+        out.put("policy", policy);
+        out.put("failures", failures);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
+    }
+}
