@@ -41,6 +41,8 @@ class PushFaultsAndSecretsTest {
         SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host() + "/faults/app:v1");
         SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host()
                 + "/faults/secrets:v1");
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host()
+                + "/faults/readback:v1");
         key = dir.resolve("k").toString();
         assertEquals(0, SbomCommandTest.run(Map.of("DISTILL_PASSWORD", PASSWORD), "key", "generate",
                 "--output-key-prefix", key).code());
@@ -93,6 +95,56 @@ class PushFaultsAndSecretsTest {
         // And once the registry behaves, signing works and verifies.
         String direct = "registry:" + registry.host() + "/faults/app:v1";
         assertEquals(0, SbomCommandTest.run(env, "sign", direct, "--key", key + ".key").code());
+        assertEquals(0, MainTest.run("verify", direct, "--key", key + ".pub").code());
+    }
+
+    /**
+     * sign and attest read back what they wrote and verify it before they report success; what the registry does
+     * not return intact (here: every blob read corrupted by the proxy) is removed, and the tag it changed gets back
+     * what it held.
+     */
+    @Test
+    void whatDoesNotReadBackAndVerifyIsRemoved() throws Exception {
+        Map<String, String> env = Map.of("DISTILL_PASSWORD", PASSWORD);
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults());
+        var digest = client.head(registry.host(), "faults/readback", "v1").orElseThrow().digest();
+        String sig = ImageSignatures.signatureTag(digest);
+        String att = dev.distill.attest.image.ImageAttestations.attestationTag(digest);
+        String index = RegistryClient.referrersTag(digest);
+        Path predicate = Files.writeString(dir.resolve("readback.json"), "{\"name\":\"readback\"}");
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
+            String image = "registry:" + proxy.host() + "/faults/readback:v1";
+            proxy.inject("GET", "/blobs/", FaultProxy.Kind.CORRUPT_BODY, 100_000);
+            MainTest.Result legacy = SbomCommandTest.run(env, "sign", image, "--key", key + ".key");
+            assertEquals(3, legacy.code(), legacy.err());
+            assertTrue(legacy.err().startsWith("distill: error: the signature written for faults/readback@")
+                    && legacy.err().contains("does not verify when read back from the registry, so it was removed")
+                    && legacy.err().lines().count() == 1, legacy.err());
+            assertTrue(client.head(registry.host(), "faults/readback", sig).isEmpty(), "no .sig tag left");
+
+            MainTest.Result referrer = SbomCommandTest.run(env, "attest", image, "--key", key + ".key", "--type",
+                    "custom", "--predicate", predicate.toString(), "--registry-referrers-mode", "oci-1-1");
+            assertEquals(3, referrer.code(), referrer.err());
+            assertTrue(client.head(registry.host(), "faults/readback", index).isEmpty(), "no referrers index left");
+            assertTrue(client.referrers(registry.host(), "faults/readback", digest).isEmpty());
+
+            MainTest.Result attestation = SbomCommandTest.run(env, "attest", image, "--key", key + ".key",
+                    "--type", "custom", "--predicate", predicate.toString());
+            assertEquals(3, attestation.code(), attestation.err());
+            assertTrue(client.head(registry.host(), "faults/readback", att).isEmpty(), "no .att tag left");
+        }
+        // A signature that verified stays; a second one that does not read back leaves the tag as it was.
+        String direct = "registry:" + registry.host() + "/faults/readback:v1";
+        assertEquals(0, SbomCommandTest.run(env, "sign", direct, "--key", key + ".key").code());
+        var before = client.head(registry.host(), "faults/readback", sig).orElseThrow().digest();
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
+            proxy.inject("GET", "/blobs/", FaultProxy.Kind.CORRUPT_BODY, 100_000);
+            MainTest.Result second = SbomCommandTest.run(env, "sign", "registry:" + proxy.host()
+                    + "/faults/readback:v1", "--key", key + ".key", "-a", "second=yes");
+            assertEquals(3, second.code(), second.err());
+        }
+        assertEquals(before, client.head(registry.host(), "faults/readback", sig).orElseThrow().digest(),
+                "the .sig tag holds what it held before");
         assertEquals(0, MainTest.run("verify", direct, "--key", key + ".pub").code());
     }
 

@@ -110,9 +110,10 @@ public final class ImageSignatures {
 
     /**
      * Pushes {@code blob} and appends it as a layer to the manifest tagged {@code tag} (made when missing), with
-     * the empty image config cosign gives these manifests; {@code what} names the manifest in errors.
+     * the empty image config cosign gives these manifests; {@code what} names the manifest in errors. Returns the
+     * new manifest's digest.
      */
-    public static void append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
+    public static Digest append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
                        Map<String, String> annotations, String what) throws IOException {
         Digest blobDigest = Digest.sha256(blob);
         client.pushBlob(ref.registry(), ref.repository(), blobDigest, blob.length,
@@ -133,7 +134,7 @@ public final class ImageSignatures {
         Digest configDigest = Digest.sha256(configBytes);
         client.pushBlob(ref.registry(), ref.repository(), configDigest, configBytes.length,
                 () -> new ByteArrayInputStream(configBytes), null, 0);
-        client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, Json.write(
+        return client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, Json.write(
                 new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(MediaTypes.OCI_CONFIG,
                         configDigest.toString(), configBytes.length), layers, null, null)));
     }

@@ -1,12 +1,16 @@
 package dev.distill.attest.store;
 
 import dev.distill.attest.AttestException;
+import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.image.CosignLayers;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.sign.Signer;
 import dev.distill.attest.sign.SigningException;
+import dev.distill.attest.keyless.Identity;
+import dev.distill.attest.verify.ImageVerifier;
+import dev.distill.attest.verify.SigstoreBundle;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
@@ -16,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.security.cert.X509Certificate;
 
 /**
  * Where an image's signatures and attestations are kept, chosen once: cosign's {@code sha256-<hex>.sig} and
@@ -34,6 +40,8 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
      * Signs the image's digest (resolved once), and with {@code allPlatforms} every platform manifest of an index
      * too; returns the digests signed. Legacy: a simple-signing payload with the annotations, as a layer of the
      * {@code .sig} manifest. OCI 1.1: a bundle over the manifest itself, which leaves no room for annotations.
+     * Each signature is read back from the registry and verified before the next is made; one that does not verify
+     * is undone (the tag it changed restored, or removed when it made it) and the signing fails.
      */
     public List<Digest> sign(ImageReference ref, Signer signer, Map<String, String> annotations,
                              boolean allPlatforms) throws IOException, AttestException {
@@ -48,13 +56,18 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
             ImageReference pinned = ref.withDigest(d);
             if (mode == ReferrerBundles.Mode.OCI_1_1) {
                 RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), d.toString());
-                ReferrerBundles.push(client, pinned, m.descriptor(), signer.signMessage(m.bytes()),
-                        ReferrerBundles.MESSAGE_SIGNATURE, ReferrerBundles.SIGN_PREDICATE);
+                String bundle = signer.signMessage(m.bytes());
+                Written w = referrer(pinned, d, () -> ReferrerBundles.push(client, pinned, m.descriptor(), bundle,
+                        ReferrerBundles.MESSAGE_SIGNATURE, ReferrerBundles.SIGN_PREDICATE));
+                readBackSignature(pinned, signer, bundle, w, "referrer " + w.manifest().shortHex());
             } else {
                 byte[] payload = ImageSignatures.payload(ref, d, annotations);
-                ImageSignatures.append(client, pinned, ImageSignatures.signatureTag(d), ImageSignatures.PAYLOAD_TYPE,
-                        payload, CosignLayers.signatureAnnotations(signer.signMessage(payload)),
-                        "signature manifest");
+                String bundle = signer.signMessage(payload);
+                String tag = ImageSignatures.signatureTag(d);
+                Written w = tagged(pinned, tag, () -> ImageSignatures.append(client, pinned, tag,
+                        ImageSignatures.PAYLOAD_TYPE, payload, CosignLayers.signatureAnnotations(bundle),
+                        "signature manifest"));
+                readBackSignature(pinned, signer, bundle, w, Digest.sha256(payload).toString());
             }
             signed.add(d);
         }
@@ -64,24 +77,136 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
     /**
      * Attests {@code predicate} (JSON) of {@code predicateType} about the image's digest (resolved once): an
      * in-toto Statement v1 in a DSSE envelope. Legacy: the envelope as a layer of the {@code .att} manifest, with
-     * its predicate type as an annotation. OCI 1.1: the bundle as a referrer. Returns the digest attested.
+     * its predicate type as an annotation. OCI 1.1: the bundle as a referrer. The attestation is read back and
+     * verified as {@link #sign} does. Returns the digest attested.
      */
     public Digest attest(ImageReference ref, Signer signer, String predicateType, byte[] predicate)
             throws IOException, AttestException {
         RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
         Digest digest = m.digest();
+        ImageReference pinned = ref.withDigest(digest);
         byte[] statement = ImageAttestations.statement(ref, digest, predicateType, predicate);
         String bundle = signer.signStatement(statement);
+        Written w;
+        String name;
         if (mode == ReferrerBundles.Mode.OCI_1_1) {
-            ReferrerBundles.push(client, ref.withDigest(digest), m.descriptor(), bundle,
-                    ReferrerBundles.DSSE_ENVELOPE, predicateType);
+            w = referrer(pinned, digest, () -> ReferrerBundles.push(client, pinned, m.descriptor(), bundle,
+                    ReferrerBundles.DSSE_ENVELOPE, predicateType));
+            name = "referrer " + w.manifest().shortHex();
         } else {
             ImageAttestations.Signed layer = CosignLayers.attestationLayer(bundle);
             Map<String, String> annotations = new LinkedHashMap<>(layer.annotations());
             annotations.put("predicateType", predicateType);
-            ImageSignatures.append(client, ref.withDigest(digest), ImageAttestations.attestationTag(digest),
-                    ImageAttestations.ENVELOPE_TYPE, layer.envelope(), annotations, "attestation manifest");
+            String tag = ImageAttestations.attestationTag(digest);
+            w = tagged(pinned, tag, () -> ImageSignatures.append(client, pinned, tag, ImageAttestations.ENVELOPE_TYPE,
+                    layer.envelope(), annotations, "attestation manifest"));
+            name = Digest.sha256(layer.envelope()).shortHex();
+        }
+        List<ImageAttestations.Attempt> attempts = new ArrayList<>();
+        String reason;
+        try {
+            ImageAttestations.verify(client, pinned, verifier(signer, bundle).attestations(), "the signer",
+                    predicateType, attempts);
+            reason = attempts.stream().filter(a -> a.name().equals(name)).findFirst()
+                    .map(a -> a.verified() ? null : a.reason()).orElse(missing(attempts.stream()
+                            .map(ImageAttestations.Attempt::reason).toList()));
+        } catch (VerificationException | IOException e) {
+            reason = e.getMessage();
+        }
+        if (reason != null) {
+            throw undo(w, "attestation", pinned, reason);
         }
         return digest;
+    }
+
+    /** What one write changed: the tag it moved or made, what the tag held before, the manifest it wrote. */
+    private record Written(String tag, Optional<RegistryClient.Manifest> before, Digest manifest) {
+    }
+
+    @FunctionalInterface
+    private interface Write {
+        Digest write() throws IOException, AttestException;
+    }
+
+    private Written tagged(ImageReference pinned, String tag, Write write) throws IOException, AttestException {
+        Optional<RegistryClient.Manifest> before = client.manifestIfPresent(pinned.registry(), pinned.repository(),
+                tag);
+        return new Written(tag, before, write.write());
+    }
+
+    private Written referrer(ImageReference pinned, Digest subject, Write write) throws IOException,
+            AttestException {
+        // The fallback tag's index is what a registry without the referrers API lists them from.
+        return tagged(pinned, RegistryClient.referrersTag(subject), write);
+    }
+
+    private void readBackSignature(ImageReference pinned, Signer signer, String bundle, Written w, String name)
+            throws IOException, AttestException {
+        List<ImageSignatures.Outcome> outcomes = new ArrayList<>();
+        String reason;
+        try {
+            ImageSignatures.verify(client, pinned, verifier(signer, bundle).signatures(), "the signer", outcomes);
+            List<String> others = new ArrayList<>();
+            outcomes.forEach(o -> others.addAll(o.reasons()));
+            reason = missing(others);
+            for (ImageSignatures.Outcome o : outcomes) {
+                for (int i = 0; i < o.signatures().size(); i++) {
+                    if (o.signatures().get(i).equals(name)) {
+                        reason = o.reasons().get(i);
+                    }
+                }
+            }
+        } catch (VerificationException | IOException e) {
+            reason = e.getMessage();
+        }
+        if (reason != null) {
+            throw undo(w, "signature", pinned, reason);
+        }
+    }
+
+    /** Why what was written is not found when read back, with what was found instead. */
+    private static String missing(List<String> reasons) {
+        List<String> known = reasons.stream().filter(Objects::nonNull).toList();
+        return "the registry does not return it" + (known.isEmpty() ? "" : " (" + String.join("; ", known) + ")");
+    }
+
+    /**
+     * How what the signer just made is verified when read back: with its public key, or keyless for exactly the
+     * identity and issuer of the certificate in the bundle, against the signer's trusted root.
+     */
+    private static ImageVerifier verifier(Signer signer, String bundle) throws AttestException {
+        if (!signer.keyless()) {
+            return ImageVerifier.byKey(signer.publicKey(), "the signing key");
+        }
+        X509Certificate cert = SigstoreBundle.parse(bundle).certificates().get(0);
+        return ImageVerifier.byIdentity(new Identity(Identity.subjectOf(cert), null, Identity.issuerOf(cert), null,
+                Map.of()), signer.instance());
+    }
+
+    /**
+     * Undoes a write whose result did not verify: the tag gets back what it held, or is removed with the manifest
+     * when the write made it; the manifest written is deleted. Returns the failure to throw.
+     */
+    private SigningException undo(Written w, String what, ImageReference pinned, String reason) {
+        String cleanup = "";
+        try {
+            if (w.before().isPresent()) {
+                RegistryClient.Manifest b = w.before().get();
+                client.putManifest(pinned.registry(), pinned.repository(), w.tag(), b.mediaType(), b.bytes());
+            } else if (!w.tag().equals(ImageSignatures.signatureTag(pinned.digest()))
+                    && !w.tag().equals(ImageAttestations.attestationTag(pinned.digest()))) {
+                // A fallback referrers index made by this write: removed with the tag.
+                Optional<RegistryClient.Manifest> made = client.manifestIfPresent(pinned.registry(),
+                        pinned.repository(), w.tag());
+                if (made.isPresent()) {
+                    client.deleteManifest(pinned.registry(), pinned.repository(), made.get().digest());
+                }
+            }
+            client.deleteManifest(pinned.registry(), pinned.repository(), w.manifest());
+        } catch (IOException e) {
+            cleanup = "; undoing it failed too (" + e.getMessage() + "): check tag " + w.tag();
+        }
+        return new SigningException("the " + what + " written for " + pinned.repository() + "@" + pinned.digest()
+                + " does not verify when read back from the registry, so it was removed: " + reason + cleanup);
     }
 }

@@ -300,6 +300,19 @@ public final class RegistryClient {
         return digest;
     }
 
+    /**
+     * Deletes a manifest by digest, and so every tag that points at it (the distribution API has no way to remove a
+     * tag alone). A manifest already gone counts as deleted; a registry that refuses deletes (405) is an error.
+     */
+    public void deleteManifest(String registry, String repository, Digest digest) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("DELETE", registry, repository,
+                path(repository, "manifests", digest.toString()), Map.of(), null, true));
+        if (r.statusCode() != 202 && r.statusCode() != 200 && r.statusCode() != 404) {
+            throw unexpected(r, "DELETE manifest " + digest, registry, repository);
+        }
+        r.body().close();
+    }
+
     /** How a registry lists the manifests that refer to another. */
     public enum ReferrersSupport { API, TAG_SCHEMA }
 
