@@ -107,9 +107,10 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         try {
             ImageAttestations.verify(client, pinned, verifier(signer, bundle).attestations(), "the signer",
                     predicateType, attempts);
-            reason = attempts.stream().filter(a -> a.name().equals(name)).findFirst()
-                    .map(a -> a.verified() ? null : a.reason()).orElse(missing(attempts.stream()
-                            .map(ImageAttestations.Attempt::reason).toList()));
+            Optional<ImageAttestations.Attempt> ours = attempts.stream().filter(a -> a.name().equals(name))
+                    .findFirst();
+            reason = ours.isPresent() ? ours.get().reason()
+                    : missing(attempts.stream().map(ImageAttestations.Attempt::reason).toList());
         } catch (VerificationException | IOException e) {
             reason = e.getMessage();
         }
