@@ -52,6 +52,9 @@ final class AttestCommand implements Callable<Integer> {
     RegistryMixin registry;
 
     @CommandLine.Mixin
+    AttestationSizeMixin attestationSize;
+
+    @CommandLine.Mixin
     StorageMixin storage;
 
     @CommandLine.ParentCommand

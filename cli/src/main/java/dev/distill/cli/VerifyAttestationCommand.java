@@ -58,6 +58,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @CommandLine.Mixin
+    AttestationSizeMixin attestationSize;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package dev.distill.attest.bundle;
 
+import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.keys.KeyTypes;
 import dev.distill.oci.Digest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -58,14 +60,19 @@ public final class BlobSignatures {
      * bundle v0.3, with no transparency-log entry; what referrer attestations signed with a key carry.
      */
     public static String dsseBundle(PublicKey publicKey, byte[] envelopeJson) throws IOException {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode bundle = m.createObjectNode();
-        bundle.put("mediaType", BUNDLE_V03);
-        ObjectNode material = bundle.putObject("verificationMaterial");
-        material.putObject("publicKey").put("hint", hint(publicKey));
-        material.putArray("tlogEntries");
-        bundle.set("dsseEnvelope", m.readTree(envelopeJson));
-        return m.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(bundle) + "\n";
+        if (envelopeJson.length < 2 || envelopeJson[0] != '{' || envelopeJson[envelopeJson.length - 1] != '}') {
+            throw new IOException("a DSSE envelope must be a JSON object");
+        }
+        ObjectNode material = new ObjectMapper().createObjectNode();
+        material.put("mediaType", BUNDLE_V03);
+        ObjectNode verification = material.putObject("verificationMaterial");
+        verification.putObject("publicKey").put("hint", hint(publicKey));
+        verification.putArray("tlogEntries");
+        // The envelope is spliced in as it is, not parsed and written again: it may hold hundreds of megabytes.
+        String head = material.toString();
+        return new StringBuilder(head.length() + envelopeJson.length + 24).append(head, 0, head.length() - 1)
+                .append(",\"dsseEnvelope\":").append(new String(envelopeJson, StandardCharsets.UTF_8)).append("}\n")
+                .toString();
     }
 
     /** The key's hint: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
@@ -81,7 +88,7 @@ public final class BlobSignatures {
             throws VerificationException {
         JsonNode bundle;
         try {
-            bundle = new ObjectMapper().readTree(bundleJson);
+            bundle = AttestLimits.json().readTree(bundleJson);
         } catch (IOException e) {
             throw new VerificationException("the bundle is not valid JSON");
         }

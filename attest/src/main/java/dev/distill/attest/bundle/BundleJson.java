@@ -1,5 +1,6 @@
 package dev.distill.attest.bundle;
 
+import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import java.util.Map;
  * and one field given under both of its names.
  */
 public final class BundleJson {
-    private static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private BundleJson() {
     }
@@ -25,7 +25,7 @@ public final class BundleJson {
     public static JsonNode parse(String json, String what) throws VerificationException {
         JsonNode node;
         try {
-            node = STRICT.readTree(json);
+            node = AttestLimits.strictJson().readTree(json);
         } catch (JsonProcessingException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
                 throw new VerificationException(what + " repeats a duplicate key ('" + duplicateName(e) + "'): "

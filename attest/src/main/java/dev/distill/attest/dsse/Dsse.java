@@ -1,8 +1,12 @@
 package dev.distill.attest.dsse;
 
+import dev.distill.attest.AttestLimits;
+import com.fasterxml.jackson.core.Base64Variant;
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.keys.KeyTypes;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +16,10 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Dead Simple Signing Envelopes: the signature is over the pre-authentication encoding
@@ -21,6 +28,9 @@ import java.util.Base64;
  */
 public final class Dsse {
     public static final String IN_TOTO = "application/vnd.in-toto+json";
+    /** Standard base64, padding optional, as {@link Base64#getDecoder()} reads it. */
+    private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withReadPadding(
+            Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
 
     private Dsse() {
     }
@@ -36,16 +46,41 @@ public final class Dsse {
         return out.toByteArray();
     }
 
-    /** An envelope with one ECDSA signature, as compact JSON. */
+    /** Feeds the pre-authentication encoding to a signature without copying the payload into it. */
+    private static void update(Signature s, String payloadType, byte[] payload) throws SignatureException {
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        s.update(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
+        s.update(type);
+        s.update((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
+        s.update(payload);
+    }
+
+    /** An envelope with one signature, as compact JSON, written as a stream (the payload may be large). */
     public static byte[] sign(PrivateKey key, String payloadType, byte[] payload) throws GeneralSecurityException {
         Signature s = KeyTypes.signing(key);
-        s.update(pae(payloadType, payload));
-        ObjectNode env = new ObjectMapper().createObjectNode();
-        env.put("payloadType", payloadType);
-        env.put("payload", Base64.getEncoder().encodeToString(payload));
-        env.putArray("signatures").addObject().put("keyid", "").put("sig",
-                Base64.getEncoder().encodeToString(s.sign()));
-        return env.toString().getBytes(StandardCharsets.UTF_8);
+        update(s, payloadType, payload);
+        return envelope(payloadType, payload, s.sign());
+    }
+
+    /** The envelope JSON: payload type, base64 payload, one signature with an empty key id. */
+    public static byte[] envelope(String payloadType, byte[] payload, byte[] signature) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length / 3 * 4 + 512);
+        try (JsonGenerator g = AttestLimits.json().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("payloadType", payloadType);
+            g.writeFieldName("payload");
+            g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, payload, 0, payload.length);
+            g.writeArrayFieldStart("signatures");
+            g.writeStartObject();
+            g.writeStringField("keyid", "");
+            g.writeStringField("sig", Base64.getEncoder().encodeToString(signature));
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return out.toByteArray();
     }
 
     /**
@@ -53,34 +88,70 @@ public final class Dsse {
      * must verify; the payload type is checked, not assumed.
      */
     public static byte[] verify(byte[] envelope, String expectedType, PublicKey key) throws VerificationException {
-        JsonNode env;
-        try {
-            env = new ObjectMapper().readTree(envelope);
-        } catch (IOException e) {
-            throw new VerificationException("the DSSE envelope is not valid JSON");
+        Parsed env = parse(envelope);
+        if (!env.payloadType().equals(expectedType)) {
+            throw new VerificationException("the envelope's payload type is '" + env.payloadType() + "', not "
+                    + expectedType);
         }
-        String type = env.path("payloadType").asText("");
-        if (!type.equals(expectedType)) {
-            throw new VerificationException("the envelope's payload type is '" + type + "', not " + expectedType);
-        }
-        byte[] payload;
-        try {
-            payload = Base64.getDecoder().decode(env.path("payload").asText(""));
-        } catch (IllegalArgumentException e) {
-            throw new VerificationException("the envelope's payload is not base64");
-        }
-        byte[] pae = pae(type, payload);
-        for (JsonNode sig : env.path("signatures")) {
+        for (String sig : env.signatures()) {
             try {
                 Signature s = KeyTypes.verifying(key);
-                s.update(pae);
-                if (s.verify(Base64.getDecoder().decode(sig.path("sig").asText("")))) {
-                    return payload;
+                update(s, env.payloadType(), env.payload());
+                if (s.verify(Base64.getDecoder().decode(sig))) {
+                    return env.payload();
                 }
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 // a malformed signature is one that does not verify; the others may
             }
         }
         throw new VerificationException("no signature of the envelope verifies with the key");
+    }
+
+    /** An envelope as read: its payload type, decoded payload and base64 signatures. */
+    public record Parsed(String payloadType, byte[] payload, List<String> signatures) {
+    }
+
+    /**
+     * Reads an envelope as a stream, decoding the payload straight from its base64 (a payload of hundreds of
+     * megabytes is never held as text). A field given twice is refused: two readers could take either.
+     */
+    public static Parsed parse(byte[] envelope) throws VerificationException {
+        String type = null;
+        byte[] payload = null;
+        List<String> signatures = null;
+        try (JsonParser p = AttestLimits.strictJson().createParser(envelope)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new VerificationException("the DSSE envelope is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "payloadType" -> type = value == JsonToken.VALUE_STRING ? p.getText() : "";
+                    case "payload" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw new VerificationException("the envelope's payload is not base64");
+                        }
+                        payload = p.getBinaryValue(BASE64);
+                    }
+                    case "signatures" -> {
+                        signatures = new ArrayList<>();
+                        for (JsonNode sig : (JsonNode) p.readValueAsTree()) {
+                            signatures.add(sig.path("sig").asText(""));
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Failed to decode")) {
+                throw new VerificationException("the envelope's payload is not base64");
+            }
+            throw new VerificationException("the DSSE envelope is not valid JSON");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new VerificationException("the DSSE envelope is not valid JSON");
+        }
+        return new Parsed(type == null ? "" : type, payload == null ? new byte[0] : payload,
+                signatures == null ? List.of() : signatures);
     }
 }

@@ -1,8 +1,12 @@
 package dev.distill.attest.image;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.AttestLimits;
+import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.sign.SigningException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,21 +61,61 @@ public final class CosignLayers {
      * certificate, chain and Sigstore bundle as for signatures.
      */
     public static ImageAttestations.Signed attestationLayer(String bundleJson) throws SigningException {
-        JsonNode b = read(bundleJson);
-        JsonNode dsse = b.path("dsseEnvelope");
-        if (!dsse.isObject() || dsse.path("signatures").size() != 1) {
+        // Read as a stream: the envelope's payload may be hundreds of megabytes, the rest is small.
+        String mediaType = null;
+        JsonNode material = null;
+        String payloadType = null;
+        byte[] payload = null;
+        JsonNode signatures = null;
+        try (JsonParser p = AttestLimits.json().createParser(bundleJson)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new SigningException("the signer returned a bundle that is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "mediaType" -> mediaType = p.getValueAsString();
+                    case "verificationMaterial" -> material = p.readValueAsTree();
+                    case "dsseEnvelope" -> {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            p.nextToken();
+                            switch (f) {
+                                case "payloadType" -> payloadType = p.getValueAsString();
+                                case "payload" -> payload = p.getBinaryValue();
+                                case "signatures" -> signatures = p.readValueAsTree();
+                                default -> p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new SigningException("the signer returned a bundle that is not JSON");
+        }
+        if (payloadType == null || payload == null || signatures == null || signatures.size() != 1) {
             throw new SigningException("the signer returned a bundle without a DSSE envelope of one signature");
         }
-        ObjectNode envelope = JSON.createObjectNode();
-        envelope.put("payloadType", dsse.path("payloadType").asText());
-        envelope.put("payload", dsse.path("payload").asText());
-        ObjectNode sig = envelope.putArray("signatures").addObject();
-        sig.put("keyid", "");
-        sig.put("sig", dsse.path("signatures").path(0).path("sig").asText());
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(signatures.path(0).path("sig").asText());
+        } catch (IllegalArgumentException e) {
+            throw new SigningException("the signer returned a signature that is not base64");
+        }
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(SIGNATURE_ANNOTATION, "");
+        ObjectNode b = JSON.createObjectNode();
+        b.put("mediaType", mediaType);
+        b.set("verificationMaterial", material == null ? JSON.createObjectNode() : material);
+        // The bundle without the payload, which the layer's envelope carries: a manifest has room for kilobytes
+        // of annotations, not for the statement (verification puts the layer's payload back in).
+        ObjectNode dsse = b.putObject("dsseEnvelope");
+        dsse.put("payloadType", payloadType);
+        dsse.set("signatures", signatures);
         annotations.putAll(keylessAnnotations(b));
-        return new ImageAttestations.Signed(envelope.toString().getBytes(StandardCharsets.UTF_8), annotations);
+        return new ImageAttestations.Signed(Dsse.envelope(payloadType, payload, signature), annotations);
     }
 
     private static Map<String, String> keylessAnnotations(JsonNode b) throws SigningException {
@@ -116,7 +160,7 @@ public final class CosignLayers {
 
     private static JsonNode read(String bundleJson) throws SigningException {
         try {
-            JsonNode b = JSON.readTree(bundleJson);
+            JsonNode b = AttestLimits.json().readTree(bundleJson);
             if (b == null || !b.isObject()) {
                 throw new SigningException("the signer returned a bundle that is not a JSON object");
             }

@@ -1,5 +1,6 @@
 package dev.distill.attest.image;
 
+import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,10 @@ import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -80,28 +85,78 @@ public final class ImageAttestations {
     /** The in-toto Statement v1 about the image's digest: compact JSON in a fixed key order. */
     public static byte[] statement(ImageReference ref, Digest digest, String predicateType, byte[] predicateJson)
             throws ImageException {
-        ObjectMapper m = new ObjectMapper();
-        JsonNode predicate;
-        try {
-            predicate = m.readTree(predicateJson);
+        if (predicateJson.length > AttestLimits.maxAttestationBytes()) {
+            throw new ImageException("the predicate is " + predicateJson.length + " bytes, more than the "
+                    + AttestLimits.maxAttestationBytes() + " attestations may hold (--max-attestation-bytes)");
+        }
+        // Streamed, never held as a tree: a predicate of hundreds of megabytes is copied token by token.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(predicateJson.length + 512);
+        try (JsonParser p = AttestLimits.json().createParser(predicateJson);
+             JsonGenerator g = AttestLimits.json().createGenerator(out)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ImageException("the predicate is not a JSON object");
+            }
+            g.writeStartObject();
+            g.writeStringField("_type", STATEMENT_V1);
+            g.writeArrayFieldStart("subject");
+            g.writeStartObject();
+            g.writeStringField("name", ref.registry() + "/" + ref.repository());
+            g.writeObjectFieldStart("digest");
+            g.writeStringField(digest.algorithm(), digest.hex());
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeStringField("predicateType", predicateType);
+            g.writeFieldName("predicate");
+            g.copyCurrentStructure(p);
+            if (p.nextToken() != null) {
+                throw new ImageException("the predicate has more than one JSON value");
+            }
+            g.writeEndObject();
+        } catch (ImageException e) {
+            throw e;
         } catch (IOException e) {
-            throw new ImageException("the predicate is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ImageException("the predicate is not JSON: " + String.valueOf(e.getMessage()).lines()
+                    .findFirst().orElse(""));
         }
-        if (predicate == null || !predicate.isObject()) {
-            throw new ImageException("the predicate is not a JSON object");
-        }
-        ObjectNode statement = m.createObjectNode();
-        statement.put("_type", STATEMENT_V1);
-        ObjectNode subject = statement.putArray("subject").addObject();
-        subject.put("name", ref.registry() + "/" + ref.repository());
-        subject.putObject("digest").put(digest.algorithm(), digest.hex());
-        statement.put("predicateType", predicateType);
-        statement.set("predicate", predicate);
-        return statement.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
-    /** A verified statement's predicate. */
-    public record Verified(Digest image, String predicateType, JsonNode predicate) {
+    /**
+     * A verified statement: the digest it is about, its predicate type, and its predicate, parsed when first asked
+     * for (a predicate may be hundreds of megabytes, and most checks need only its type and subject).
+     */
+    public static final class Verified {
+        private final Digest image;
+        private final String predicateType;
+        private final byte[] statement;
+        private JsonNode predicate;
+
+        public Verified(Digest image, String predicateType, byte[] statement) {
+            this.image = image;
+            this.predicateType = predicateType;
+            this.statement = statement;
+        }
+
+        public Digest image() {
+            return image;
+        }
+
+        public String predicateType() {
+            return predicateType;
+        }
+
+        /** The predicate (a missing node when the statement has none); the statement verified as JSON. */
+        public synchronized JsonNode predicate() {
+            if (predicate == null) {
+                try {
+                    predicate = AttestLimits.json().readTree(statement).path("predicate");
+                } catch (IOException e) {
+                    throw new IllegalStateException("a verified statement stopped being JSON", e);
+                }
+            }
+            return predicate;
+        }
     }
 
     /**
@@ -109,9 +164,14 @@ public final class ImageAttestations {
      * predicate type its verified statement has (null when it did not verify), its predicate when it counted, and
      * why it did not (null when it counted).
      */
-    public record Attempt(Digest image, String name, String predicateType, JsonNode predicate, String reason) {
+    public record Attempt(Digest image, String name, String predicateType, Verified statement, String reason) {
         public boolean verified() {
             return reason == null;
+        }
+
+        /** The predicate of an attestation that counted; null otherwise. */
+        public JsonNode predicate() {
+            return statement == null ? null : statement.predicate();
         }
     }
 
@@ -149,7 +209,7 @@ public final class ImageAttestations {
             }
             if (record != null) {
                 record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
-                        reason == null ? c.verified().predicate() : null, reason));
+                        reason == null ? c.verified() : null, reason));
             }
         }
         if (ok.isEmpty()) {
@@ -199,7 +259,7 @@ public final class ImageAttestations {
             }
             if (record != null) {
                 record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
-                        reason == null ? c.verified().predicate() : null, reason));
+                        reason == null ? c.verified() : null, reason));
             }
         }
         return out;
@@ -228,10 +288,8 @@ public final class ImageAttestations {
         for (ReferrerBundles.Found f : ReferrerBundles.find(client, ref, digest, ReferrerBundles.DSSE_ENVELOPE,
                 unreadable)) {
             try {
-                byte[] envelope = f.bundle().path("dsseEnvelope").toString().getBytes(StandardCharsets.UTF_8);
-                byte[] payload = key.verify(envelope, Map.of(
-                        CosignLayers.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()),
-                        digest, "referrer " + f.name());
+                byte[] envelope = AttestLimits.json().writeValueAsBytes(f.bundle().path("dsseEnvelope"));
+                byte[] payload = key.verify(envelope, bundleAnnotation(f), digest, "referrer " + f.name());
                 out.add(judge("referrer " + f.name(), payload, digest));
             } catch (VerificationException e) {
                 out.add(new Candidate("referrer " + f.name(), null, false, e.getMessage()));
@@ -243,6 +301,29 @@ public final class ImageAttestations {
                     + " tag and no Sigstore bundle referring to it)");
         }
         return out;
+    }
+
+    /**
+     * The referrer's bundle as the one annotation a check reads it from; its text is made only if a check asks
+     * for it (a key check does not, and the bundle may be hundreds of megabytes).
+     */
+    private static Map<String, String> bundleAnnotation(ReferrerBundles.Found f) {
+        return new java.util.AbstractMap<>() {
+            @Override
+            public String get(Object key) {
+                return CosignLayers.SIGSTORE_BUNDLE_ANNOTATION.equals(key) ? f.bundleJson() : null;
+            }
+
+            @Override
+            public boolean containsKey(Object key) {
+                return CosignLayers.SIGSTORE_BUNDLE_ANNOTATION.equals(key);
+            }
+
+            @Override
+            public Set<Map.Entry<String, String>> entrySet() {
+                return Set.of(Map.entry(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()));
+            }
+        };
     }
 
     /** A layer's short digest, or its digest text as given when that is malformed. */
@@ -257,7 +338,8 @@ public final class ImageAttestations {
     private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
                                        Digest digest, EnvelopeCheck key)
             throws IOException, VerificationException, KeylessException {
-        ImageSignatures.LayerBytes l = ImageSignatures.readLayer(client, ref, layer, ENVELOPE_TYPE, 64L << 20,
+        ImageSignatures.LayerBytes l = ImageSignatures.readLayer(client, ref, layer, ENVELOPE_TYPE,
+                AttestLimits.maxEnvelopeBytes(),
                 "DSSE envelope");
         Descriptor d = l.descriptor();
         byte[] envelope = l.bytes();
@@ -268,26 +350,39 @@ public final class ImageAttestations {
 
     /** A verified payload: an in-toto statement, about the digest or not, of some predicate type. */
     private static Candidate judge(String name, byte[] payload, Digest digest) throws VerificationException {
-        JsonNode statement;
-        try {
-            statement = new ObjectMapper().readTree(payload);
+        // Streamed: the type, predicate type and subjects are read, the predicate only checked to be JSON.
+        String type = null;
+        String predicateType = "";
+        boolean about = false;
+        try (JsonParser p = AttestLimits.json().createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new VerificationException("attestation " + name + " is not an in-toto statement");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "_type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : "";
+                    case "predicateType" -> predicateType = value == JsonToken.VALUE_STRING ? p.getText() : "";
+                    case "subject" -> {
+                        for (JsonNode s : (JsonNode) p.readValueAsTree()) {
+                            if (s.path("digest").path(digest.algorithm()).asText("").equals(digest.hex())) {
+                                about = true;
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new VerificationException("attestation " + name + " is not JSON");
+            }
         } catch (IOException e) {
             throw new VerificationException("attestation " + name + " is not JSON");
         }
-        if (statement == null) {
-            throw new VerificationException("attestation " + name + " is empty");
-        }
-        if (!STATEMENT_V1.equals(statement.path("_type").asText())
-                && !"https://in-toto.io/Statement/v0.1".equals(statement.path("_type").asText())) {
+        if (!STATEMENT_V1.equals(type) && !"https://in-toto.io/Statement/v0.1".equals(type)) {
             throw new VerificationException("attestation " + name + " is not an in-toto statement");
         }
-        String type = statement.path("predicateType").asText("");
-        boolean about = false;
-        for (JsonNode s : statement.path("subject")) {
-            if (s.path("digest").path(digest.algorithm()).asText("").equals(digest.hex())) {
-                about = true;
-            }
-        }
-        return new Candidate(name, new Verified(digest, type, statement.path("predicate")), about, null);
+        return new Candidate(name, new Verified(digest, predicateType, payload), about, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.distill.attest.image;
 
+import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.bundle.BlobSignatures;
@@ -40,8 +41,6 @@ public final class ReferrerBundles {
     public static final String SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
     static final String EMPTY_TYPE = "application/vnd.oci.empty.v1+json";
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
-    /** A bundle is a few kilobytes; a larger layer is not one. */
-    private static final long MAX_BUNDLE = 4L << 20;
 
     private ReferrerBundles() {
     }
@@ -85,8 +84,12 @@ public final class ReferrerBundles {
                 ARTIFACT_TYPE, Json.write(m), annotations);
     }
 
-    /** One bundle found: its referrer manifest's digest (short, for messages) and the bundle JSON. */
-    public record Found(String name, String bundleJson, JsonNode bundle) {
+    /** One bundle found: its referrer manifest's digest (short, for messages), its bytes and their JSON. */
+    public record Found(String name, byte[] bytes, JsonNode bundle) {
+        /** The bundle's JSON text. */
+        public String bundleJson() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -124,11 +127,11 @@ public final class ReferrerBundles {
         if (manifest.layers() == null || manifest.layers().size() != 1) {
             throw new VerificationException("a bundle referrer must have exactly one layer");
         }
-        byte[] bytes = ImageSignatures.readBlob(client, ref, manifest.layers().get(0), MAX_BUNDLE, "bundle").bytes();
-        String json = new String(bytes, StandardCharsets.UTF_8);
+        byte[] bytes = ImageSignatures.readBlob(client, ref, manifest.layers().get(0),
+                AttestLimits.maxEnvelopeBytes(), "bundle").bytes();
         JsonNode bundle;
         try {
-            bundle = new ObjectMapper().readTree(json);
+            bundle = AttestLimits.json().readTree(bytes);
         } catch (IOException e) {
             throw new VerificationException("its bundle is not valid JSON");
         }
@@ -137,6 +140,6 @@ public final class ReferrerBundles {
         if (message == dsse || (content.equals(MESSAGE_SIGNATURE) != message)) {
             throw new VerificationException("its bundle does not hold a " + content.replace('-', ' '));
         }
-        return new Found(d.digest().shortHex(), json, bundle);
+        return new Found(d.digest().shortHex(), bytes, bundle);
     }
 }

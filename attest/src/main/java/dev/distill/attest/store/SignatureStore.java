@@ -111,8 +111,11 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
                     .findFirst();
             reason = ours.isPresent() ? ours.get().reason()
                     : missing(attempts.stream().map(ImageAttestations.Attempt::reason).toList());
-        } catch (VerificationException | IOException e) {
+        } catch (VerificationException | IOException | RuntimeException e) {
             reason = e.getMessage();
+        } catch (OutOfMemoryError e) {
+            // What was just written is undone whatever stops its verification; the memory is free again here.
+            reason = "verifying it needs more memory than the JVM has (raise -Xmx, DISTILL_JAVA_OPTS)";
         }
         if (reason != null) {
             throw undo(w, "attestation", pinned, reason);
@@ -157,7 +160,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
                     }
                 }
             }
-        } catch (VerificationException | IOException e) {
+        } catch (VerificationException | IOException | RuntimeException e) {
             reason = e.getMessage();
         }
         if (reason != null) {

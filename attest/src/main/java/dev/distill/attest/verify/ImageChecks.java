@@ -1,6 +1,7 @@
 package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.BundleJson;
 import dev.distill.attest.bundle.VerificationException;
 import dev.distill.attest.dsse.Dsse;
@@ -42,9 +43,16 @@ public final class ImageChecks {
                     throw new VerificationException("payload type '" + dsse.path("payloadType").asText()
                             + "' is not " + Dsse.IN_TOTO);
                 }
-                byte[] payload = Verifier.builder().identity(who).trustedRoot(instance).build().verify(bundle,
-                        Verifier.Artifact.ofDigest(HexFormat.of().parseHex(image.hex()))).payload();
                 JsonNode layer = BundleJson.parse(new String(envelope, StandardCharsets.UTF_8), "its envelope");
+                String signed = bundle;
+                if (!dsse.has("payload")) {
+                    // The annotation holds the bundle without its payload, which is the layer's (a manifest has
+                    // no room for the statement): the layer's payload goes back in, and must verify.
+                    ((ObjectNode) dsse).set("payload", layer.path("payload"));
+                    signed = b.toString();
+                }
+                byte[] payload = Verifier.builder().identity(who).trustedRoot(instance).build().verify(signed,
+                        Verifier.Artifact.ofDigest(HexFormat.of().parseHex(image.hex()))).payload();
                 byte[] layerPayload = Base64.getDecoder().decode(layer.path("payload").asText(""));
                 if (payload == null || !MessageDigest.isEqual(payload, layerPayload)) {
                     throw new VerificationException("the envelope differs from the one its Sigstore bundle signs");
