@@ -77,9 +77,11 @@ final class AttestCommand implements Callable<Integer> {
         var options = dev.distill.sbom.SbomOptions.defaults(new dev.distill.sbom.model.ToolInfo("distill",
                 Main.version())).withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         dev.distill.sbom.model.Sbom generated;
+        Feedback feedback = main.feedback();
         try (var img = registry.open(ref)) {
-            generated = dev.distill.sbom.SbomGenerator.generate(img, options);
+            generated = dev.distill.sbom.SbomGenerator.generate(img, options, false, (s, tree) -> s, feedback);
         }
+        feedback.step("writer", format, 1, 1);
         var out = new java.io.ByteArrayOutputStream();
         dev.distill.sbom.format.SbomFormat.writer(format).write(generated, out);
         return out.toByteArray();
@@ -101,6 +103,7 @@ final class AttestCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--sbom and --predicate exclude each other");
             }
             // Pinned first: the SBOM and the statement's subject are the same digest, whatever the tag does.
+            main.feedback().step("resolve", ref.toString(), 1, 1);
             ref = ref.withDigest(client.resolve(ref));
             body = sbomOf(ref, predicateType);
         } else if (predicate != null) {
@@ -113,6 +116,7 @@ final class AttestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
         boolean referrers = storage.mode(spec.commandLine()) == ReferrerBundles.Mode.OCI_1_1;
+        main.feedback().step("sign", predicateType + " statement about " + ref, 1, 1);
         Digest digest;
         if (signingKey.withKey(keyless, spec.commandLine())) {
             PrivateKey priv = signingKey.load(main, spec.commandLine());
@@ -129,6 +133,7 @@ final class AttestCommand implements Callable<Integer> {
                         : ImageAttestations.attest(client, ref, signing.envelopeSigner(), predicateType, body);
             }
         }
+        main.feedback().clear();
         if (!main.feedback().quiet()) {
             spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
                     + ref.repository() + "@" + digest);

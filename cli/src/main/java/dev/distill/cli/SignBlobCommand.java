@@ -43,6 +43,7 @@ final class SignBlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        main.feedback().step("sign", file.toString(), 1, 1);
         byte[] blob = Files.readAllBytes(file);
         String json;
         String how;

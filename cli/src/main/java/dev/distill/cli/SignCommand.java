@@ -98,9 +98,12 @@ final class SignCommand implements Callable<Integer> {
                                             ImageSignatures.PayloadSigner payloadSigner,
                                             ImageSignatures.BundleSigner bundleSigner, Map<String, String> ann)
             throws Exception {
+        main.feedback().step("resolve", ref.toString(), 1, 1);
         java.util.List<Digest> digests = allPlatforms ? ImageSignatures.allPlatforms(client, ref)
                 : java.util.List.of(client.resolve(ref));
+        int n = 0;
         for (Digest d : digests) {
+            main.feedback().step("sign", ref.registry() + "/" + ref.repository() + "@" + d, ++n, digests.size());
             if (referrers) {
                 ImageSignatures.signReferrer(client, ref.withDigest(d), bundleSigner);
             } else {
@@ -140,6 +143,7 @@ final class SignCommand implements Callable<Integer> {
                         m -> signing.signDigest(Digest.newSha256().digest(m)), ann);
             }
         }
+        main.feedback().clear();
         for (Digest d : digests) {
             if (!main.feedback().quiet()) {
                 spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);

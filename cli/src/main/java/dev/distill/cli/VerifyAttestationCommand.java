@@ -58,6 +58,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryMixin registry;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +87,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         }
         RegistryClient client = registry.client();
         if (policyFile != null) {
+            main.feedback().step("verify", "attestations of " + ref + " against " + policyFile, 1, 1);
             return withPolicy(ref, check, client);
         }
         String predicateType;
@@ -92,7 +96,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        main.feedback().step("verify", predicateType + " attestations of " + ref, 1, 1);
         var verified = ImageAttestations.verify(client, ref, check, by, predicateType);
+        main.feedback().clear();
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -45,6 +45,9 @@ final class VerifyCommand implements Callable<Integer> {
             + "(cosign cannot).")
     boolean allPlatforms;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,8 +83,11 @@ final class VerifyCommand implements Callable<Integer> {
         if (output.equals("json")) {
             return json(client, targets, check, by);
         }
+        int n = 0;
         for (ImageReference target : targets) {
+            main.feedback().step("verify", "signatures of " + target, ++n, targets.size());
             var verified = ImageSignatures.verify(client, target, check, by, null);
+            main.feedback().clear();
             out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + verified.get(0).image()
                     + " (" + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by " + by + ")");
             for (var v : verified) {
@@ -99,7 +105,9 @@ final class VerifyCommand implements Callable<Integer> {
                      ImageSignatures.SignatureCheck check, String by) throws Exception {
         java.util.List<ImageSignatures.Outcome> outcomes = new java.util.ArrayList<>();
         java.util.List<java.util.Map<String, Object>> failures = new java.util.ArrayList<>();
+        int n = 0;
         for (ImageReference target : targets) {
+            main.feedback().step("verify", "signatures of " + target, ++n, targets.size());
             try {
                 ImageSignatures.verify(client, target, check, by, outcomes);
             } catch (dev.distill.attest.bundle.VerificationException e) {
@@ -107,6 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        main.feedback().clear();
         report.put("verified", failures.isEmpty());
         java.util.List<java.util.Map<String, Object>> digests = new java.util.ArrayList<>();
         for (var o : outcomes) {
