@@ -232,7 +232,7 @@ public final class JavaArchiveCataloger implements Cataloger {
         Optional<DeclaredGroups.Evidence> evidence = source.equals("MANIFEST.MF") ? Optional.empty()
                 : declared.groupOf(artifact, version).filter(e -> confirmed || e.versionDeclared());
         return Optional.of(evidence.map(e -> new Identity(e.groupId(), artifact, version, source,
-                "declared by the POM of " + String.join(", ", e.declaredBy()), MEDIUM))
+                "declared in the pom.xml of " + String.join(", ", e.declaredBy()), MEDIUM))
                 .orElse(new Identity(null, artifact, version, source, null, LOW)));
     }
 

@@ -85,7 +85,7 @@ class JarIdentityTest {
         assertEquals("pkg:maven/io.grpc/grpc-stub@1.71.0", stub.purl());
         assertEquals("file name, version confirmed by MANIFEST.MF Implementation-Version",
                 stub.properties().get("java:metadataSource"));
-        assertEquals("declared by the POM of dev.x:app", stub.properties().get("java:groupIdSource"));
+        assertEquals("declared in the pom.xml of dev.x:app", stub.properties().get("java:groupIdSource"));
         assertEquals("medium", stub.properties().get("java:confidence"));
 
         Package bc = pkg("bcprov-jdk18on");
