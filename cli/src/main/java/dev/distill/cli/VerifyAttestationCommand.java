@@ -119,6 +119,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
         PolicyGate.Report report = new PolicyGate(client, check, signers, this::audit).evaluate(ref, policy,
                 type == null ? Set.of() : Set.of(ImageAttestations.predicateType(type)));
+        main.feedback().clear();
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
@@ -139,7 +140,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {
         try (var img = registry.open(ref)) {
             return dev.distill.sbom.audit.Auditor.audit(img, dev.distill.sbom.SbomOptions.defaults(
-                    new dev.distill.sbom.model.ToolInfo("distill", Main.version())));
+                    new dev.distill.sbom.model.ToolInfo("distill", Main.version())), main.feedback());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

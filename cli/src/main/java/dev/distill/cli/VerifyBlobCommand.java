@@ -130,6 +130,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
             print(report);
             return Main.FAILED;
         }
+        main.feedback().clear();
         if (output.equals("json")) {
             report.put("verified", true);
             print(report);

@@ -161,6 +161,8 @@ class FeedbackTest {
         Path sbom = tmp.resolve("v.cdx.json");
         Path bundle = tmp.resolve("v.bundle.json");
         String blob = IMAGE + "/index.json";
+        // A distroless rule makes verify-attestation audit the image: it reads the layers as audit does.
+        Path policy = Files.writeString(tmp.resolve("policy.yaml"), "distroless:\n  forbid: [device]\n");
         String[][] commands = {
             {"key", "generate", "--output-key-prefix", key},
             {"key", "public-key", "--key", key + ".key"},
@@ -174,6 +176,7 @@ class FeedbackTest {
             {"verify", REMOTE, "--key", key + ".pub"},
             {"attest", REMOTE, "--type", "cyclonedx", "--sbom", "--key", key + ".key"},
             {"verify-attestation", REMOTE, "--type", "cyclonedx", "--key", key + ".pub"},
+            {"verify-attestation", REMOTE, "--policy", policy.toString(), "--key", key + ".pub"},
             {"tree", REMOTE},
             {"provenance"},
             {"completion", "bash"}};
@@ -190,11 +193,13 @@ class FeedbackTest {
             Map.entry("verify", "distill: verifying signatures of "),
             Map.entry("attest", "distill: writing cyclonedx-json (1/1)"),
             Map.entry("verify-attestation", "distill: verifying https://cyclonedx.org/bom attestations of "),
+            Map.entry("verify-attestation --policy", "distill: reading layer 3/3 "),
             Map.entry("tree", "distill: listing what is attached to sha256:"),
             Map.entry("provenance", "distill: reading the CI environment (1/1)"),
             Map.entry("completion", "distill: writing bash completion script (1/1)"));
         for (String[] args : commands) {
-            String name = args[0].equals("key") ? "key " + args[1] : args[0];
+            boolean withPolicy = args.length > 2 && args[2].equals("--policy");
+            String name = args[0].equals("key") ? "key " + args[1] : withPolicy ? args[0] + " --policy" : args[0];
             String[] verbose = Stream.concat(Arrays.stream(args), Stream.of("-v")).toArray(String[]::new);
             MainTest.Result r = SbomCommandTest.run(env, verbose);
             assertEquals(0, r.code(), name + ": " + r.err());

@@ -19,8 +19,8 @@ import java.util.zip.ZipInputStream;
 /**
  * Reads a Java archive as a stream (nothing extracted): its Maven {@code pom.properties} and {@code pom.xml}, its
  * manifest, and the archives nested in it, to a bounded depth, with the SHA-1 and SHA-256 of each nested archive
- * computed on the way. Every inflated byte is counted against a budget, so a zip bomb ends the scan with an error instead of
- * the machine's memory or time.
+ * computed on the way. Every inflated byte is counted against a budget, so a zip bomb ends the scan with an error
+ * instead of the machine's memory or time.
  */
 final class ArchiveScanner {
     static final int MAX_DEPTH = 4;

@@ -131,7 +131,8 @@ class JarIdentityTest {
                 p.dependencies());
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
                 + "<project><groupId>&e;</groupId></project>";
-        IOException refused = assertThrows(IOException.class, () -> PomFile.parse(xxe.getBytes(StandardCharsets.UTF_8)));
+        IOException refused = assertThrows(IOException.class,
+                () -> PomFile.parse(xxe.getBytes(StandardCharsets.UTF_8)));
         assertTrue(refused.getMessage().startsWith("not a readable pom.xml"), refused.getMessage());
     }
 
