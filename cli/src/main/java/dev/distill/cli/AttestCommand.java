@@ -74,9 +74,11 @@ final class AttestCommand implements Callable<Integer> {
         var options = dev.distill.sbom.SbomOptions.defaults(new dev.distill.sbom.model.ToolInfo("distill",
                 Main.version())).withTimestamp(Outputs.sourceDateEpoch(main.env(), spec.commandLine()));
         dev.distill.sbom.model.Sbom generated;
+        Feedback feedback = main.feedback();
         try (var img = registry.open(ref)) {
-            generated = dev.distill.sbom.SbomGenerator.generate(img, options);
+            generated = dev.distill.sbom.SbomGenerator.generate(img, options, false, (s, tree) -> s, feedback);
         }
+        feedback.step("writer", format, 1, 1);
         var out = new java.io.ByteArrayOutputStream();
         dev.distill.sbom.format.SbomFormat.writer(format).write(generated, out);
         return out.toByteArray();
@@ -98,6 +100,7 @@ final class AttestCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--sbom and --predicate exclude each other");
             }
             // Pinned first: the SBOM and the statement's subject are the same digest, whatever the tag does.
+            main.feedback().step("resolve", ref.toString(), 1, 1);
             ref = ref.withDigest(client.resolve(ref));
             body = sbomOf(ref, predicateType);
         } else if (predicate != null) {
@@ -109,10 +112,12 @@ final class AttestCommand implements Callable<Integer> {
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
         }
+        main.feedback().step("sign", predicateType + " statement about " + ref, 1, 1);
         Digest digest;
         try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
             digest = storage.store(client, spec.commandLine()).attest(ref, signer, predicateType, body);
         }
+        main.feedback().clear();
         if (!main.feedback().quiet()) {
             spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
                     + ref.repository() + "@" + digest);

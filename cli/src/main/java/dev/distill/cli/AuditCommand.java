@@ -53,6 +53,9 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     ImageOptions imageOptions;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,8 +76,9 @@ final class AuditCommand implements Callable<Integer> {
         AuditReport report;
         try (Image img = ImageSources.open(image, imageOptions.sourceOptions())) {
             report = Auditor.audit(img, SbomOptions.defaults(new ToolInfo("distill", Main.version()))
-                    .withLimits(imageOptions.limits()));
+                    .withLimits(imageOptions.limits()), main.feedback());
         }
+        main.feedback().clear();
         PrintWriter out = spec.commandLine().getOut();
         switch (output) {
             case "json" -> out.println(mapper().writeValueAsString(report));

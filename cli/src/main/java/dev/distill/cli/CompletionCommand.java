@@ -24,6 +24,9 @@ final class CompletionCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SHELL", description = "bash, zsh or fish.")
     String shell;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandSpec spec;
 
@@ -37,6 +40,7 @@ final class CompletionCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown shell '" + shell
                     + "' (bash, zsh or fish)");
         };
+        main.feedback().step("writer", shell + " completion script", 1, 1);
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();
         return Main.OK;

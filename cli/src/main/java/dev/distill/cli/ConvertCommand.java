@@ -45,11 +45,12 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.isRegularFile(input) && Files.size(input) > MAX_INPUT) {
             throw new dev.distill.sbom.format.SbomFormatException(input + " is larger than 1 GiB");
         }
+        main.feedback().step("read", input.toString(), 1, 1);
         byte[] data = Files.readAllBytes(input);
         Sbom read = SbomReader.read(data, input.toString(), fallback != null ? fallback : Instant.EPOCH);
         Sbom sbom = new Sbom(read.source(), read.distro(), read.packages(), read.relationships(), read.unknowns(),
                 new ToolInfo("distill", Main.version()), read.created());
-        plan.write(sbom, spec.commandLine().getOut());
+        plan.write(sbom, spec.commandLine().getOut(), main.feedback());
         return Main.OK;
     }
 }

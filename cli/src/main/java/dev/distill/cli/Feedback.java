@@ -17,7 +17,7 @@ import org.jline.terminal.spi.TerminalProvider;
 final class Feedback implements Consumer<ProgressEvent> {
     enum Level { QUIET, NORMAL, VERBOSE }
 
-    /** Redraws at most this often; a fast SBOM would otherwise spend its time writing escape codes. */
+    /** Redraws byte counts at most this often; a fast SBOM would otherwise spend its time writing escape codes. */
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final Level level;
@@ -87,8 +87,9 @@ final class Feedback implements Consumer<ProgressEvent> {
             }
         } else if (level == Level.NORMAL && terminal) {
             long now = System.nanoTime();
-            boolean last = event instanceof ProgressEvent.LayerRead l && l.done();
-            if (drawn && !last && now - lastDraw < REDRAW_NANOS) {
+            // Only the byte counts come fast enough to throttle; a step (a cataloger, a writer) is always drawn.
+            boolean bytes = event instanceof ProgressEvent.LayerRead l && !l.done();
+            if (drawn && bytes && now - lastDraw < REDRAW_NANOS) {
                 return;
             }
             lastDraw = now;
@@ -100,6 +101,14 @@ final class Feedback implements Consumer<ProgressEvent> {
             err.flush();
             drawn = true;
         }
+    }
+
+    /**
+     * A step the CLI itself takes (resolving a tag, signing, pushing), for the work no core event describes:
+     * drawn and printed as the core's steps are.
+     */
+    void step(String kind, String name, int index, int count) {
+        accept(new ProgressEvent.Step(kind, name, index, count));
     }
 
     /** Removes the progress line, so that what follows starts on a clean line. */
@@ -133,6 +142,12 @@ final class Feedback implements Consumer<ProgressEvent> {
         return switch (kind) {
             case "cataloger" -> "cataloging";
             case "writer" -> "writing";
+            case "resolve" -> "resolving";
+            case "list" -> "listing";
+            case "read" -> "reading";
+            case "sign" -> "signing";
+            case "verify" -> "verifying";
+            case "key" -> "writing key";
             default -> kind;
         };
     }

@@ -35,6 +35,9 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     ImageOptions imageOptions;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,8 +54,9 @@ final class InspectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Image img = ImageSources.open(image, imageOptions.sourceOptions());
-             FileTree tree = FileTreeBuilder.build(img, treeOptions)) {
+             FileTree tree = FileTreeBuilder.build(img, treeOptions, main.feedback())) {
             ImageReport report = ImageReport.of(img, tree);
+            main.feedback().clear();
             PrintWriter out = spec.commandLine().getOut();
             if (output.equals("json")) {
                 out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()

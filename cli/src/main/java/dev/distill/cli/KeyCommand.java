@@ -142,6 +142,7 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Main main = (Main) parent.spec.parent().userObject();
+            main.feedback().step("read", key.toString(), 1, 1);
             PrivateKey priv = loadPrivateKey(main, key, passwordFile, spec.commandLine());
             spec.commandLine().getOut().print(EncryptedKeys.publicKeyPem(EncryptedKeys.publicKey(priv)));
             spec.commandLine().getOut().flush();

@@ -46,6 +46,7 @@ final class ProvenanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        main.feedback().step("read", "the CI environment", 1, 1);
         byte[] predicate = SlsaProvenance.fromEnvironment(main.env(), time(startedOn, "--started-on"),
                 time(finishedOn, "--finished-on")).orElseThrow(() ->
                 new java.io.IOException("no CI environment to build provenance from: GitHub Actions "

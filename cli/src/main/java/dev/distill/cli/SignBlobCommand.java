@@ -40,6 +40,7 @@ final class SignBlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        main.feedback().step("sign", file.toString(), 1, 1);
         byte[] blob = Files.readAllBytes(file);
         String json;
         try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {

@@ -104,8 +104,11 @@ final class SignCommand implements Callable<Integer> {
         List<Digest> digests;
         // One signer, so one certificate keyless, for every digest signed in this run.
         try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
-            digests = store.sign(ref, signer, ann, allPlatforms);
+            main.feedback().step("resolve", ref.toString(), 1, 1);
+            digests = store.sign(ref, signer, ann, allPlatforms, (d, i, n) -> main.feedback().step("sign",
+                    ref.registry() + "/" + ref.repository() + "@" + d, i, n));
         }
+        main.feedback().clear();
         for (Digest d : digests) {
             if (!main.feedback().quiet()) {
                 spec.commandLine().getOut().println("Signed " + ref.registry() + "/" + ref.repository() + "@" + d);

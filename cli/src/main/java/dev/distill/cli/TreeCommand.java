@@ -31,6 +31,9 @@ final class TreeCommand implements Callable<Integer> {
             description = "text (default) or json.")
     String output;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,8 +44,13 @@ final class TreeCommand implements Callable<Integer> {
         }
         ImageReference ref = SignCommand.reference(image, spec.commandLine());
         var client = registry.client();
+        Feedback feedback = main.feedback();
+        // No layer is read: the steps are the registry's answers (the tag, then both storages' listings).
+        feedback.step("resolve", ref.toString(), 1, 2);
         var digest = client.resolve(ref);
+        feedback.step("list", "what is attached to " + digest, 2, 2);
         List<Attachments.Item> items = Attachments.list(client, ref.withDigest(digest));
+        feedback.clear();
         var out = spec.commandLine().getOut();
         if (output.equals("json")) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(

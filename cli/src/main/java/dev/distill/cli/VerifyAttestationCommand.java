@@ -61,6 +61,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AttestationSizeMixin attestationSize;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,10 +89,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         VerificationReport report = new VerificationReport(ref, verifier.by()).judged(pinned.digest());
         var out = spec.commandLine().getOut();
         if (policyFile != null) {
+            main.feedback().step("verify", "attestations of " + ref + " against " + policyFile, 1, 1);
             Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
             SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
             PolicyGate.Report judged = new PolicyGate(client, verifier.attestations(), signers, this::audit)
                     .evaluate(pinned, policy, predicateType == null ? Set.of() : Set.of(predicateType));
+            main.feedback().clear();
             report.attestations(judged.attestations()).policy(judged.checks());
             if (!judged.passed()) {
                 report.failure("policy failed: " + String.join(", ", judged.failed()));
@@ -101,9 +106,11 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             }
         } else {
             List<ImageAttestations.Attempt> attempts = new ArrayList<>();
+            main.feedback().step("verify", predicateType + " attestations of " + ref, 1, 1);
             try {
                 var verified = ImageAttestations.verify(client, pinned, verifier.attestations(), verifier.by(),
                         predicateType, attempts);
+                main.feedback().clear();
                 if (output.equals("text")) {
                     out.println("Verified OK: " + verified.size() + " attestation" + (verified.size() == 1 ? ""
                             : "s") + " of type " + predicateType + " about " + ref.registry() + "/"
@@ -132,7 +139,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     private dev.distill.sbom.audit.AuditReport audit(ImageReference ref) {
         try (var img = registry.open(ref)) {
             return dev.distill.sbom.audit.Auditor.audit(img, dev.distill.sbom.SbomOptions.defaults(
-                    new dev.distill.sbom.model.ToolInfo("distill", Main.version())));
+                    new dev.distill.sbom.model.ToolInfo("distill", Main.version())), main.feedback());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -44,6 +44,9 @@ final class VerifyBlobCommand implements Callable<Integer> {
             description = "text (default), or json: the result, the signer and the checks made.")
     String output;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,6 +93,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
         report.put("bundle", bundle.toString());
         report.put("mode", key == null ? "keyless" : "key");
         String summary;
+        main.feedback().step("verify", "the bundle " + bundle + " for " + subject, 1, 1);
         try {
             Verifier.Builder verifier = Verifier.builder();
             if (keyless) {
@@ -126,6 +130,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
             print(report);
             return Main.FAILED;
         }
+        main.feedback().clear();
         if (output.equals("json")) {
             report.put("verified", true);
             print(report);

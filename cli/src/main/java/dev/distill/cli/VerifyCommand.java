@@ -47,6 +47,9 @@ final class VerifyCommand implements Callable<Integer> {
             + "(cosign cannot).")
     boolean allPlatforms;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,11 +66,14 @@ final class VerifyCommand implements Callable<Integer> {
         VerificationReport report = new VerificationReport(ref, verifier.by());
         List<ImageSignatures.Outcome> outcomes = new ArrayList<>();
         var out = spec.commandLine().getOut();
+        int n = 0;
         for (Digest d : digests) {
             report.judged(d);
+            main.feedback().step("verify", "signatures of " + ref.withDigest(d), ++n, digests.size());
             try {
                 var verified = ImageSignatures.verify(client, ref.withDigest(d), verifier.signatures(),
                         verifier.by(), outcomes);
+                main.feedback().clear();
                 if (output.equals("text")) {
                     out.println("Verified OK: " + ref.registry() + "/" + ref.repository() + "@" + d + " ("
                             + verified.size() + " signature" + (verified.size() == 1 ? "" : "s") + " by "
@@ -85,6 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
                 report.failure(e.getMessage());
             }
         }
+        main.feedback().clear();
         if (output.equals("json")) {
             out.println(report.signatures(outcomes).json());
             out.flush();

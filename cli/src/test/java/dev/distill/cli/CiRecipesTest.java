@@ -10,12 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The CI recipes of docs/ci.md and the composite action: what they run is a distill command line that parses. */
+/**
+ * The CI recipes of docs/ci.md and the composite action: what they run is a distill command line that parses, and
+ * their YAML has the keys GitHub and GitLab require (parsed with Jackson's YAML, checked here; they have not run
+ * on either service).
+ */
 class CiRecipesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
@@ -62,6 +67,107 @@ class CiRecipesTest {
         commands.forEach(CiRecipesTest::assertParses);
         assertTrue(commands.stream().anyMatch(c -> c.startsWith("verify-attestation ")
                 && c.contains("--certificate-oidc-issuer")), "keyless verification of the attestation");
+    }
+
+    /** The YAML blocks of docs/ci.md: the GitHub workflow first, then the GitLab job. */
+    private static List<JsonNode> recipes() throws Exception {
+        Matcher blocks = YAML_BLOCK.matcher(Files.readString(Path.of("../docs/ci.md")));
+        List<JsonNode> out = new ArrayList<>();
+        while (blocks.find()) {
+            out.add(YAML.readTree(blocks.group(1)));
+        }
+        assertEquals(2, out.size(), "a GitHub Actions workflow and a GitLab CI job");
+        return out;
+    }
+
+    /** Every ${{ ... }} expression is closed and reads a context the place it is in has. */
+    private static void assertExpressions(String text, Set<String> contexts) {
+        Matcher open = Pattern.compile("\\$\\{\\{").matcher(text);
+        while (open.find()) {
+            int close = text.indexOf("}}", open.end());
+            assertTrue(close > 0, "unclosed expression in " + text);
+            String expr = text.substring(open.end(), close).strip();
+            String context = expr.replaceFirst("[.\\[].*", "");
+            assertTrue(contexts.contains(context), "'" + expr + "' reads '" + context + "', not one of " + contexts);
+        }
+    }
+
+    /**
+     * The workflow as GitHub reads it (no actionlint here: the keys GitHub requires, checked on the parsed YAML):
+     * a trigger, jobs with runs-on and steps, each step uses an action or runs a script (never both), and the
+     * job that signs keyless may ask for an OIDC token.
+     */
+    @Test
+    void theGithubWorkflowHasWhatGithubRequires() throws Exception {
+        JsonNode wf = recipes().get(0);
+        // YAML 1.1 (SnakeYAML, under Jackson) reads the key 'on' as the boolean true; GitHub reads it as 'on'.
+        JsonNode on = wf.has("on") ? wf.get("on") : wf.get("true");
+        assertTrue(on != null && on.path("push").isObject(), "a push trigger: " + wf);
+        assertTrue(wf.path("jobs").isObject() && wf.path("jobs").size() >= 1);
+        for (JsonNode job : toList(wf.path("jobs"))) {
+            assertTrue(job.path("runs-on").isTextual(), "runs-on: " + job);
+            assertEquals("write", job.path("permissions").path("id-token").asText(), "keyless signing needs id-token");
+            assertExpressions(job.path("env").toString(), Set.of("github", "secrets"));
+            assertTrue(job.path("steps").isArray() && job.path("steps").size() > 0);
+            for (JsonNode step : toList(job.path("steps"))) {
+                assertTrue(step.has("uses") ^ step.has("run"), "a step uses an action or runs a script: " + step);
+                String uses = step.path("uses").asText();
+                assertTrue(!step.has("uses") || uses.matches("[\\w.-]+/[\\w.-]+(/[\\w./-]+)?@[\\w.-]+"), uses);
+                assertTrue(!step.has("with") || step.has("uses"), "with belongs to uses: " + step);
+                assertExpressions(step.toString(), Set.of("github", "env", "secrets"));
+            }
+        }
+    }
+
+    @Test
+    void theGitlabJobHasWhatGitlabRequires() throws Exception {
+        JsonNode ci = recipes().get(1);
+        Set<String> reserved = Set.of("stages", "variables", "default", "include", "workflow", "image", "services");
+        List<String> jobs = new ArrayList<>();
+        ci.fieldNames().forEachRemaining(n -> {
+            if (!reserved.contains(n) && !n.startsWith(".")) {
+                jobs.add(n);
+            }
+        });
+        assertEquals(List.of("release-image"), jobs);
+        JsonNode job = ci.path("release-image");
+        assertTrue(job.path("image").isTextual());
+        assertEquals("sigstore", job.path("id_tokens").path("SIGSTORE_ID_TOKEN").path("aud").asText());
+        assertTrue(job.path("script").isArray() && job.path("script").size() > 0);
+        Set<String> defined = new java.util.TreeSet<>();
+        job.path("variables").fieldNames().forEachRemaining(defined::add);
+        for (JsonNode line : toList(job.path("script"))) {
+            assertTrue(line.isTextual(), "every script line is a string (a ': ' would make it a map): " + line);
+            Matcher var = Pattern.compile("\\$\\{?([A-Z_]+)").matcher(line.asText());
+            while (var.find()) {
+                String v = var.group(1);
+                assertTrue(defined.contains(v) || v.startsWith("CI_"), v + " is neither the job's nor GitLab's");
+            }
+        }
+        for (JsonNode value : toList(job.path("variables"))) {
+            Matcher var = Pattern.compile("\\$\\{?([A-Z_]+)").matcher(value.asText());
+            while (var.find()) {
+                assertTrue(var.group(1).startsWith("CI_"), value.asText());
+            }
+        }
+        assertTrue(job.path("artifacts").path("paths").isArray());
+    }
+
+    @Test
+    void theActionHasWhatAnActionNeeds() throws Exception {
+        JsonNode action = YAML.readTree(Path.of("../action.yml").toFile());
+        assertTrue(action.path("name").isTextual() && action.path("description").isTextual());
+        Set<String> inputs = new java.util.TreeSet<>();
+        action.path("inputs").fieldNames().forEachRemaining(inputs::add);
+        for (JsonNode step : toList(action.path("runs").path("steps"))) {
+            assertTrue(step.has("uses") ^ step.has("run"), step.toString());
+            assertTrue(!step.has("run") || step.path("shell").isTextual(), "a composite run step names its shell");
+            assertExpressions(step.toString(), Set.of("inputs", "github", "env"));
+            Matcher used = Pattern.compile("inputs\\.([\\w-]+)").matcher(step.toString());
+            while (used.find()) {
+                assertTrue(inputs.contains(used.group(1)), used.group(1) + " is not an input");
+            }
+        }
     }
 
     private static List<JsonNode> toList(JsonNode array) {

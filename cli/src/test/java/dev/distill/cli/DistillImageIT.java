@@ -49,29 +49,60 @@ class DistillImageIT {
         registry.close();
     }
 
-    /** A runtime dependency of distill: its purl, and whether its jar names its Maven coordinates itself. */
-    record Dependency(String purl, String version, boolean hasPomProperties) {
+    /**
+     * A runtime dependency of distill: its purl, its coordinates, whether its jar names its Maven coordinates itself
+     * (pom.properties, or the manifest's Implementation-Vendor-Id) and the pom.xml files it carries.
+     */
+    record Dependency(String purl, String group, String artifact, String version, boolean namesItself,
+                      List<String> pomXmls) {
     }
 
     /**
      * distill's runtime dependencies, from the jars of this (failsafe) class path in the local Maven repository;
-     * whether each jar carries META-INF/maven/.../pom.properties is read with java.util.jar, not with distill.
+     * what each jar carries is read with java.util.jar, not with distill.
      */
     static List<Dependency> runtimeDependencies() throws Exception {
         List<Dependency> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Matcher m = M2_JAR.matcher(entry.replace(File.separatorChar, '/'));
             if (m.matches() && !TEST_ONLY.matcher(m.group(1)).matches()) {
-                boolean pom;
+                boolean names;
+                List<String> poms = new ArrayList<>();
                 try (JarFile jar = new JarFile(entry)) {
-                    pom = jar.stream().anyMatch(e -> e.getName().startsWith("META-INF/maven/")
-                            && e.getName().endsWith("/pom.properties"));
+                    names = jar.stream().anyMatch(e -> e.getName().startsWith("META-INF/maven/")
+                            && e.getName().endsWith("/pom.properties"))
+                            || jar.getManifest() != null
+                            && jar.getManifest().getMainAttributes().getValue("Implementation-Vendor-Id") != null;
+                    for (var e : jar.stream().filter(e -> e.getName().startsWith("META-INF/maven/")
+                            && e.getName().endsWith("/pom.xml")).toList()) {
+                        try (var in = jar.getInputStream(e)) {
+                            poms.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
                 }
-                out.add(new Dependency("pkg:maven/" + m.group(1).replace('/', '.') + "/" + m.group(2) + "@"
-                        + m.group(3), m.group(3), pom));
+                String group = m.group(1).replace('/', '.');
+                out.add(new Dependency("pkg:maven/" + group + "/" + m.group(2) + "@" + m.group(3), group, m.group(2),
+                        m.group(3), names, poms));
             }
         }
         return out;
+    }
+
+    /** The groups that the pom.xml files of all the jars declare for {@code artifact} (a plain-text reading). */
+    static Set<String> declaredGroups(List<Dependency> all, String artifact) {
+        Pattern declared = Pattern.compile("<groupId>\\s*([^<$\\s]+)\\s*</groupId>\\s*<artifactId>\\s*"
+                + Pattern.quote(artifact) + "\\s*</artifactId>");
+        Set<String> groups = new TreeSet<>();
+        for (Dependency d : all) {
+            for (String pom : d.pomXmls()) {
+                Matcher m = declared.matcher(pom.replaceFirst("(?s).*?<dependencies>", "<dependencies>")
+                        .replaceAll("(?s)<exclusions>.*?</exclusions>", ""));
+                while (m.find()) {
+                    groups.add(m.group(1));
+                }
+            }
+        }
+        return groups;
     }
 
     @Test
@@ -82,26 +113,36 @@ class DistillImageIT {
         assertEquals(0, made.code(), made.err());
         JsonNode bom = new ObjectMapper().readTree(sbom.toFile());
         Set<String> purls = new TreeSet<>();
-        Set<String> unnamedVersions = new TreeSet<>();
+        Set<String> unnamed = new TreeSet<>();
         for (JsonNode c : bom.path("components")) {
             purls.add(c.path("purl").asText().replaceFirst("\\?.*", ""));
             if (c.path("purl").isMissingNode()) {
-                unnamedVersions.add(c.path("version").asText());
+                unnamed.add(c.path("name").asText() + "@" + c.path("version").asText());
             }
         }
         List<Dependency> dependencies = runtimeDependencies();
         assertTrue(dependencies.size() > 40, "distill's dependencies: " + dependencies);
-        // A jar that names its coordinates (pom.properties) must be in the SBOM under exactly its purl; one that
-        // does not (BouncyCastle, picocli, gRPC, protobuf... are built without it) is listed by its manifest's name
-        // and version, without a purl: the Java cataloger does not guess a group.
-        List<String> missing = dependencies.stream().filter(Dependency::hasPomProperties).map(Dependency::purl)
-                .filter(p -> !purls.contains(p)).toList();
-        assertEquals(List.of(), missing, "every Maven dependency of distill that names itself is in the SBOM");
-        List<String> unlisted = dependencies.stream().filter(d -> !d.hasPomProperties())
-                .filter(d -> !purls.contains(d.purl()) && !unnamedVersions.contains(d.version()))
+        // A jar that names its coordinates (pom.properties, Implementation-Vendor-Id), or whose group another jar's
+        // pom.xml declares (and no other group), must be in the SBOM under exactly its purl.
+        List<Dependency> evident = dependencies.stream().filter(d -> d.namesItself()
+                || declaredGroups(dependencies, d.artifact()).equals(Set.of(d.group()))).toList();
+        List<String> missing = evident.stream().map(Dependency::purl).filter(p -> !purls.contains(p)).toList();
+        assertEquals(List.of(), missing, "every dependency of distill with evidence of its group has its purl");
+        // The others are under their purl too where the POMs of distill's own modules (not on this class path as
+        // jars) declare them (BouncyCastle's bcprov and bcpkix), else (bcutil, most of gRPC, picocli...: nothing in
+        // the image names their group) listed by artifact and version, without a purl: no group is guessed.
+        List<String> unlisted = dependencies.stream().filter(d -> !purls.contains(d.purl()))
+                .filter(d -> !unnamed.contains(d.artifact() + "@" + d.version()))
                 .map(Dependency::purl).toList();
-        assertEquals(List.of(), unlisted, "the others are listed by version at least");
+        assertEquals(List.of(), unlisted, "the others are listed by artifact and version without a purl");
+        // No dependency is listed under a group it does not have.
+        for (Dependency d : dependencies) {
+            List<String> wrong = purls.stream().filter(p -> p.startsWith("pkg:maven/") && p.endsWith("/" + d.artifact()
+                    + "@" + d.version()) && !p.equals(d.purl())).toList();
+            assertEquals(List.of(), wrong, d.purl());
+        }
         long withPurl = dependencies.stream().filter(d -> purls.contains(d.purl())).count();
+        assertTrue(withPurl >= evident.size(), withPurl + " < " + evident.size());
         for (String own : List.of("distill-oci", "distill-sbom", "distill-attest")) {
             assertTrue(purls.contains("pkg:maven/dev.distill/" + own + "@" + Main.version()), own + " in " + purls);
         }
@@ -119,7 +160,9 @@ class DistillImageIT {
         System.err.println("DistillImageIT: " + Files.size(IMAGE) + " bytes, " + bom.path("components").size()
                 + " components (" + purls.stream().filter(p -> p.startsWith("pkg:maven/")).count() + " maven, "
                 + purls.stream().filter(p -> p.startsWith("pkg:deb/")).count() + " deb), " + withPurl + " of "
-                + dependencies.size() + " runtime dependencies under their pkg:maven purl, audit " + score.group(0));
+                + dependencies.size() + " runtime dependencies under their pkg:maven purl (without: " + dependencies
+                .stream().filter(d -> !purls.contains(d.purl())).map(Dependency::artifact).toList() + "), audit "
+                + score.group(0) + "; " + audit.out().lines().filter(l -> l.startsWith("low ")).toList());
 
         String ref = registry.host() + "/distill/distill:" + Main.version();
         SignCommandTest.skopeo(dir, archive, "docker://" + ref);

@@ -45,6 +45,18 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
      */
     public List<Digest> sign(ImageReference ref, Signer signer, Map<String, String> annotations,
                              boolean allPlatforms) throws IOException, AttestException {
+        return sign(ref, signer, annotations, allPlatforms, (d, i, n) -> { });
+    }
+
+    /** Told of each digest before it is signed (the {@code index}th of {@code count}): for progress. */
+    @FunctionalInterface
+    public interface Progress {
+        void signing(Digest digest, int index, int count);
+    }
+
+    /** As {@link #sign(ImageReference, Signer, Map, boolean)}, telling {@code progress} of each digest. */
+    public List<Digest> sign(ImageReference ref, Signer signer, Map<String, String> annotations,
+                             boolean allPlatforms, Progress progress) throws IOException, AttestException {
         if (mode == ReferrerBundles.Mode.OCI_1_1 && !annotations.isEmpty()) {
             throw new SigningException("annotations need the legacy storage: in oci-1-1 mode the signature covers "
                     + "the image manifest itself, which has no room for them");
@@ -53,6 +65,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
                 : List.of(client.resolve(ref));
         List<Digest> signed = new ArrayList<>();
         for (Digest d : digests) {
+            progress.signing(d, signed.size() + 1, digests.size());
             ImageReference pinned = ref.withDigest(d);
             if (mode == ReferrerBundles.Mode.OCI_1_1) {
                 RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), d.toString());

@@ -2,6 +2,7 @@ package dev.distill.sbom.audit;
 
 import dev.distill.oci.Image;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.ProgressEvent;
 import dev.distill.oci.wire.ConfigTemplate;
 import dev.distill.sbom.SbomGenerator;
 import dev.distill.sbom.SbomOptions;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +64,13 @@ public final class Auditor {
     }
 
     public static AuditReport audit(Image image, SbomOptions options) throws IOException {
-        return SbomGenerator.generate(image, options, true, (sbom, tree) -> analyze(image, sbom, tree));
+        return audit(image, options, ProgressEvent.IGNORE);
+    }
+
+    /** As {@link #audit(Image, SbomOptions)}, telling {@code progress} what the walk and the catalogers do. */
+    public static AuditReport audit(Image image, SbomOptions options, Consumer<ProgressEvent> progress)
+            throws IOException {
+        return SbomGenerator.generate(image, options, true, (sbom, tree) -> analyze(image, sbom, tree), progress);
     }
 
     static AuditReport analyze(Image image, Sbom sbom, FileTree tree) throws ImageException {

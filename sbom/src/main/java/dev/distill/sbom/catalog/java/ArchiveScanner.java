@@ -17,10 +17,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Reads a Java archive as a stream (nothing extracted): its Maven {@code pom.properties}, its manifest, and the
- * archives nested in it, to a bounded depth, with the SHA-1 and SHA-256 of each nested archive computed on the
- * way. Every inflated byte is counted against a budget, so a zip bomb ends the scan with an error instead of
- * the machine's memory or time.
+ * Reads a Java archive as a stream (nothing extracted): its Maven {@code pom.properties} and {@code pom.xml}, its
+ * manifest, and the archives nested in it, to a bounded depth, with the SHA-1 and SHA-256 of each nested archive
+ * computed on the way. Every inflated byte is counted against a budget, so a zip bomb ends the scan with an error
+ * instead of the machine's memory or time.
  */
 final class ArchiveScanner {
     static final int MAX_DEPTH = 4;
@@ -38,8 +38,8 @@ final class ArchiveScanner {
     }
 
     /** What one archive holds. */
-    record Archive(String path, String sha1, String sha256, List<Properties> poms, Manifest manifest,
-                   List<Archive> nested) {
+    record Archive(String path, String sha1, String sha256, List<Properties> poms, List<PomFile> pomFiles,
+                   Manifest manifest, List<Archive> nested) {
     }
 
     private final long maxInflated;
@@ -66,6 +66,7 @@ final class ArchiveScanner {
 
     private Archive scan(String path, InputStream in, int depth, String sha1, String sha256) throws IOException {
         List<Properties> poms = new ArrayList<>();
+        List<PomFile> pomFiles = new ArrayList<>();
         List<Archive> nested = new ArrayList<>();
         Manifest manifest = null;
         ZipInputStream zip = new ZipInputStream(in);
@@ -86,6 +87,13 @@ final class ArchiveScanner {
                 Properties p = new Properties();
                 p.load(new ByteArrayInputStream(readSmall(entry, 1 << 16, name)));
                 poms.add(p);
+            } else if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.xml")) {
+                byte[] xml = readSmall(entry, 1 << 20, name);
+                try {
+                    pomFiles.add(PomFile.parse(xml));
+                } catch (IOException unreadable) {
+                    // Only evidence for other jars' groups: a POM that does not parse gives none.
+                }
             } else if (name.equals("META-INF/MANIFEST.MF")) {
                 manifest = new Manifest(new ByteArrayInputStream(readSmall(entry, 1 << 20, name)));
             } else if (isArchive(name) && depth < MAX_DEPTH) {
@@ -93,13 +101,13 @@ final class ArchiveScanner {
                 Archive inner = scan(path + "!/" + name, digests, depth + 1, null, null);
                 digests.transferTo(java.io.OutputStream.nullOutputStream());
                 nested.add(new Archive(inner.path(), digests.sha1(), digests.sha256(), inner.poms(),
-                        inner.manifest(), inner.nested()));
+                        inner.pomFiles(), inner.manifest(), inner.nested()));
             } else if (isArchive(name)) {
                 throw new ArchiveException("archives nested deeper than " + MAX_DEPTH + " levels at '" + name + "'");
             }
             entry.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        return new Archive(path, sha1, sha256, poms, manifest, nested);
+        return new Archive(path, sha1, sha256, poms, pomFiles, manifest, nested);
     }
 
     private static byte[] readSmall(InputStream in, int max, String name) throws IOException {

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
 
 /**
  * Java archives ({@code .jar .war .ear .jpi .hpi}), nested ones included: Maven coordinates from
- * {@code pom.properties}, else the manifest's Implementation-/Bundle- headers, else the file name. A fat or
+ * {@code pom.properties}, else from the file name, the manifest and the POMs of the image's other jars as
+ * {@link #identify} says, each package recording where its coordinates came from ({@code java:metadataSource},
+ * {@code java:groupIdSource}) and how sure they are ({@code java:confidence}: high, medium, low). A fat or
  * shaded archive reports each embedded artifact with a {@code contains} relationship from the archive. Also JDK
  * and JRE installations, from their {@code release} file.
  */
@@ -55,6 +57,8 @@ public final class JavaArchiveCataloger implements Cataloger {
 
     @Override
     public void catalog(CatalogContext ctx) throws IOException {
+        // Every archive is read before any is named: a POM in one can name the group of another.
+        Map<FileEntry, ArchiveScanner.Archive> archives = new LinkedHashMap<>();
         for (FileEntry e : ctx.tree().find(List.of("**/*.{jar,war,ear,jpi,hpi}"))) {
             Optional<FileContent> content = e.isFile() ? ctx.tree().content(e) : Optional.empty();
             if (content.isEmpty()) {
@@ -67,8 +71,10 @@ public final class JavaArchiveCataloger implements Cataloger {
                 ctx.unknown(e.path(), name(), "not a readable Java archive: " + ex.getMessage());
                 continue;
             }
-            add(ctx, e, archive, null);
+            archives.put(e, archive);
         }
+        DeclaredGroups declared = DeclaredGroups.of(List.copyOf(archives.values()));
+        archives.forEach((e, archive) -> add(ctx, e, archive, null, declared));
         for (FileEntry e : ctx.tree().find(RELEASE)) {
             jvm(ctx, e);
         }
@@ -83,7 +89,8 @@ public final class JavaArchiveCataloger implements Cataloger {
     }
 
     /** Adds the archive's own package (and the ones embedded in it); returns the archive's package. */
-    private Package add(CatalogContext ctx, FileEntry top, ArchiveScanner.Archive a, Package parent) {
+    private Package add(CatalogContext ctx, FileEntry top, ArchiveScanner.Archive a, Package parent,
+                        DeclaredGroups declared) {
         String fileName = a.path().substring(Math.max(a.path().lastIndexOf('/'), a.path().lastIndexOf('!')) + 1);
         String stem = fileName.replaceFirst("\\.[A-Za-z]+$", "");
         Properties primary = null;
@@ -99,9 +106,10 @@ public final class JavaArchiveCataloger implements Cataloger {
         }
         List<PackageFile> files = List.of(new PackageFile(a.path(), a.sha256(), a.sha1(), null));
         Package self = primary != null
-                ? maven(ctx, top, primary.getProperty("groupId"), primary.getProperty("artifactId"),
-                        primary.getProperty("version"), a.manifest(), files, "pom.properties")
-                : fromManifestOrName(ctx, top, a.manifest(), stem, files);
+                ? maven(ctx, top, new Identity(primary.getProperty("groupId"), primary.getProperty("artifactId"),
+                        primary.getProperty("version"), "pom.properties", null, HIGH), a.manifest(), files)
+                : identify(a.manifest(), stem, declared).map(id -> maven(ctx, top, id, a.manifest(), files))
+                        .orElse(null);
         if (self != null) {
             // The archive is this package (its shaded passengers are not): its digests are the package's.
             self = withHashes(self, a.sha256(), a.sha1());
@@ -117,8 +125,8 @@ public final class JavaArchiveCataloger implements Cataloger {
             if (p == primary) {
                 continue;
             }
-            Package shaded = maven(ctx, top, p.getProperty("groupId"), p.getProperty("artifactId"),
-                    p.getProperty("version"), null, files, "pom.properties (embedded)");
+            Package shaded = maven(ctx, top, new Identity(p.getProperty("groupId"), p.getProperty("artifactId"),
+                    p.getProperty("version"), "pom.properties (embedded)", null, HIGH), null, files);
             if (shaded != null) {
                 ctx.add(shaded);
                 if (owner != null) {
@@ -127,7 +135,7 @@ public final class JavaArchiveCataloger implements Cataloger {
             }
         }
         for (ArchiveScanner.Archive nested : a.nested()) {
-            add(ctx, top, nested, owner);
+            add(ctx, top, nested, owner, declared);
         }
         return self;
     }
@@ -138,16 +146,17 @@ public final class JavaArchiveCataloger implements Cataloger {
                 new Hashes(sha256, sha1), p.files(), p.properties());
     }
 
-    private Package maven(CatalogContext ctx, FileEntry top, String group, String artifact, String version,
-                          Manifest mf, List<PackageFile> files, String source) {
-        if (artifact == null || version == null || artifact.isBlank() || version.isBlank()) {
+    private Package maven(CatalogContext ctx, FileEntry top, Identity id, Manifest mf, List<PackageFile> files) {
+        if (id.artifactId() == null || id.version() == null || id.artifactId().isBlank() || id.version().isBlank()) {
             return null;
         }
+        String group = id.groupId() == null || id.groupId().isBlank() ? null : id.groupId();
         Attributes main = mf == null ? new Attributes() : mf.getMainAttributes();
         // A Maven purl needs the group; without one (a jar named only by its file) there is no honest purl.
-        return new PackageBuilder("maven", artifact, version)
-                .purl(group == null || group.isBlank() ? null : Purls.of("maven", group, artifact, version, Map.of()))
-                .cpe(Cpes.application(group == null ? artifact : lastElement(group), artifact, version))
+        return new PackageBuilder("maven", id.artifactId(), id.version())
+                .purl(group == null ? null : Purls.of("maven", group, id.artifactId(), id.version(), Map.of()))
+                .cpe(Cpes.application(group == null ? id.artifactId() : lastElement(group), id.artifactId(),
+                        id.version()))
                 .supplier(main.getValue("Implementation-Vendor"))
                 .description(main.getValue("Implementation-Title"))
                 .license(license(main.getValue("Bundle-License")))
@@ -155,28 +164,76 @@ public final class JavaArchiveCataloger implements Cataloger {
                 .layer(ctx.layer(top.layer()))
                 .files(files)
                 .property("maven:groupId", group)
-                .property("java:metadataSource", source)
+                .property("java:metadataSource", id.source())
+                .property("java:groupIdSource", group == null ? null : id.groupSource())
+                .property("java:confidence", group == null ? LOW : id.confidence())
                 .build();
     }
 
-    private Package fromManifestOrName(CatalogContext ctx, FileEntry top, Manifest mf, String stem,
-                                       List<PackageFile> files) {
+    /** Maven coordinates and the evidence for them: where each came from, and how sure that makes us. */
+    record Identity(String groupId, String artifactId, String version, String source, String groupSource,
+                    String confidence) {
+    }
+
+    static final String HIGH = "high";
+    static final String MEDIUM = "medium";
+    static final String LOW = "low";
+    private static final List<String> MANIFEST_VERSIONS = List.of("Implementation-Version", "Bundle-Version",
+            "Specification-Version");
+
+    /**
+     * A jar without {@code pom.properties}. Its artifact and version: the file name {@code ARTIFACT-VERSION.jar}
+     * (Maven's and Gradle's naming) when a manifest version field says the same version; else the manifest's
+     * title and version; else the file name alone. Its group, only from evidence that names one: the manifest's
+     * {@code Implementation-Vendor-Id} (what Maven's archiver writes the group into), or the one group that the
+     * POMs of the image's other jars declare for this artifact. A module or bundle name is a Java package, not a
+     * group ({@code io.grpc.internal} is in {@code io.grpc:grpc-core}), so it is never taken for one.
+     */
+    static Optional<Identity> identify(Manifest mf, String stem, DeclaredGroups declared) {
         Attributes main = mf == null ? new Attributes() : mf.getMainAttributes();
-        String name = first(main.getValue("Implementation-Title"), symbolicName(main.getValue("Bundle-SymbolicName")));
-        String version = first(main.getValue("Implementation-Version"), main.getValue("Bundle-Version"));
-        String group = first(main.getValue("Implementation-Vendor-Id"), null);
-        String source = "MANIFEST.MF";
         Matcher m = FILE_NAME.matcher(stem);
-        if (name == null || version == null) {
-            if (!m.matches()) {
-                return null;
+        String fileArtifact = m.matches() ? m.group(1) : null;
+        String fileVersion = m.matches() ? m.group(2) : null;
+        String confirmedBy = null;
+        for (String field : MANIFEST_VERSIONS) {
+            String v = main.getValue(field);
+            if (fileVersion != null && v != null && v.strip().equals(fileVersion)) {
+                confirmedBy = field;
+                break;
             }
-            name = m.group(1);
-            version = m.group(2);
-            source = "file name";
         }
-        name = name.strip().replaceAll("\\s+", "-");
-        return maven(ctx, top, group, name, version.strip(), mf, files, source);
+        String title = first(main.getValue("Implementation-Title"), symbolicName(main.getValue("Bundle-SymbolicName")));
+        String manifestVersion = first(main.getValue("Implementation-Version"), main.getValue("Bundle-Version"));
+        String artifact;
+        String version;
+        String source;
+        if (confirmedBy != null) {
+            artifact = fileArtifact;
+            version = fileVersion;
+            source = "file name, version confirmed by MANIFEST.MF " + confirmedBy;
+        } else if (title != null && manifestVersion != null) {
+            artifact = title.strip().replaceAll("\\s+", "-");
+            version = manifestVersion.strip();
+            source = "MANIFEST.MF";
+        } else if (fileArtifact != null) {
+            artifact = fileArtifact;
+            version = fileVersion;
+            source = "file name";
+        } else {
+            return Optional.empty();
+        }
+        String vendorId = main.getValue("Implementation-Vendor-Id");
+        if (vendorId != null && !vendorId.isBlank()) {
+            return Optional.of(new Identity(vendorId.strip(), artifact, version, source,
+                    "MANIFEST.MF Implementation-Vendor-Id", MEDIUM));
+        }
+        // A manifest title is not a Maven artifact id; a file name is, and a bare one needs the version declared too.
+        boolean confirmed = confirmedBy != null;
+        Optional<DeclaredGroups.Evidence> evidence = source.equals("MANIFEST.MF") ? Optional.empty()
+                : declared.groupOf(artifact, version).filter(e -> confirmed || e.versionDeclared());
+        return Optional.of(evidence.map(e -> new Identity(e.groupId(), artifact, version, source,
+                "declared in the pom.xml of " + String.join(", ", e.declaredBy()), MEDIUM))
+                .orElse(new Identity(null, artifact, version, source, null, LOW)));
     }
 
     private static String symbolicName(String bsn) {
