@@ -248,6 +248,27 @@ class PromoteCommandTest {
     }
 
     @Test
+    void theRecipeInTheDocsParses() throws Exception {
+        String doc = Files.readString(Path.of("../docs/promote.md"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```yaml\\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(doc);
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        java.util.List<String> commands = new java.util.ArrayList<>();
+        while (blocks.find()) {
+            for (JsonNode steps : yaml.readTree(blocks.group(1)).findValues("steps")) {
+                for (JsonNode step : steps) {
+                    if (step.path("uses").asText().contains("/distill@")) {
+                        commands.add(step.path("with").path("args").asText());
+                    }
+                }
+            }
+        }
+        assertEquals(4, commands.size(), commands.toString());
+        assertTrue(commands.get(3).startsWith("promote ") && commands.get(3).contains("--policy"), commands.get(3));
+        commands.forEach(CiRecipesTest::assertParses);
+    }
+
+    @Test
     void aDestinationThatFailsTheSamePolicyHasItsTagPutBack() throws Exception {
         // The policy asks more of production images: the copy verifies at SRC, then fails at DST.
         Path sections = Files.writeString(dir.resolve("sections.yaml"), "attestations: [spdx]\nimages:\n  - glob: "

@@ -79,6 +79,10 @@ public final class AttachmentCopy {
             Optional<Descriptor> there = tagged ? client.head(destination.registry(), destination.repository(), tag)
                     : Optional.empty();
             if (there.isPresent() && !there.get().digest().equals(item.manifest())
+                    && covers(destination, there.get().digest(), source, item.manifest())) {
+                continue; // the destination's tag already holds every signature the source's does, and more
+            }
+            if (there.isPresent() && !there.get().digest().equals(item.manifest())
                     && !covers(source, item.manifest(), destination, there.get().digest())) {
                 // The destination's tag holds signatures the source's lacks: copy the blobs, then merge.
                 total = total.plus(copy.copy(source.registry(), source.repository(), item.manifest(),
@@ -116,13 +120,12 @@ public final class AttachmentCopy {
         return layers;
     }
 
-    /** Whether every layer of the destination's manifest is in the source's (so replacing it loses nothing). */
-    private boolean covers(ImageReference source, Digest sourceManifest, ImageReference destination,
-                           Digest destinationManifest) throws IOException {
+    /** Whether every layer of manifest {@code b} is in manifest {@code a} (so {@code a} in its place loses nothing). */
+    private boolean covers(ImageReference a, Digest aManifest, ImageReference b, Digest bManifest)
+            throws IOException {
         Set<String> have = new LinkedHashSet<>();
-        layers(source.registry(), source.repository(), sourceManifest).forEach(l -> have.add(l.digest()));
-        return layers(destination.registry(), destination.repository(), destinationManifest).stream()
-                .allMatch(l -> have.contains(l.digest()));
+        layers(a.registry(), a.repository(), aManifest).forEach(l -> have.add(l.digest()));
+        return layers(b.registry(), b.repository(), bManifest).stream().allMatch(l -> have.contains(l.digest()));
     }
 
     /**
