@@ -142,6 +142,19 @@ class PromoteCommandTest {
                 "--all-platforms");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("nothing to copy, already there"), again.out());
+
+        // Production signs the image too; promoting again keeps that signature and still copies nothing.
+        assertEquals(0, SbomCommandTest.run(ENV, "sign", at, "--key", otherKey + ".key").code());
+        MainTest.Result kept = promote(src, dst, "--key", key + ".pub");
+        assertTrue(kept.code() == 0 && kept.out().contains("nothing to copy, already there"), kept.out() + kept.err());
+        // Staging signs it again: the new signature is merged into DST's, beside production's own.
+        assertEquals(0, SbomCommandTest.run(ENV, "sign", "registry:" + src, "--key", key + ".key", "-a",
+                "approved=yes").code());
+        JsonNode merged = new ObjectMapper().readTree(promote(src, dst, "--key", key + ".pub", "-o", "json").out());
+        assertEquals(1, merged.path("copied").path("signatureManifestsMerged").asInt(), merged.toString());
+        assertEquals(0, MainTest.run("verify", at, "--key", otherKey + ".pub").code(), "production's signature");
+        MainTest.Result both = MainTest.run("verify", at, "--key", key + ".pub");
+        assertTrue(both.code() == 0 && both.out().contains("approved=yes"), both.out() + both.err());
     }
 
     @Test

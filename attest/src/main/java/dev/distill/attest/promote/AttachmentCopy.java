@@ -120,12 +120,12 @@ public final class AttachmentCopy {
         return layers;
     }
 
-    /** Whether every layer of manifest {@code b} is in manifest {@code a} (so {@code a} in its place loses nothing). */
+    /** Whether every layer of manifest {@code b} is in manifest {@code a} ({@code a} in its place loses nothing). */
     private boolean covers(ImageReference a, Digest aManifest, ImageReference b, Digest bManifest)
             throws IOException {
-        Set<String> have = new LinkedHashSet<>();
-        layers(a.registry(), a.repository(), aManifest).forEach(l -> have.add(l.digest()));
-        return layers(b.registry(), b.repository(), bManifest).stream().allMatch(l -> have.contains(l.digest()));
+        // Whole descriptors: two signatures of one payload share a digest and differ in their annotations.
+        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers(a.registry(), a.repository(), aManifest));
+        return have.containsAll(layers(b.registry(), b.repository(), bManifest));
     }
 
     /**
@@ -136,10 +136,9 @@ public final class AttachmentCopy {
                        Digest destinationManifest, String tag) throws IOException {
         List<DescriptorTemplate> layers = new ArrayList<>(layers(destination.registry(), destination.repository(),
                 destinationManifest));
-        Set<String> have = new LinkedHashSet<>();
-        layers.forEach(l -> have.add(l.digest()));
+        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers);
         for (DescriptorTemplate l : layers(source.registry(), source.repository(), sourceManifest)) {
-            if (have.add(l.digest())) {
+            if (have.add(l)) {
                 layers.add(l);
             }
         }
