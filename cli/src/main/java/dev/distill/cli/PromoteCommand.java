@@ -208,7 +208,10 @@ final class PromoteCommand implements Callable<Integer> {
         m.put("destination", r.destination().toString());
         m.put("digest", r.digest().toString());
         m.put("platforms", r.platforms());
-        m.put("verified", Map.of("source", r.sourceChecks(), "destination", r.destinationChecks()));
+        Map<String, Object> verified = new LinkedHashMap<>();
+        verified.put("source", r.sourceChecks());
+        verified.put("destination", r.destinationChecks());
+        m.put("verified", verified);
         if (r.image() != null) {
             Map<String, Object> copied = new LinkedHashMap<>();
             copied.put("dryRun", r.image().dryRun());
@@ -217,8 +220,13 @@ final class PromoteCommand implements Callable<Integer> {
             if (r.image().replaced() != null) {
                 copied.put("replaced", r.image().replaced().toString());
             }
-            copied.put("attachments", r.attachments().stream().map(a -> Map.of("subject", a.subject().toString(),
-                    "storage", a.storage(), "manifest", a.manifest().toString())).toList());
+            copied.put("attachments", r.attachments().stream().map(a -> {
+                Map<String, String> one = new LinkedHashMap<>();
+                one.put("subject", a.subject().toString());
+                one.put("storage", a.storage());
+                one.put("manifest", a.manifest().toString());
+                return one;
+            }).toList());
             copied.put("attachmentBlobs", counts(r.attachmentCounts()));
             copied.put("referrersListed", r.referrersListed());
             copied.put("signatureManifestsMerged", r.signatureManifestsMerged());
