@@ -255,6 +255,8 @@ class PromoteCommandTest {
             proxy.inject("PUT", ".sig", FaultProxy.Kind.STATUS_500, 1000);
             MainTest.Result r = promote(src, proxy.host() + "/faulty/signatures:v1", "--key", key + ".pub");
             assertEquals(3, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("the tag " + proxy.host() + "/faulty/signatures:v1 was put back as it was"),
+                    r.err());
             assertFalse(client.head(production.host(), "faulty/signatures", "v1").isPresent(),
                     "the tag written before the fault was removed");
         }

@@ -7,6 +7,7 @@ import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyException;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
+import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.ImageCopy;
 import dev.distill.oci.registry.RegistryClient;
@@ -138,10 +139,22 @@ public final class Promotion {
             return report;
         } catch (IOException | KeylessException | KeyException | PolicyException | RuntimeException e) {
             if (copied != null && copied.tagged()) {
+                boolean undone = false;
                 try {
-                    restore(target, digest, before, hadDigest);
+                    undone = restore(target, digest, before, hadDigest);
                 } catch (IOException | RuntimeException also) {
                     e.addSuppressed(also);
+                }
+                // Say what became of the tag this promotion wrote, in the one line the user sees.
+                String tag = undone ? "; the tag " + target + " was put back as it was"
+                        : "; the tag " + target + " could not be put back";
+                if (e instanceof RegistryException r) {
+                    RegistryException said = new RegistryException(r.getMessage() + tag, r.status());
+                    said.initCause(r);
+                    throw said;
+                }
+                if (e instanceof ImageException i) {
+                    throw new ImageException(i.getMessage() + tag, i);
                 }
             }
             throw e;
