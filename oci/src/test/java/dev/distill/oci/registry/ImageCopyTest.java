@@ -117,6 +117,20 @@ class ImageCopyTest {
     }
 
     @Test
+    void aRefusedMountFallsBackToAnUpload() throws Exception {
+        RegistryClient client = new RegistryClient(fast());
+        try (FaultProxy proxy = FaultProxy.start(staging.host())) {
+            // Every mount request reaches the registry without its mount query: it opens an upload instead.
+            proxy.inject("POST", "/blobs/uploads/", FaultProxy.Kind.DROP_QUERY, 1000);
+            ImageCopy.Result r = new ImageCopy(client).copy(proxy.host(), "stage/multi", multi,
+                    new ImageCopy.Target(proxy.host(), "refused/multi", "v1"), false);
+            assertEquals(0, r.blobsMounted(), r.toString());
+            assertTrue(r.blobsUploaded() >= 4 && r.bytesUploaded() > 0, r.toString());
+        }
+        assertEquals(multi, client.head(staging.host(), "refused/multi", "v1").orElseThrow().digest());
+    }
+
+    @Test
     void aFaultMidCopyLeavesNoTagAndACorruptBlobIsNeverPushed() throws Exception {
         RegistryClient client = new RegistryClient(fast());
         try (FaultProxy proxy = FaultProxy.start(production.host())) {
