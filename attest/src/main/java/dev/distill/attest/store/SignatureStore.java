@@ -216,10 +216,10 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
                 Optional<RegistryClient.Manifest> made = client.manifestIfPresent(pinned.registry(),
                         pinned.repository(), w.tag());
                 if (made.isPresent()) {
-                    client.deleteManifest(pinned.registry(), pinned.repository(), made.get().digest());
+                    client.deleteManifest(pinned.registry(), pinned.repository(), made.get().digest().toString());
                 }
             }
-            client.deleteManifest(pinned.registry(), pinned.repository(), w.manifest());
+            client.deleteManifest(pinned.registry(), pinned.repository(), w.manifest().toString());
         } catch (IOException e) {
             cleanup = "; undoing it failed too (" + e.getMessage() + "): check tag " + w.tag();
         }

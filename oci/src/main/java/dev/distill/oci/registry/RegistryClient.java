@@ -199,14 +199,17 @@ public final class RegistryClient {
         throw unexpected(r, "HEAD blob " + digest, registry, repository);
     }
 
+    /** What a blob push did: nothing (the repository had it), a cross-repository mount, or an upload. */
+    public enum BlobPush { PRESENT, MOUNTED, UPLOADED }
+
     /**
      * Uploads a blob unless the repository has it: a cross-repository mount from {@code mountFrom} when given and
      * the registry agrees, else a monolithic upload, or a chunked one when {@code chunkSize} > 0.
      */
-    public void pushBlob(String registry, String repository, Digest digest, long size,
-                         Supplier<InputStream> content, String mountFrom, long chunkSize) throws IOException {
+    public BlobPush pushBlob(String registry, String repository, Digest digest, long size,
+                             Supplier<InputStream> content, String mountFrom, long chunkSize) throws IOException {
         if (hasBlob(registry, repository, digest)) {
-            return;
+            return BlobPush.PRESENT;
         }
         String start = "/v2/" + repository + "/blobs/uploads/"
                 + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : "");
@@ -214,7 +217,7 @@ public final class RegistryClient {
                 Map.of(), null, true));
         r.body().close();
         if (r.statusCode() == 201 && mountFrom != null) {
-            return; // mounted
+            return BlobPush.MOUNTED;
         }
         if (r.statusCode() != 202) {
             throw unexpected(r, "POST blob upload", registry, repository);
@@ -229,6 +232,7 @@ public final class RegistryClient {
             finish(registry, repository, put, digest, () -> HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(content), size));
         }
+        return BlobPush.UPLOADED;
     }
 
     private String uploadChunks(String registry, String repository, String location, long size,
@@ -301,16 +305,21 @@ public final class RegistryClient {
     }
 
     /**
-     * Deletes a manifest by digest, and so every tag that points at it (the distribution API has no way to remove a
-     * tag alone). A manifest already gone counts as deleted; a registry that refuses deletes (405) is an error.
+     * DELETEs a manifest by tag or digest: true when the registry removed it, false when it had no such manifest.
+     * Registries that cannot delete by tag (distribution 2.8 and older) answer with an error status, thrown.
      */
-    public void deleteManifest(String registry, String repository, Digest digest) throws IOException {
+    public boolean deleteManifest(String registry, String repository, String reference) throws IOException {
         HttpResponse<InputStream> r = http.send(call("DELETE", registry, repository,
-                path(repository, "manifests", digest.toString()), Map.of(), null, true));
-        if (r.statusCode() != 202 && r.statusCode() != 200 && r.statusCode() != 404) {
-            throw unexpected(r, "DELETE manifest " + digest, registry, repository);
+                path(repository, "manifests", reference), Map.of(), null, true));
+        if (r.statusCode() == 202 || r.statusCode() == 200) {
+            r.body().close();
+            return true;
         }
-        r.body().close();
+        if (r.statusCode() == 404) {
+            r.body().close();
+            return false;
+        }
+        throw unexpected(r, "DELETE manifest " + reference, registry, repository);
     }
 
     /** How a registry lists the manifests that refer to another. */

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request, {@code times} times. */
-    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY, STALL_BODY, BAD_DIGEST_HEADER }
+    public enum Kind { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, CUT_BODY, CORRUPT_BODY, STALL_BODY, BAD_DIGEST_HEADER,
+        /** The request's query is dropped: a cross-repository mount becomes a plain upload start (a refused mount). */
+        DROP_QUERY }
 
     private record Fault(String method, String pathContains, Kind kind, AtomicInteger remaining) {
     }
@@ -87,7 +89,8 @@ public final class FaultProxy implements AutoCloseable {
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + target
                     + ex.getRequestURI().getRawPath()
-                    + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())));
+                    + (ex.getRequestURI().getRawQuery() == null || fault == Kind.DROP_QUERY ? ""
+                    : "?" + ex.getRequestURI().getRawQuery())));
             ex.getRequestHeaders().forEach((k, vs) -> {
                 if (!HOP_BY_HOP.contains(k.toLowerCase(java.util.Locale.ROOT))) {
                     vs.forEach(v -> b.header(k, v));

@@ -1,0 +1,162 @@
+package dev.distill.attest.promote;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.image.ReferrerBundles;
+import dev.distill.oci.Descriptor;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.Manifests;
+import dev.distill.oci.MediaTypes;
+import dev.distill.oci.registry.ImageCopy;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.wire.DescriptorTemplate;
+import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Copies what is attached to an image's digests, in the storage it came in: cosign's {@code .sig} and {@code .att}
+ * tag manifests byte for byte (merged with what the destination tag already holds, so a destination's own
+ * signatures are never dropped), and Sigstore bundle referrers byte for byte, then listed at the destination (by
+ * its referrers API, or in the {@code sha256-<hex>} tag-schema index). Everything is read at the source by digest
+ * and checked; what the destination already has is not sent again.
+ */
+public final class AttachmentCopy {
+    /** One attachment: where it is kept at the source and its manifest. */
+    public record Item(Digest subject, String storage, Digest manifest) {
+    }
+
+    /** What was (or would be) copied. */
+    record Done(List<Item> items, ImageCopy.Result counts, int listed, int merged) {
+    }
+
+    private final RegistryClient client;
+    private final ImageCopy copy;
+
+    AttachmentCopy(RegistryClient client) {
+        this.client = client;
+        this.copy = new ImageCopy(client);
+    }
+
+    /** The attachments of every digest, as the source holds them now. */
+    List<Item> find(ImageReference source, List<Digest> subjects) throws IOException {
+        List<Item> out = new ArrayList<>();
+        for (Digest d : subjects) {
+            for (String tag : List.of(ImageSignatures.signatureTag(d), ImageAttestations.attestationTag(d))) {
+                Optional<Descriptor> m = client.head(source.registry(), source.repository(), tag);
+                if (m.isPresent()) {
+                    out.add(new Item(d, tag, m.get().digest()));
+                }
+            }
+            for (Descriptor r : client.referrers(source.registry(), source.repository(), d)) {
+                if (ReferrerBundles.ARTIFACT_TYPE.equals(r.artifactType())) {
+                    out.add(new Item(d, "referrers", r.digest()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Copies the items to the destination repository; with {@code dryRun} only counts. */
+    Done copy(ImageReference source, ImageReference destination, Digest image, List<Item> items, boolean dryRun)
+            throws IOException {
+        ImageCopy.Result total = new ImageCopy.Result(image, List.of(), 0, 0, 0, 0, 0, 0, 0, false, null, dryRun);
+        int listed = 0;
+        int merged = 0;
+        for (Item item : items) {
+            boolean tagged = !item.storage().equals("referrers");
+            String tag = tagged ? item.storage() : null;
+            Optional<Descriptor> there = tagged ? client.head(destination.registry(), destination.repository(), tag)
+                    : Optional.empty();
+            if (there.isPresent() && !there.get().digest().equals(item.manifest())
+                    && covers(destination, there.get().digest(), source, item.manifest())) {
+                continue; // the destination's tag already holds every signature the source's does, and more
+            }
+            if (there.isPresent() && !there.get().digest().equals(item.manifest())
+                    && !covers(source, item.manifest(), destination, there.get().digest())) {
+                // The destination's tag holds signatures the source's lacks: copy the blobs, then merge.
+                total = total.plus(copy.copy(source.registry(), source.repository(), item.manifest(),
+                        new ImageCopy.Target(destination.registry(), destination.repository(), null), dryRun));
+                if (!dryRun) {
+                    merge(source, item.manifest(), destination, there.get().digest(), tag);
+                }
+                merged++;
+                continue;
+            }
+            total = total.plus(copy.copy(source.registry(), source.repository(), item.manifest(),
+                    new ImageCopy.Target(destination.registry(), destination.repository(), tag), dryRun));
+            if (!tagged && client.referrers(destination.registry(), destination.repository(), item.subject())
+                    .stream().noneMatch(d -> d.digest().equals(item.manifest()))) {
+                if (!dryRun) {
+                    RegistryClient.Manifest m = client.manifest(source.registry(), source.repository(),
+                            item.manifest().toString());
+                    ManifestTemplate t = Json.read(m.bytes(), ManifestTemplate.class, "referrer " + m.digest());
+                    client.pushReferrer(destination.registry(), destination.repository(), item.subject(),
+                            t.mediaType() != null ? t.mediaType() : MediaTypes.OCI_MANIFEST, t.artifactType(),
+                            m.bytes(), t.annotations());
+                }
+                listed++;
+            }
+        }
+        return new Done(items, total, listed, merged);
+    }
+
+    /** The layers of a signature or attestation manifest, read by digest. */
+    private List<DescriptorTemplate> layers(String registry, String repository, Digest manifest) throws IOException {
+        RegistryClient.Manifest m = client.manifest(registry, repository, manifest.toString());
+        ManifestTemplate t = Json.read(m.bytes(), ManifestTemplate.class, "manifest " + manifest);
+        List<DescriptorTemplate> layers = t.layers() == null ? List.of() : t.layers();
+        Manifests.descriptors(layers, "manifest " + manifest);
+        return layers;
+    }
+
+    /** Whether every layer of manifest {@code b} is in manifest {@code a} ({@code a} in its place loses nothing). */
+    private boolean covers(ImageReference a, Digest aManifest, ImageReference b, Digest bManifest)
+            throws IOException {
+        // Whole descriptors: two signatures of one payload share a digest and differ in their annotations.
+        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers(a.registry(), a.repository(), aManifest));
+        return have.containsAll(layers(b.registry(), b.repository(), bManifest));
+    }
+
+    /**
+     * Writes the destination's layers followed by the source's it lacks under the tag, with the empty image
+     * config cosign gives these manifests.
+     */
+    private void merge(ImageReference source, Digest sourceManifest, ImageReference destination,
+                       Digest destinationManifest, String tag) throws IOException {
+        List<DescriptorTemplate> layers = new ArrayList<>(layers(destination.registry(), destination.repository(),
+                destinationManifest));
+        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers);
+        for (DescriptorTemplate l : layers(source.registry(), source.repository(), sourceManifest)) {
+            if (have.add(l)) {
+                layers.add(l);
+            }
+        }
+        ObjectNode config = new ObjectMapper().createObjectNode();
+        config.put("architecture", "");
+        config.put("created", "0001-01-01T00:00:00Z");
+        config.put("os", "");
+        config.putObject("config");
+        ObjectNode rootfs = config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        var diffIds = rootfs.putArray("diff_ids");
+        layers.forEach(l -> diffIds.add(l.digest()));
+        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
+        Digest configDigest = Digest.sha256(configBytes);
+        client.pushBlob(destination.registry(), destination.repository(), configDigest, configBytes.length,
+                () -> new ByteArrayInputStream(configBytes), null, 0);
+        client.putManifest(destination.registry(), destination.repository(), tag, MediaTypes.OCI_MANIFEST,
+                Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(
+                        MediaTypes.OCI_CONFIG, configDigest.toString(), configBytes.length), layers, null, null)));
+    }
+}
