@@ -83,6 +83,21 @@ class SbomDiffTest {
         assertEquals(1, r.unchanged());
     }
 
+    /** The same package in a newer point release is the same package; another architecture is another one. */
+    @Test
+    void qualifiersOtherThanArchDoNotMakeAnotherPackage() {
+        Package old = new PackageBuilder("deb", "libc6", "2.36-9")
+                .purl("pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12.11").build();
+        Package now = new PackageBuilder("deb", "libc6", "2.36-9")
+                .purl("pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12.12").build();
+        Package i386 = new PackageBuilder("deb", "libc6", "2.36-9")
+                .purl("pkg:deb/debian/libc6@2.36-9?arch=i386&distro=debian-12.12").build();
+        DiffReport r = SbomDiff.compare("a", sbom(old), "b", sbom(now, i386));
+        assertEquals(1, r.unchanged());
+        assertEquals(List.of("ADDED pkg:deb/debian/libc6@2.36-9?arch=i386&distro=debian-12.12"), r.changes()
+                .stream().map(c -> c.kind() + " " + c.current().purl()).toList());
+    }
+
     @Test
     void imageArchivesAreImagesAndDocumentsAreDocuments(@TempDir Path tmp) throws IOException {
         assertNull(SbomDiff.document(SbomTesting.fixture("layered.docker.tar")));
