@@ -29,7 +29,7 @@ import org.spdx.tagvaluestore.TagValueStore;
 
 /**
  * {@code convert} on documents distill did not write: {@code fixtures/sboms/} holds documents in the shapes syft,
- * trivy and an SPDX 3 tool write (written for these tests from the specs and the tools' documented fields). Each
+ * trivy, cdxgen and an SPDX 3 tool write (written for these tests from the specs and the tools' documented fields). Each
  * converts into every format schema-valid, with the packages, types, purls, licenses, nesting and relationships it
  * had, and with no text the input did not give ("null").
  */
@@ -58,7 +58,12 @@ class ConvertFidelityTest {
             "trivy-image.cdx.json", List.of(
                     "deb libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=amd64&distro=debian-12.11 "
                             + "LicenseRef-GPL-2.0 AND LicenseRef-LGPL-2.1",
-                    "maven internal-billing 4.2.0 - -"),
+                    "maven internal-billing 4.2.0 - -",
+                    "npm left-pad 1.3.0 pkg:npm/left-pad@1.3.0 MIT"),
+            "cdxgen-app.cdx.json", List.of(
+                    "npm accepts 1.3.8 pkg:npm/accepts@1.3.8 MIT",
+                    "npm express 4.21.2 pkg:npm/express@4.21.2 MIT",
+                    "npm node 22.10.2 pkg:npm/%40types/node@22.10.2 MIT"),
             "trivy-image.spdx.json", List.of(
                     "deb libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=amd64&distro=debian-12.11 "
                             + "GPL-2.0-only AND LGPL-2.1-only",
@@ -71,6 +76,7 @@ class ConvertFidelityTest {
             "syft-image.cdx.json", List.of("shop-app CONTAINS guava", "shop-app DEPENDS_ON internal-billing"),
             "syft-image.spdx.json", List.of("shop-app CONTAINS guava", "shop-app DEPENDS_ON internal-billing"),
             "trivy-image.cdx.json", List.of(),
+            "cdxgen-app.cdx.json", List.of("express DEPENDS_ON accepts"),
             "trivy-image.spdx.json", List.of(),
             "one-package.spdx.json", List.of(),
             "tool-image.spdx3.json", List.of("libfoo DEPENDS_ON zlib"));
@@ -86,7 +92,7 @@ class ConvertFidelityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"syft-image.cdx.json", "syft-image.spdx.json", "trivy-image.cdx.json",
-        "trivy-image.spdx.json", "one-package.spdx.json", "tool-image.spdx3.json"})
+        "trivy-image.spdx.json", "one-package.spdx.json", "tool-image.spdx3.json", "cdxgen-app.cdx.json"})
     void aForeignDocumentKeepsItsPackagesAndRelationships(String document) throws Exception {
         Sbom sbom = read(document);
         assertEquals(PACKAGES.get(document), packages(sbom), document);
