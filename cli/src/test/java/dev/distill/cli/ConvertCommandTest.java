@@ -49,6 +49,29 @@ class ConvertCommandTest {
         }
     }
 
+    /** What the output format cannot carry is said once on standard error; -q keeps it quiet. */
+    @Test
+    void whatCannotBeCarriedIsSaidOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path spdx = dir.resolve("base.spdx.json");
+        assertEquals(0, SbomCommandTest.run(Map.of(), "sbom", "../fixtures/distroless-base", "-o",
+                "spdx-json=" + spdx).code());
+        MainTest.Result r = SbomCommandTest.run(Map.of(), "convert", spdx.toString(), "-o",
+                "cyclonedx-json=" + dir.resolve("a.json"), "-o", "cyclonedx-xml=" + dir.resolve("a.xml"));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).matches("distill: cyclonedx-json carries no owned files: \\d+ files of 7 packages "
+                + "left out"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("distill: cyclonedx-xml carries no owned files: "), lines.get(1));
+        MainTest.Result quiet = SbomCommandTest.run(Map.of(), "-q", "convert", spdx.toString(), "-o",
+                "cyclonedx-json=" + dir.resolve("b.json"));
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err());
+        MainTest.Result same = SbomCommandTest.run(Map.of(), "convert", spdx.toString(), "-o",
+                "spdx-tag-value=" + dir.resolve("c.spdx"));
+        assertEquals("", same.err(), "SPDX to SPDX loses nothing");
+    }
+
     @Test
     void badInputIsNamed() throws Exception {
         MainTest.Result missing = SbomCommandTest.run(Map.of(), "convert", tmp.resolve("nope.json").toString());

@@ -145,6 +145,28 @@ class ConvertFidelityTest {
         }
     }
 
+    /** What a format cannot carry is named once per format, with how much of it there was. */
+    @Test
+    void whatAFormatCannotCarryIsNamed() {
+        Package deb = new dev.distill.sbom.catalog.PackageBuilder("deb", "tzdata", "2025b-1")
+                .purl("pkg:deb/debian/tzdata@2025b-1").property("dpkg:source", "tzdata")
+                .property(Package.DOWNLOAD_LOCATION, "https://deb.debian.org/")
+                .files(List.of(new dev.distill.sbom.model.PackageFile("/etc/timezone", null, null, null),
+                        new dev.distill.sbom.model.PackageFile("/usr/share/zoneinfo/UTC", null, null, null)))
+                .build();
+        Package jar = new dev.distill.sbom.catalog.PackageBuilder("maven", "guava", "33.0.0-jre")
+                .purl("pkg:maven/com.google.guava/guava@33.0.0-jre").build();
+        Sbom sbom = new Sbom(new dev.distill.sbom.model.SourceInfo("x", "dir", "x", null, null, null, null, null,
+                List.of(), null), null, List.of(deb, jar), List.of(), List.of(), SbomTesting.TOOL, Instant.EPOCH);
+        assertEquals(List.of("cyclonedx-json@1.7 carries no owned files: 2 files of 1 package left out"),
+                SbomFormat.notCarried("cyclonedx-json@1.7", sbom));
+        assertEquals(List.of("spdx-tag-value carries no package properties: 1 package has them (dpkg:source)"),
+                SbomFormat.notCarried("spdx-tag-value", sbom));
+        assertEquals(List.of(), SbomFormat.notCarried("table", sbom));
+        assertEquals(List.of(), SbomFormat.notCarried("cyclonedx-xml", new Sbom(sbom.source(), null, List.of(jar),
+                List.of(), List.of(), SbomTesting.TOOL, Instant.EPOCH)));
+    }
+
     private static void assertNoInventedText(String document, String format, byte[] out) {
         String text = new String(out, StandardCharsets.UTF_8);
         assertFalse(NULL.matcher(text).find(), document + " as " + format + " says 'null': "
