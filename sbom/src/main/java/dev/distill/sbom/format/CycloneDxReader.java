@@ -49,6 +49,10 @@ final class CycloneDxReader {
     private CycloneDxReader() {
     }
 
+    /** A component and the id of the package it sits in (null at the top). */
+    private record Nested(Component component, String parent) {
+    }
+
     static Sbom read(byte[] data, boolean json, String name, Instant fallbackTime) throws SbomFormatException {
         Bom bom;
         try {
@@ -70,15 +74,15 @@ final class CycloneDxReader {
         Set<String> ids = new HashSet<>();
         List<Relationship> relationships = new ArrayList<>();
         // Nested components are contained by the component they sit in: walk the tree, parents first.
-        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Nested> todo = new java.util.ArrayDeque<>();
         List<Component> top = bom.getComponents() == null ? List.of() : bom.getComponents();
         for (int i = top.size() - 1; i >= 0; i--) {
-            todo.push(new Object[] {top.get(i), null});
+            todo.push(new Nested(top.get(i), null));
         }
         while (!todo.isEmpty()) {
-            Object[] next = todo.pop();
-            Component c = (Component) next[0];
-            String parent = (String) next[1];
+            Nested next = todo.pop();
+            Component c = next.component();
+            String parent = next.parent();
             String self = parent;
             if (c.getType() == Component.Type.OPERATING_SYSTEM) {
                 if (distro == null) {
@@ -103,7 +107,7 @@ final class CycloneDxReader {
             }
             List<Component> children = c.getComponents() == null ? List.of() : c.getComponents();
             for (int i = children.size() - 1; i >= 0; i--) {
-                todo.push(new Object[] {children.get(i), self});
+                todo.push(new Nested(children.get(i), self));
             }
         }
         packages.sort(Comparator.comparing(Package::type).thenComparing(Package::name)
