@@ -35,6 +35,20 @@ class DiffCommandTest {
         assertEquals(text.out(), run("diff", BASE, APPS).out(), "the same inputs give the same bytes");
     }
 
+    /** One image read from two media (an OCI layout and a docker archive) has nothing that changed. */
+    @Test
+    void theSameImageFromTwoMediaHasNoChange() throws Exception {
+        MainTest.Result r = run("diff", "../fixtures/layered", "../fixtures/layered.docker.tar", "-o", "json",
+                "--fail-on", "added,removed,changed");
+        assertEquals(0, r.code(), r.err());
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.out());
+        assertEquals(0, doc.path("summary").path("added").asInt(-1));
+        assertEquals(0, doc.path("summary").path("removed").asInt(-1));
+        assertEquals(0, doc.path("summary").path("changed").asInt(-1));
+        assertTrue(doc.path("summary").path("unchanged").asInt() > 0, r.out());
+    }
+
     /** A second version of a root: libc6 upgraded, wget replaced by curl; --fail-on gates on each kind. */
     @Test
     void aChangedDpkgStatusIsReportedAndGated() throws IOException {
