@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
                 + "images or SBOM documents (any format 'distill convert' reads; a file that starts like one, or "
                 + "sbom:FILE). Packages are matched by purl without version, else by type and name."},
         mixinStandardHelpOptions = true,
-        footer = {"", "Exit codes: 0 (also when packages changed, unless --fail-on names the kind), 1 when --fail-on",
-            "matched, 2 usage, 3 an input that cannot be read.",
+        footer = {"", "Exit codes: 0 (also when packages changed, unless --fail-on names the kind), 1 when --fail-on "
+                + "matched, 2 usage, 3 an input that cannot be read.",
             "", "Examples:",
             "  distill diff registry:ghcr.io/org/app:1.0 registry:ghcr.io/org/app:1.1",
             "  distill diff old.spdx.json new.cdx.json -o json",
