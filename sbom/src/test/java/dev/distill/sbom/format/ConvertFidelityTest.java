@@ -29,9 +29,9 @@ import org.spdx.tagvaluestore.TagValueStore;
 
 /**
  * {@code convert} on documents distill did not write: {@code fixtures/sboms/} holds documents in the shapes syft,
- * trivy, cdxgen and an SPDX 3 tool write (written for these tests from the specs and the tools' documented fields). Each
- * converts into every format schema-valid, with the packages, types, purls, licenses, nesting and relationships it
- * had, and with no text the input did not give ("null").
+ * trivy, cdxgen and an SPDX 3 tool write (written for these tests from the specs and the tools' documented
+ * fields). Each converts into every format schema-valid, with the packages, types, purls, licenses, nesting and
+ * relationships it had, and with no text the input did not give ("null").
  */
 class ConvertFidelityTest {
     private static final List<String> CYCLONEDX = List.of("cyclonedx-json", "cyclonedx-xml", "cyclonedx-json@1.5",
