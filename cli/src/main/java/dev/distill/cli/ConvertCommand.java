@@ -51,6 +51,8 @@ final class ConvertCommand implements Callable<Integer> {
         Sbom sbom = new Sbom(read.source(), read.distro(), read.packages(), read.relationships(), read.unknowns(),
                 new ToolInfo("distill", Main.version()), read.created());
         plan.write(sbom, spec.commandLine().getOut(), main.feedback());
+        // Said once per format, after the output: what the input had that the output format has no place for.
+        plan.notCarried(sbom).forEach(line -> main.feedback().note("distill: " + line));
         return Main.OK;
     }
 }

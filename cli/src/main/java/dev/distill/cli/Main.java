@@ -122,6 +122,7 @@ public final class Main implements Runnable {
 
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
+            DiffCommand.class,
             AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
             AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
             TreeCommand.class, ProvenanceCommand.class, PromoteCommand.class, CompletionCommand.class,

@@ -105,6 +105,19 @@ final class Outputs {
         }
     }
 
+    /** What the SBOM holds that the outputs' formats cannot carry, one line per format and kind of fact. */
+    List<String> notCarried(Sbom sbom) {
+        List<String> out = new ArrayList<>();
+        for (Output o : outputs) {
+            for (String line : SbomFormat.notCarried(o.format(), sbom)) {
+                if (!out.contains(line)) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
+    }
+
     /** SOURCE_DATE_EPOCH from the environment, or null; a malformed value is a usage error. */
     static Instant sourceDateEpoch(Map<String, String> env, CommandLine commandLine) {
         String v = env.get("SOURCE_DATE_EPOCH");

@@ -3,11 +3,14 @@ package dev.distill.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.distill.oci.testing.Fixtures;
 import dev.distill.sbom.SbomTesting;
+import dev.distill.sbom.format.SbomReader;
 import dev.distill.sbom.model.Sbom;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,22 @@ class SpdxConformanceTest {
             Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
             assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx3-json"), ".spdx3.jsonld",
                     SerFileType.JSONLD), fixture + " as spdx3-json");
+        }
+    }
+
+    /** Documents other tools write (fixtures/sboms: syft, trivy, cdxgen and SPDX 3 shapes), converted to SPDX. */
+    @Test
+    void convertedForeignDocumentsVerify() throws Exception {
+        for (String document : List.of("syft-image.cdx.json", "syft-image.spdx.json", "trivy-image.cdx.json",
+                "trivy-image.spdx.json", "cdxgen-app.cdx.json", "one-package.spdx.json", "tool-image.spdx3.json")) {
+            Sbom sbom = SbomReader.read(Files.readAllBytes(Fixtures.path("sboms").resolve(document)), document,
+                    Instant.EPOCH);
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx-json"), ".spdx.json", SerFileType.JSON),
+                    document + " as spdx-json");
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx-tag-value"), ".spdx", SerFileType.TAG),
+                    document + " as spdx-tag-value");
+            assertEquals(List.of(), verify(SbomTesting.render(sbom, "spdx3-json"), ".spdx3.jsonld",
+                    SerFileType.JSONLD), document + " as spdx3-json");
         }
     }
 

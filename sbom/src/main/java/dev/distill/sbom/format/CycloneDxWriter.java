@@ -264,6 +264,12 @@ public final class CycloneDxWriter implements SbomWriter {
         if (p.architecture() != null) {
             props.add(new Property("distill:package:arch", p.architecture()));
         }
+        // CycloneDX says a component's ecosystem only through its purl; without one, and when the id does not say it
+        // (distill's own ids are TYPE:NAME@VERSION), the type is a property.
+        if (p.purl() == null && !p.type().equals(PackageTypes.UNKNOWN)
+                && PackageTypes.ofModelId(p.id(), p.name(), p.version()) == null) {
+            props.add(new Property("distill:package:type", p.type()));
+        }
         new TreeMap<>(p.properties()).forEach((k, v) -> {
             if (!k.equals(Package.DOWNLOAD_LOCATION)) {
                 props.add(new Property("distill:" + k, v));
@@ -273,8 +279,13 @@ public final class CycloneDxWriter implements SbomWriter {
         for (int n = 0; n < alsoContainedBy.size(); n++) {
             props.add(new Property("distill:containedBy:" + n, alsoContainedBy.get(n)));
         }
-        c.setProperties(props);
-        if (version.getVersion() >= Version.VERSION_15.getVersion()) {
+        // A property without value, or an occurrence without location, is not valid CycloneDX; a document read from
+        // another tool may not say where a package was found.
+        props.removeIf(prop -> prop.getValue() == null);
+        if (!props.isEmpty()) {
+            c.setProperties(props);
+        }
+        if (version.getVersion() >= Version.VERSION_15.getVersion() && p.dbPath() != null) {
             Evidence evidence = new Evidence();
             Occurrence o = new Occurrence();
             o.setLocation(p.dbPath());

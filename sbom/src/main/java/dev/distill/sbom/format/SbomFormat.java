@@ -29,6 +29,42 @@ public enum SbomFormat {
         return Arrays.stream(values()).map(SbomFormat::id).toList();
     }
 
+    /**
+     * What an SBOM holds that a format (a name as {@link #writer} takes it) cannot carry, one line per kind of fact,
+     * for {@code convert} to say once: SPDX has no package properties, CycloneDX no owned files. Empty when nothing
+     * is lost; the table, being for people, is not counted.
+     */
+    public static List<String> notCarried(String name, dev.distill.sbom.model.Sbom sbom) {
+        String id = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        int withProperties = 0;
+        int files = 0;
+        int withFiles = 0;
+        for (dev.distill.sbom.model.Package p : sbom.packages()) {
+            java.util.Set<String> own = new java.util.TreeSet<>(p.properties().keySet());
+            own.remove(dev.distill.sbom.model.Package.DOWNLOAD_LOCATION);
+            if (!own.isEmpty()) {
+                withProperties++;
+                keys.addAll(own);
+            }
+            if (!p.files().isEmpty()) {
+                withFiles++;
+                files += p.files().size();
+            }
+        }
+        if (id.startsWith("spdx") && withProperties > 0) {
+            List<String> some = keys.stream().limit(3).toList();
+            return List.of(name + " carries no package properties: " + withProperties + " package"
+                    + (withProperties == 1 ? " has" : "s have") + " them (" + String.join(", ", some)
+                    + (keys.size() > some.size() ? ", …" : "") + ")");
+        }
+        if (id.startsWith("cyclonedx") && files > 0) {
+            return List.of(name + " carries no owned files: " + files + " file" + (files == 1 ? "" : "s") + " of "
+                    + withFiles + " package" + (withFiles == 1 ? "" : "s") + " left out");
+        }
+        return List.of();
+    }
+
     /** A format name with an optional {@code @version}; throws IllegalArgumentException naming the choices. */
     public static SbomWriter writer(String name) {
         int at = name.indexOf('@');

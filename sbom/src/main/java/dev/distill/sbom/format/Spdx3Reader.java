@@ -65,6 +65,11 @@ final class Spdx3Reader {
                 && rootNode.path("rootElement").size() > 0) {
             rootId = rootNode.path("rootElement").get(0).asText();
         }
+        // A document of one library has that library as its root: a package, not the subject of the SBOM.
+        JsonNode described = rootId == null ? null : byId.get(rootId);
+        if (described != null && !isSubject(described)) {
+            rootId = null;
+        }
         if (creationInfo == null) {
             throw new SbomFormatException(name + ": SPDX 3 document without CreationInfo");
         }
@@ -144,12 +149,26 @@ final class Spdx3Reader {
         return new Sbom(source, distro, packages, rels, SpdxReader.unknowns(documentComment), tool, created);
     }
 
+    /** Whether the described element is what the SBOM is of (an image, directory or source), not a package in it. */
+    private static boolean isSubject(JsonNode n) {
+        if (!n.path("type").asText().equals("software_Package")) {
+            return true;
+        }
+        String purpose = n.path("software_primaryPurpose").asText("");
+        if (!purpose.isEmpty()) {
+            return purpose.equals("container") || purpose.equals("file") || purpose.equals("source");
+        }
+        return !n.has("software_packageUrl");
+    }
+
     private static Package pkg(String spdxId, JsonNode n, Map<String, JsonNode> byId,
                                Map<String, List<String>> contains, Map<String, String> license) {
         String purl = n.path("software_packageUrl").asText(null);
         Matcher ours = OUR_PACKAGE_ID.matcher(spdxId);
-        String type = purl != null && purl.startsWith("pkg:") && purl.indexOf('/') > 4
-                ? purl.substring(4, purl.indexOf('/')) : ours.matches() ? ours.group(1) : "unknown";
+        String type = PackageTypes.ofPurl(purl);
+        if (type == null) {
+            type = ours.matches() ? ours.group(1) : PackageTypes.UNKNOWN;
+        }
         String name = n.path("name").asText("");
         String version = n.path("software_packageVersion").asText("");
         List<String> cpes = new ArrayList<>();

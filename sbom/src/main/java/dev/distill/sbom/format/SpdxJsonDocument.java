@@ -71,7 +71,9 @@ final class SpdxJsonDocument {
             String digest = sbom.source().digest();
             image.put("versionInfo", digest);
             checksum(image.putArray("checksums"), "SHA256", digest.substring(digest.indexOf(':') + 1));
-            externalRef(image.putArray("externalRefs"), "PACKAGE-MANAGER", "purl", sbom.source().purl());
+            if (sbom.source().purl() != null) {
+                externalRef(image.putArray("externalRefs"), "PACKAGE-MANAGER", "purl", sbom.source().purl());
+            }
         }
         packages.add(sortFields(image));
         relationships.add(new String[] {"SPDXRef-DOCUMENT", "DESCRIBES", imageId});

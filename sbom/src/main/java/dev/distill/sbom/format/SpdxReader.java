@@ -94,7 +94,7 @@ final class SpdxReader {
         }
         SpdxPackage root = null;
         for (SpdxElement e : doc.getDocumentDescribes()) {
-            if (e instanceof SpdxPackage p) {
+            if (e instanceof SpdxPackage p && isSubject(p)) {
                 root = p;
                 break;
             }
@@ -102,9 +102,11 @@ final class SpdxReader {
         List<SpdxPackage> all = new ArrayList<>();
         SpdxModelFactory.getSpdxObjects(store, null, SpdxConstantsCompatV2.CLASS_SPDX_PACKAGE, null, null)
                 .forEach(o -> all.add((SpdxPackage) o));
+        all.sort(Comparator.comparing(SpdxPackage::getId));
         Distro distro = null;
         Map<String, String> idBySpdxId = new HashMap<>();
         Map<String, SpdxPackage> bySpdxId = new LinkedHashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
         List<Package> packages = new ArrayList<>();
         for (SpdxPackage p : all) {
             if (root != null && p.getId().equals(root.getId())) {
@@ -116,29 +118,37 @@ final class SpdxReader {
                         null);
                 continue;
             }
-            Package pkg = pkg(p);
-            if (idBySpdxId.values().contains(pkg.id())) {
+            if (isScanTarget(p)) {
                 continue;
             }
-            idBySpdxId.put(p.getId(), pkg.id());
+            Package pkg = pkg(p, ids);
             bySpdxId.put(p.getId(), p);
-            packages.add(pkg);
+            idBySpdxId.put(p.getId(), pkg.id());
+            // The same package listed twice (one purl at two paths) is one package of the model.
+            if (ids.add(pkg.id())) {
+                packages.add(pkg);
+            }
         }
         packages.sort(Comparator.comparing(Package::type).thenComparing(Package::name)
                 .thenComparing(Package::version).thenComparing(Package::id));
-        List<Relationship> relationships = new ArrayList<>();
+        java.util.TreeSet<Relationship> relationships = new java.util.TreeSet<>();
         for (Map.Entry<String, SpdxPackage> e : bySpdxId.entrySet()) {
             for (org.spdx.library.model.v2.Relationship r : e.getValue().getRelationships()) {
                 Optional<SpdxElement> to = r.getRelatedSpdxElement();
-                if (r.getRelationshipType() == RelationshipType.DEPENDS_ON && to.isPresent()
-                        && idBySpdxId.containsKey(to.get().getId())) {
-                    relationships.add(new Relationship(idBySpdxId.get(e.getKey()), Relationship.Type.DEPENDS_ON,
-                            idBySpdxId.get(to.get().getId())));
+                Relationship.Type type = r.getRelationshipType() == RelationshipType.DEPENDS_ON
+                        ? Relationship.Type.DEPENDS_ON
+                        : r.getRelationshipType() == RelationshipType.CONTAINS ? Relationship.Type.CONTAINS : null;
+                if (type != null && to.isPresent() && idBySpdxId.containsKey(to.get().getId())) {
+                    String from = idBySpdxId.get(e.getKey());
+                    String target = idBySpdxId.get(to.get().getId());
+                    if (!from.equals(target)) {
+                        relationships.add(new Relationship(from, type, target));
+                    }
                 }
             }
         }
-        relationships.sort(Comparator.naturalOrder());
-        return new Sbom(source(root, doc, name), distro, packages, relationships, unknowns(doc), tool, created);
+        return new Sbom(source(root, doc, name), distro, packages, new ArrayList<>(relationships), unknowns(doc), tool,
+                created);
     }
 
     private static SourceInfo source(SpdxPackage root, SpdxDocument doc, String name)
@@ -148,9 +158,11 @@ final class SpdxReader {
                     null);
         }
         String version = root.getVersionInfo().orElse(null);
-        String digest = version != null && version.matches("sha(256|512):[a-f0-9]+") ? version : null;
+        String purl = ref(root, ReferenceCategory.PACKAGE_MANAGER, "purl");
+        String digest = version != null && version.matches("sha(256|512):[a-f0-9]+") ? version
+                : PackageTypes.digestOfOciPurl(purl);
         return new SourceInfo(name, "sbom", root.getName().orElse(name), null, digest, null, null, null, List.of(),
-                digest == null ? null : ref(root, ReferenceCategory.PACKAGE_MANAGER, "purl"));
+                digest == null ? null : purl);
     }
 
     private static List<Unknown> unknowns(SpdxDocument doc) throws InvalidSPDXAnalysisException {
@@ -171,7 +183,41 @@ final class SpdxReader {
         return out;
     }
 
-    private static Package pkg(SpdxPackage p) throws InvalidSPDXAnalysisException {
+    /**
+     * Whether a package the document describes is what the SBOM is of (an image, a directory, a source tree) rather
+     * than a package in it: a document of one library describes that library.
+     */
+    private static boolean isSubject(SpdxPackage p) throws InvalidSPDXAnalysisException {
+        Purpose purpose = p.getPrimaryPurpose().orElse(null);
+        if (purpose != null) {
+            return purpose == Purpose.CONTAINER || purpose == Purpose.FILE || purpose == Purpose.SOURCE;
+        }
+        return ref(p, ReferenceCategory.PACKAGE_MANAGER, "purl") == null;
+    }
+
+    /** trivy lists each file it scanned (a jar, a lock file) as an application package marked "Class: …". */
+    private static boolean isScanTarget(SpdxPackage p) throws InvalidSPDXAnalysisException {
+        return p.getPrimaryPurpose().orElse(null) == Purpose.APPLICATION
+                && p.getAnnotations().stream().anyMatch(a -> comment(a).startsWith("Class: "));
+    }
+
+    private static String comment(org.spdx.library.model.v2.Annotation a) {
+        try {
+            String c = a.getComment();
+            return c == null ? "" : c;
+        } catch (InvalidSPDXAnalysisException e) {
+            return "";
+        }
+    }
+
+    /** The package type trivy annotates ("PkgType: jar"), or null. */
+    private static String trivyType(SpdxPackage p) throws InvalidSPDXAnalysisException {
+        return p.getAnnotations().stream().map(SpdxReader::comment).filter(c -> c.startsWith("PkgType: "))
+                .map(c -> PackageTypes.ofToolType(c.substring("PkgType: ".length()))).filter(t -> t != null)
+                .findFirst().orElse(null);
+    }
+
+    private static Package pkg(SpdxPackage p, java.util.Set<String> taken) throws InvalidSPDXAnalysisException {
         String purl = ref(p, ReferenceCategory.PACKAGE_MANAGER, "purl");
         List<String> cpes = new ArrayList<>();
         for (ExternalRef r : p.getExternalRefs()) {
@@ -181,8 +227,17 @@ final class SpdxReader {
             }
         }
         cpes.sort(Comparator.naturalOrder());
-        String type = purl != null && purl.startsWith("pkg:") && purl.indexOf('/') > 4
-                ? purl.substring(4, purl.indexOf('/')) : "unknown";
+        String pkgName = p.getName().orElse("");
+        String type = PackageTypes.ofPurl(purl);
+        if (type == null) {
+            type = PackageTypes.ofSpdxId(p.getId(), pkgName);
+        }
+        if (type == null) {
+            type = trivyType(p);
+        }
+        if (type == null) {
+            type = PackageTypes.UNKNOWN;
+        }
         String license = LicenseExpressions.canonical(p.getLicenseDeclared().toString());
         if (license.equals("NOASSERTION") || license.equals("NONE")) {
             license = null;
@@ -217,11 +272,14 @@ final class SpdxReader {
         }
         files.sort(Comparator.comparing(PackageFile::path));
         String version = p.getVersionInfo().orElse("");
-        String id = purl != null ? purl : p.getId();
+        // Without a purl, the id catalogers give (TYPE:NAME@VERSION), unless another package has it already.
+        String modelId = PackageTypes.modelId(type, pkgName, version);
+        String id = purl != null ? purl : type.equals(PackageTypes.UNKNOWN) || taken.contains(modelId) ? p.getId()
+                : modelId;
         String download = p.getDownloadLocation().orElse("NOASSERTION");
         Map<String, String> properties = download.equals("NOASSERTION") || download.equals("NONE") ? Map.of()
                 : Map.of(Package.DOWNLOAD_LOCATION, download);
-        return new Package(id, p.getName().orElse(""), version, type, purl, cpes, license, supplier, null,
+        return new Package(id, pkgName, version, type, purl, cpes, license, supplier, null,
                 p.getSummary().orElse(null), foundBy, dbPath, layer, hashes(p), files, properties);
     }
 

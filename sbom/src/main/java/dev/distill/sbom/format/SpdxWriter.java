@@ -129,10 +129,13 @@ public final class SpdxWriter implements SbomWriter {
                 .setSupplier("NOASSERTION");
         if (sbom.source().digest() != null) {
             String digest = sbom.source().digest();
-            ib.setVersionInfo(digest)
-                    .addChecksum(doc.createChecksum(ChecksumAlgorithm.SHA256, digest.substring(digest.indexOf(':') + 1)))
-                    .addExternalRef(doc.createExternalRef(ReferenceCategory.PACKAGE_MANAGER,
-                            refTypes.getListedReferenceTypeByName("purl"), sbom.source().purl(), null));
+            ib.setVersionInfo(digest).addChecksum(
+                    doc.createChecksum(ChecksumAlgorithm.SHA256, digest.substring(digest.indexOf(':') + 1)));
+            // A document read from another tool may name the image's digest without a purl.
+            if (sbom.source().purl() != null) {
+                ib.addExternalRef(doc.createExternalRef(ReferenceCategory.PACKAGE_MANAGER,
+                        refTypes.getListedReferenceTypeByName("purl"), sbom.source().purl(), null));
+            }
         }
         SpdxPackage image = ib.build();
         doc.addRelationship(doc.createRelationship(image, RelationshipType.DESCRIBES, null));
@@ -141,8 +144,10 @@ public final class SpdxWriter implements SbomWriter {
             var d = sbom.distro();
             SpdxPackage.SpdxPackageBuilder ob = doc.createPackage(SpdxIds.os(sbom), d.id(), none, "NOASSERTION", none)
                     .setDownloadLocation("NOASSERTION").setFilesAnalyzed(false)
-                    .setPrimaryPurpose(Purpose.OPERATING_SYSTEM).setSupplier("NOASSERTION")
-                    .setDescription(d.prettyName());
+                    .setPrimaryPurpose(Purpose.OPERATING_SYSTEM).setSupplier("NOASSERTION");
+            if (d.prettyName() != null) {
+                ob.setDescription(d.prettyName());
+            }
             if (d.versionId() != null) {
                 ob.setVersionInfo(d.versionId());
             }

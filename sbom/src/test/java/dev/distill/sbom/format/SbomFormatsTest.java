@@ -135,7 +135,8 @@ class SbomFormatsTest {
         assertThrows(IllegalArgumentException.class, () -> SbomFormat.writer("spdx-json@2.2"));
     }
 
-    private static List<String> validate(String format, byte[] bytes) throws Exception {
+    /** Schema problems of a CycloneDX document in {@code format} (cyclonedx-core-java's validators, 1.4 to 1.6). */
+    static List<String> validate(String format, byte[] bytes) throws Exception {
         Version cdx = format.endsWith("@1.4") ? Version.VERSION_14 : format.endsWith("@1.5") ? Version.VERSION_15
                 : Version.VERSION_16;
         if (format.startsWith("cyclonedx-json")) {

@@ -23,7 +23,7 @@ class SbomReaderTest {
 
     @Test
     void everyReadableFormatRoundTripsToTheSameBytes() throws IOException {
-        for (String fixture : List.of("layered", "distroless-base", "rpm-sqlite", "rootfs-netbase")) {
+        for (String fixture : SbomTesting.FIXTURES) {
             Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
             for (String format : FORMATS) {
                 String first = new String(SbomTesting.render(sbom, format), StandardCharsets.UTF_8);
