@@ -1,7 +1,7 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyGate;
