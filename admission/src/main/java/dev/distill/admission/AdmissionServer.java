@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -73,7 +74,15 @@ public final class AdmissionServer implements AutoCloseable {
         PolicyGate gate = new PolicyGate(client, config.attestations(), config.signers(), this::audit);
         this.decisions = new Decisions(gate, config.cacheTtl(), config.cacheSize(), verifiers, metrics);
         this.reviewer = new Reviewer(client, decisions, policies::current, verifiers, config.deadline(), metrics);
-        this.http = HttpsServer.create(config.listen(), 128);
+        try {
+            this.http = HttpsServer.create(config.listen(), 128);
+        } catch (BindException e) {
+            // Not as the cause: a socket exception in the chain would read as a failure to reach a registry.
+            IOException x = new IOException("cannot listen on " + config.listen().getHostString() + ":"
+                    + config.listen().getPort() + ": " + e.getMessage().toLowerCase(java.util.Locale.ROOT));
+            x.addSuppressed(e);
+            throw x;
+        }
         http.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
         http.setExecutor(handlers);
         http.createContext("/validate", exchanges.counted(ex -> review(ex, "validate", false)));

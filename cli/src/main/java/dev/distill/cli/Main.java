@@ -123,7 +123,8 @@ public final class Main implements Runnable {
     private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
             AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
             AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
-            TreeCommand.class, ProvenanceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+            TreeCommand.class, ProvenanceCommand.class, AdmissionCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
 
     /**
      * Adds the one subcommand the arguments name, or all of them (for help, a usage error, or no command). picocli
