@@ -122,7 +122,8 @@ class AdmissionCommandTest {
     @BeforeAll
     static void start() throws Exception {
         registry = DockerRegistry.start(dir.resolve("registry"), DockerRegistry.Auth.NONE);
-        for (String repo : List.of("app/signed", "app/unsigned", "app/other-signer", "trial/unsigned")) {
+        for (String repo : List.of("app/signed", "app/unsigned", "app/other-signer", "trial/unsigned",
+                "elsewhere/uncovered")) {
             SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + image(repo));
         }
         SignCommandTest.skopeo(dir, "oci:../fixtures/distroless-base:latest", "docker://" + image("app/base"));
@@ -130,7 +131,8 @@ class AdmissionCommandTest {
         String b = dir.resolve("b").toString();
         assertEquals(0, SbomCommandTest.run(PW, "key", "generate", "--output-key-prefix", a).code());
         assertEquals(0, SbomCommandTest.run(PW, "key", "generate", "--output-key-prefix", b).code());
-        for (String repo : List.of("app/signed", "app/base")) {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + image("app/concurrent"));
+        for (String repo : List.of("app/signed", "app/base", "app/concurrent")) {
             MainTest.Result s = SbomCommandTest.run(PW, "sign", "registry:" + image(repo), "--key", a + ".key");
             assertEquals(0, s.code(), s.err());
             MainTest.Result at = SbomCommandTest.run(PW, "attest", "registry:" + image(repo), "--type", "spdx",
@@ -247,8 +249,10 @@ class AdmissionCommandTest {
         assertTrue(otherWhy.contains("attestation https://spdx.dev/Document"), "its SBOM is attested by key b: "
                 + otherWhy);
 
-        AdmissionResponse nowhere = post(webhook, "/validate", pod("nowhere", registry.host() + "/elsewhere/x:v1"));
+        AdmissionResponse nowhere = post(webhook, "/validate", pod("nowhere", image("elsewhere/uncovered")));
         assertFalse(nowhere.getAllowed(), "an image no policy section covers is denied");
+        assertTrue(nowhere.getStatus().getMessage().contains("no policy and no section of one applies to "
+                + registry.host() + "/elsewhere/uncovered"), nowhere.getStatus().getMessage());
     }
 
     @Test
@@ -305,6 +309,50 @@ class AdmissionCommandTest {
         assertTrue(hits.find(), metrics);
         assertTrue(Integer.parseInt(hits.group(1)) >= 2, "the second review of the same images is answered from "
                 + "the cache: " + metrics);
+    }
+
+    @Test
+    void eachImageIsDecidedOncePerRequestAndConcurrentRequestsShareOneVerification() throws Exception {
+        Map<String, Long> before = counters();
+        String img = image("app/concurrent");
+        List<java.util.concurrent.CompletableFuture<AdmissionResponse>> answers = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                AdmissionReview r = pod("conc-" + i, img, img, img);
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return post(webhook, "/validate", r);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, pool));
+            }
+            for (var a : answers) {
+                assertTrue(a.get(60, TimeUnit.SECONDS).getAllowed());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Long> after = counters();
+        assertEquals(1, after.get("misses") - before.get("misses"), "one verification for 8 requests: " + after);
+        assertEquals(1, after.get("verifications") - before.get("verifications"), after.toString());
+        assertEquals(7, after.get("hits") - before.get("hits"), "one decision per request, not one per container "
+                + "(3 name the image): " + after);
+    }
+
+    private static Map<String, Long> counters() throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(webhook.base() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (String[] c : List.of(new String[] {"hits", "distill_admission_cache_hits_total"},
+                new String[] {"misses", "distill_admission_cache_misses_total"},
+                new String[] {"verifications", "distill_admission_verification_seconds_count"})) {
+            Matcher m = Pattern.compile("(?m)^" + c[1] + " (\\d+(\\.\\d+)?)").matcher(metrics);
+            assertTrue(m.find(), c[1] + " in " + metrics);
+            out.put(c[0], (long) Double.parseDouble(m.group(1)));
+        }
+        return out;
     }
 
     static Deployment deployment(String name, String init, String... images) {
