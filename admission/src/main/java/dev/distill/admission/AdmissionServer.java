@@ -251,17 +251,25 @@ public final class AdmissionServer implements AutoCloseable {
             late.set(true);
             ex.close();
         }, Math.max(0, left), TimeUnit.NANOSECONDS);
+        byte[] body;
         try {
-            return readBody(ex);
+            body = readBody(ex);
         } catch (IOException e) {
+            timer.cancel(false);
             if (late.get()) {
-                throw new SlowBody("the body did not arrive within the deadline of " + config.deadline().toMillis()
-                        + " ms");
+                throw slow();
             }
             throw e;
-        } finally {
-            timer.cancel(false);
         }
+        timer.cancel(false);
+        if (late.get()) {
+            throw slow(); // read in full just as the watchdog closed the connection: there is no one to answer
+        }
+        return body;
+    }
+
+    private SlowBody slow() {
+        return new SlowBody("the body did not arrive within the deadline of " + config.deadline().toMillis() + " ms");
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
