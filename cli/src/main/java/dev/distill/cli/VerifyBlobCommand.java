@@ -121,7 +121,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
             summary = "Verified OK: " + subject + " signed by " + (keyless ? verified.identity() + " (issuer "
                     + verified.issuer() + ")" : key) + when + (verified.logChecked() ? ""
                     : "; its transparency-log entries were not checked (give --trusted-root to check them)");
-        } catch (dev.distill.attest.bundle.VerificationException e) {
+        } catch (dev.distill.attest.VerificationException e) {
             if (!output.equals("json")) {
                 throw e;
             }

@@ -1,7 +1,7 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageSignatures;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;

@@ -1,5 +1,6 @@
 package dev.distill.attest.bundle;
 
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -4,7 +4,7 @@ import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.oci.Descriptor;

@@ -4,7 +4,7 @@ import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.bundle.BlobSignatures;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;

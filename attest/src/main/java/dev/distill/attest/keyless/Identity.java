@@ -1,6 +1,6 @@
 package dev.distill.attest.keyless;
 
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;

@@ -1,7 +1,7 @@
 package dev.distill.attest.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keyless.Identity;

@@ -1,6 +1,6 @@
 package dev.distill.attest.promote;
 
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.keys.KeyException;

@@ -1,7 +1,7 @@
 package dev.distill.attest.store;
 
 import dev.distill.attest.AttestException;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.verify.ImageVerifier;

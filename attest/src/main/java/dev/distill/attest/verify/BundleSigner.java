@@ -1,7 +1,7 @@
 package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

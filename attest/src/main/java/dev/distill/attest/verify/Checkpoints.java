@@ -1,6 +1,6 @@
 package dev.distill.attest.verify;
 
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.sigstore.trustroot.TransparencyLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

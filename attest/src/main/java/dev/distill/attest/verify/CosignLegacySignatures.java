@@ -3,7 +3,7 @@ package dev.distill.attest.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.image.CosignLayers;
 import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;

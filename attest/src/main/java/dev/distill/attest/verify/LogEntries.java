@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.BundleJson;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.oci.Digest;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;

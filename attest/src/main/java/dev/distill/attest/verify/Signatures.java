@@ -1,6 +1,6 @@
 package dev.distill.attest.verify;
 
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;

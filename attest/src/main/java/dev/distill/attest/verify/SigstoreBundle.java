@@ -2,7 +2,7 @@ package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distill.attest.bundle.BundleJson;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;

@@ -2,7 +2,7 @@ package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;

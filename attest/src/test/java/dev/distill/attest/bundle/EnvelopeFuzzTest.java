@@ -1,5 +1,6 @@
 package dev.distill.attest.bundle;
 
+import dev.distill.attest.VerificationException;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -3,7 +3,7 @@ package dev.distill.attest.keyless;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;

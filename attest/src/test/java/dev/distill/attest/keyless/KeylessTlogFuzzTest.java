@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.distill.attest.keyless;
 
-import dev.distill.attest.bundle.VerificationException;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.verify.Verifier;
 
 /** The keyless verification the tests of this package call: the Verifier by identity against an instance. */

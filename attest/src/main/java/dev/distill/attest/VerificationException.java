@@ -1,6 +1,4 @@
-package dev.distill.attest.bundle;
-
-import dev.distill.attest.AttestException;
+package dev.distill.attest;
 
 /** Verification failed: the message says which check did not hold. Callers fail closed on it. */
 public class VerificationException extends AttestException {
