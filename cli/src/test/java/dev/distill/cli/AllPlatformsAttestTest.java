@@ -163,6 +163,20 @@ class AllPlatformsAttestTest {
         assertEquals("linux/arm64", report.get("digests").get(1).get("platform").asText(), json.out());
         assertEquals(0, report.get("digests").get(1).get("attestations").size(), json.out());
         assertTrue(report.get("failures").get(0).asText().startsWith("linux/arm64: "), json.out());
+
+        Path policy = Files.writeString(dir.resolve("spdx.yaml"), "attestations: [spdx]\n");
+        MainTest.Result judged = MainTest.run("verify-attestation", image("half"), "--key", key + ".pub",
+                "--all-platforms", "--policy", policy.toString());
+        assertEquals(1, judged.code(), judged.out() + judged.err());
+        assertTrue(judged.out().contains("ok   linux/amd64: attestation"), judged.out());
+        assertTrue(judged.out().contains("FAIL linux/arm64: attestation"), judged.out());
+        assertTrue(judged.err().contains("linux/arm64: policy failed"), judged.err());
+
+        MainTest.Result single = MainTest.run("verify-attestation", "registry:" + registry.host() + "/app/half@"
+                + amd64.manifestDigest(), "--type", "spdx", "--key", key + ".pub", "--platform", "linux/amd64");
+        assertEquals(3, single.code(), single.err());
+        assertTrue(single.err().contains("is a single image, not a multi-platform index: drop --platform"),
+                single.err());
     }
 
     @Test

@@ -136,7 +136,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         return digest;
     }
 
-    /** Makes the predicate of the attestation about one subject (for an SBOM: of that platform's filesystem). */
+    /** Makes the predicate of the attestation about one subject, before it is signed (for an SBOM: of that platform's filesystem). */
     @FunctionalInterface
     public interface Predicates {
         byte[] of(ImageReference pinned, PlatformSubjects.Subject subject) throws IOException, AttestException;
@@ -153,9 +153,10 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
             throws IOException, AttestException {
         List<Digest> done = new ArrayList<>();
         for (PlatformSubjects.Subject s : subjects.subjects()) {
-            progress.signing(s.digest(), done.size() + 1, subjects.subjects().size());
             ImageReference pinned = ref.withDigest(s.digest());
-            done.add(attest(pinned, signer, predicateType, predicates.of(pinned, s)));
+            byte[] predicate = predicates.of(pinned, s);
+            progress.signing(s.digest(), done.size() + 1, subjects.subjects().size());
+            done.add(attest(pinned, signer, predicateType, predicate));
         }
         return done;
     }
