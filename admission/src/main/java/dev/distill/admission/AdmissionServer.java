@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,6 +30,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +42,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (up to the grace period), then the worker pools stop. It prints nothing: log lines go to the configured sink.
  */
 public final class AdmissionServer implements AutoCloseable {
+    static {
+        // The JDK's server leaves Nagle's algorithm on unless this is set before its first use: each answer's body
+        // then waits for the client's delayed ACK of the headers, about 40 ms per response on Linux
+        // (ResponseLatencyTest, bench/admission). A value the user set wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final AdmissionConfig config;
     private final HttpsServer http;
     private final ExecutorService handlers;
@@ -51,6 +63,8 @@ public final class AdmissionServer implements AutoCloseable {
     private final AdmissionMetrics metrics = new AdmissionMetrics();
     private final DecisionLog log;
     private final Semaphore inFlight;
+    private final Exchanges exchanges = new Exchanges();
+    private final ScheduledExecutorService watchdog;
     private volatile boolean ready;
 
     private AdmissionServer(AdmissionConfig config) throws IOException, PolicyException {
@@ -64,20 +78,29 @@ public final class AdmissionServer implements AutoCloseable {
         this.verifiers = Executors.newFixedThreadPool(Math.max(4, Math.min(32, config.maxInFlight())),
                 named("distill-admission-verify"));
         this.reloader = Executors.newSingleThreadScheduledExecutor(named("distill-admission-reload"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(named("distill-admission-watchdog"));
         RegistryClient client = new RegistryClient(config.registry());
         PolicyGate gate = new PolicyGate(client, config.attestations(), config.signers(), this::audit);
         this.decisions = new Decisions(gate, config.cacheTtl(), config.cacheSize(), verifiers, metrics);
         this.reviewer = new Reviewer(client, decisions, policies::current, verifiers, config.deadline(), metrics);
-        this.http = HttpsServer.create(config.listen(), 128);
+        try {
+            this.http = HttpsServer.create(config.listen(), 128);
+        } catch (BindException e) {
+            // Not as the cause: a socket exception in the chain would read as a failure to reach a registry.
+            IOException x = new IOException("cannot listen on " + config.listen().getHostString() + ":"
+                    + config.listen().getPort() + ": " + e.getMessage().toLowerCase(java.util.Locale.ROOT));
+            x.addSuppressed(e);
+            throw x;
+        }
         http.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
         http.setExecutor(handlers);
-        http.createContext("/validate", ex -> review(ex, "validate", false));
-        http.createContext("/mutate", ex -> review(ex, "mutate", true));
-        http.createContext("/healthz", ex -> plain(ex, "healthz", 200, "ok\n"));
-        http.createContext("/readyz", ex -> plain(ex, "readyz", ready ? 200 : 503, ready ? "ready\n"
-                : "not ready\n"));
-        http.createContext("/metrics", this::metrics);
-        http.createContext("/", ex -> plain(ex, "other", 404, "no such endpoint\n"));
+        http.createContext("/validate", exchanges.counted(ex -> review(ex, "validate", false)));
+        http.createContext("/mutate", exchanges.counted(ex -> review(ex, "mutate", true)));
+        http.createContext("/healthz", exchanges.counted(ex -> plain(ex, "healthz", 200, "ok\n")));
+        http.createContext("/readyz", exchanges.counted(ex -> plain(ex, "readyz", ready ? 200 : 503, ready
+                ? "ready\n" : "not ready\n")));
+        http.createContext("/metrics", exchanges.counted(this::metrics));
+        http.createContext("/", exchanges.counted(ex -> plain(ex, "other", 404, "no such endpoint\n")));
     }
 
     /**
@@ -138,8 +161,14 @@ public final class AdmissionServer implements AutoCloseable {
         ready = false;
         log.event("stopping", Map.of("graceSeconds", config.shutdownGrace().toSeconds()));
         reloader.shutdownNow();
-        // stop() refuses new connections at once and waits for the exchanges in flight, up to the grace.
-        http.stop((int) Math.max(0, config.shutdownGrace().toSeconds()));
+        // The JDK 17 server's stop(grace) waits the whole grace even when nothing is in flight, so we wait for our
+        // own count of exchanges to reach zero (bounded by the grace) and then stop it at once.
+        boolean idle = exchanges.awaitIdle(config.shutdownGrace());
+        http.stop(0);
+        if (!idle) {
+            log.event("stopped-with-requests-in-flight", Map.of("requests", exchanges.count()));
+        }
+        watchdog.shutdownNow();
         handlers.shutdownNow();
         verifiers.shutdownNow();
         try {
@@ -152,6 +181,7 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     private void review(HttpExchange ex, String endpoint, boolean mutate) throws IOException {
+        long start = System.nanoTime();
         try (ex) {
             if (!ex.getRequestMethod().equals("POST")) {
                 plain(ex, endpoint, 405, "POST an AdmissionReview\n");
@@ -164,14 +194,21 @@ public final class AdmissionServer implements AutoCloseable {
             }
             metrics.inFlight(1);
             try {
-                byte[] body = body(ex);
+                byte[] body;
+                try {
+                    body = body(ex, start);
+                } catch (SlowBody e) {
+                    metrics.request(endpoint, 408);
+                    log.event("body-timeout", Map.of("endpoint", endpoint, "reason", e.getMessage()));
+                    return;
+                }
                 if (body == null) {
                     plain(ex, endpoint, 413, "an AdmissionReview is at most " + config.maxBodyBytes() + " bytes\n");
                     return;
                 }
                 Reviewer.Answer a;
                 try {
-                    a = reviewer.review(body, mutate);
+                    a = reviewer.review(body, mutate, start);
                 } catch (Reviewer.BadReview e) {
                     log.event("bad-request", Map.of("endpoint", endpoint, "reason", e.getMessage()));
                     plain(ex, endpoint, 400, e.getMessage() + "\n");
@@ -195,8 +232,47 @@ public final class AdmissionServer implements AutoCloseable {
         }
     }
 
-    /** The body, or null when it is over the limit (by its Content-Length or as it is read). */
-    private byte[] body(HttpExchange ex) throws IOException {
+    /** A body that did not arrive within the deadline: its connection was closed. */
+    private static final class SlowBody extends Exception {
+        SlowBody(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The body, or null when it is over the limit (by its Content-Length or as it is read). The JDK's server has no
+     * read timeout, so a watchdog closes the connection of a body still arriving when the deadline is up: a slow or
+     * stalled client holds a worker no longer than the deadline.
+     */
+    private byte[] body(HttpExchange ex, long start) throws IOException, SlowBody {
+        AtomicBoolean late = new AtomicBoolean();
+        long left = config.deadline().toNanos() - (System.nanoTime() - start);
+        ScheduledFuture<?> timer = watchdog.schedule(() -> {
+            late.set(true);
+            ex.close();
+        }, Math.max(0, left), TimeUnit.NANOSECONDS);
+        byte[] body;
+        try {
+            body = readBody(ex);
+        } catch (IOException e) {
+            timer.cancel(false);
+            if (late.get()) {
+                throw slow();
+            }
+            throw e;
+        }
+        timer.cancel(false);
+        if (late.get()) {
+            throw slow(); // read in full just as the watchdog closed the connection: there is no one to answer
+        }
+        return body;
+    }
+
+    private SlowBody slow() {
+        return new SlowBody("the body did not arrive within the deadline of " + config.deadline().toMillis() + " ms");
+    }
+
+    private byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         long max = config.maxBodyBytes();
         if (length != null) {

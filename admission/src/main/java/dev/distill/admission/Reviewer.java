@@ -80,8 +80,8 @@ final class Reviewer {
         return review.getRequest();
     }
 
-    Answer review(byte[] body, boolean mutate) throws BadReview {
-        long start = System.nanoTime();
+    /** Answers the review; {@code start} ({@link System#nanoTime}) is when the request came in, the deadline's start. */
+    Answer review(byte[] body, boolean mutate, long start) throws BadReview {
         AdmissionRequest req = request(body);
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("uid", req.getUid());

@@ -77,7 +77,7 @@ final class ServerTls {
             chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(
                     new ByteArrayInputStream(Files.readAllBytes(certFile))));
         } catch (GeneralSecurityException e) {
-            throw new IOException("TLS certificate " + certFile + ": not a PEM certificate chain", e);
+            throw bad("TLS certificate " + certFile + ": not a PEM certificate chain", e);
         }
         if (chain.isEmpty()) {
             throw new IOException("TLS certificate " + certFile + ": no certificate in it");
@@ -96,7 +96,7 @@ final class ServerTls {
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw new IOException("TLS key " + keyFile + " does not go with the certificate " + certFile, e);
+            throw bad("TLS key " + keyFile + " does not go with the certificate " + certFile, e);
         }
         throw new IllegalStateException("no X.509 key manager in this JVM");
     }
@@ -106,7 +106,7 @@ final class ServerTls {
         try (PEMParser in = new PEMParser(new StringReader(Files.readString(keyFile)))) {
             parsed = in.readObject();
         } catch (IOException e) {
-            throw new IOException("TLS key " + keyFile + ": not a PEM key", e);
+            throw bad("TLS key " + keyFile + ": not a PEM key", e);
         }
         try {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -117,9 +117,19 @@ final class ServerTls {
                 return converter.getPrivateKey(info);
             }
         } catch (IOException e) {
-            throw new IOException("TLS key " + keyFile + ": a key of a kind this JVM cannot use", e);
+            throw bad("TLS key " + keyFile + ": a key of a kind this JVM cannot use", e);
         }
         throw new IOException("TLS key " + keyFile + ": not an unencrypted PEM private key");
+    }
+
+    /**
+     * A file that is not what it should be. The library's exception is kept as a suppressed one (for a stack trace),
+     * not as the cause: a certificate exception in the cause chain reads as a TLS failure of a connection.
+     */
+    private static IOException bad(String message, Exception e) {
+        IOException x = new IOException(message);
+        x.addSuppressed(e);
+        return x;
     }
 
     /** Hands every call to the key material loaded last. */

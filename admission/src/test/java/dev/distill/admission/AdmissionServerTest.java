@@ -9,8 +9,6 @@ import dev.distill.attest.keyless.SigstoreInstance;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,27 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,34 +31,17 @@ class AdmissionServerTest {
 
     @Test
     void answersOverTlsAndFailsClosedWhenTheRegistryIsDown() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair server = g.generateKeyPair();
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-                new X500Name("CN=distill-admission-test"), BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
-                Date.from(Instant.now().plusSeconds(3600)), new X500Name("CN=distill-admission-test"),
-                server.getPublic()).addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(server.getPrivate())));
-        Path certFile = dir.resolve("tls.crt");
-        Path keyFile = dir.resolve("tls.key");
-        Files.writeString(certFile, pem(cert));
-        Files.writeString(keyFile, pem(new JcaPKCS8Generator(server.getPrivate(), null)));
+        TestTls tls = TestTls.make(dir);
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
         List<String> log = new CopyOnWriteArrayList<>();
-        AdmissionConfig config = AdmissionConfig.builder(List.of(policy), certFile, keyFile,
-                ImageAttestations.withKey(g.generateKeyPair().getPublic()), SigstoreInstance.publicGood(), "test key")
+        AdmissionConfig config = AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
+                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
+                SigstoreInstance.publicGood(), "test key")
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).maxBodyBytes(4096)
                 .deadline(Duration.ofSeconds(5)).log(log::add).build();
 
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(tls.client()).connectTimeout(Duration.ofSeconds(5))
+                .build();
 
         try (AdmissionServer s = AdmissionServer.start(config)) {
             String base = "https://127.0.0.1:" + s.address().getPort();
@@ -126,13 +90,5 @@ class AdmissionServerTest {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String pem(Object o) throws Exception {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            p.writeObject(o);
-        }
-        return w.toString();
     }
 }

@@ -1,9 +1,9 @@
 package dev.distill.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.distill.oci.ImageConfig;
 import dev.distill.oci.Digest;
 import dev.distill.oci.Image;
-import dev.distill.oci.wire.ConfigTemplate;
 import dev.distill.sbom.tree.FileTree;
 import dev.distill.sbom.tree.LayerSummary;
 import java.io.PrintWriter;
@@ -22,8 +22,7 @@ record ImageReport(String reference, String source, List<String> tags, String ma
     }
 
     static ImageReport of(Image img, FileTree tree) {
-        ConfigTemplate config = img.config();
-        ConfigTemplate.RuntimeConfig rc = config == null ? null : config.config();
+        ImageConfig config = img.config();
         List<LayerRow> rows = new ArrayList<>();
         for (LayerSummary l : tree.layers()) {
             rows.add(new LayerRow(l.index() + 1, str(l.digest()), str(l.diffId()), l.mediaType(),
@@ -34,9 +33,9 @@ record ImageReport(String reference, String source, List<String> tags, String ma
                 img.manifestMediaType(), img.platform() == null ? null : img.platform().toString(),
                 img.configDescriptor() == null ? null : str(img.configDescriptor().digest()),
                 config == null ? null : config.created(),
-                rc == null ? null : rc.user(),
-                rc == null ? null : rc.entrypoint(),
-                rc == null ? null : rc.cmd(),
+                config == null ? null : config.user(),
+                config == null ? null : config.entrypoint(),
+                config == null ? null : config.cmd(),
                 rows, tree.fileCount(), tree.entries().size());
     }
 

@@ -122,11 +122,10 @@ public final class Main implements Runnable {
 
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(SbomCommand.class, ConvertCommand.class,
-            DiffCommand.class,
-            AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class,
-            AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
-            TreeCommand.class, ProvenanceCommand.class, PromoteCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class);
+            DiffCommand.class, AuditCommand.class, InspectCommand.class, KeyCommand.class, SignCommand.class,
+            VerifyCommand.class, AttestCommand.class, VerifyAttestationCommand.class, SignBlobCommand.class, VerifyBlobCommand.class,
+            TreeCommand.class, ProvenanceCommand.class, PromoteCommand.class, AdmissionCommand.class,
+            CompletionCommand.class, CommandLine.HelpCommand.class);
 
     /**
      * Adds the one subcommand the arguments name, or all of them (for help, a usage error, or no command). picocli

@@ -88,8 +88,11 @@ class SignBlobCommandTest {
         assertTrue(wrong.err().contains("the attestation is about another artifact"), wrong.err());
 
         // A second signature, bad, next to the good one: a bundle's envelope carries exactly one.
-        String two = Files.readString(bundle).replaceFirst("\"signatures\" : \\[ \\{",
-                "\"signatures\" : [ {\"keyid\":\"\",\"sig\":\"AAAA\"}, {");
+        var parsed = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Files.readString(bundle));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) parsed.path("dsseEnvelope").path("signatures")).insertObject(0)
+                .put("keyid", "").put("sig", "AAAA");
+        String two = parsed.toString();
         Path twoSigs = Files.writeString(tmp.resolve("two.sigstore.json"), two);
         MainTest.Result both = MainTest.run("verify-blob", subject.toString(), "--bundle", twoSigs.toString(),
                 "--key", pub.toString());

@@ -1,6 +1,5 @@
 package dev.distill.oci;
 
-import dev.distill.oci.wire.ConfigTemplate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.List;
  * @param repoTags names the medium gives the image (layout ref names, docker archive RepoTags)
  */
 public record Image(String reference, SourceKind kind, Digest manifestDigest, String manifestMediaType,
-                    Descriptor configDescriptor, ConfigTemplate config, Platform platform, List<Layer> layers,
+                    Descriptor configDescriptor, ImageConfig config, Platform platform, List<Layer> layers,
                     Path rootDirectory, List<String> repoTags, BlobStore store) implements AutoCloseable {
 
     public Image {

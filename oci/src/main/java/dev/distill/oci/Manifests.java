@@ -185,7 +185,8 @@ public final class Manifests {
             throw new ImageException(reference + ": no image for platform " + options.platform()
                     + "; available: " + (platform == null ? "none declared" : platform));
         }
-        return new Image(reference, kind, manifestDigest, manifestMediaType, configDescriptor, config, platform,
+        return new Image(reference, kind, manifestDigest, manifestMediaType, configDescriptor, ImageConfig.of(config),
+                platform,
                 layers, null, repoTags, store);
     }
 

@@ -121,6 +121,15 @@ public final class ImageSignatures {
         List<DescriptorTemplate> layers = new ArrayList<>(layers(client, ref, tag, what).orElse(List.of()));
         layers.add(new DescriptorTemplate(mediaType, blobDigest.toString(), (long) blob.length, null, annotations,
                 null, null));
+        return putLayers(client, ref.registry(), ref.repository(), tag, layers);
+    }
+
+    /**
+     * Puts the manifest cosign gives signatures and attestations under {@code tag}: these layers, and the empty
+     * image config (its diff ids the layers' digests), pushed first. Returns the manifest's digest.
+     */
+    public static Digest putLayers(RegistryClient client, String registry, String repository, String tag,
+                                   List<DescriptorTemplate> layers) throws IOException {
         ObjectNode config = new ObjectMapper().createObjectNode();
         config.put("architecture", "");
         config.put("created", "0001-01-01T00:00:00Z");
@@ -132,9 +141,9 @@ public final class ImageSignatures {
         layers.forEach(l -> diffIds.add(l.digest()));
         byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
         Digest configDigest = Digest.sha256(configBytes);
-        client.pushBlob(ref.registry(), ref.repository(), configDigest, configBytes.length,
+        client.pushBlob(registry, repository, configDigest, configBytes.length,
                 () -> new ByteArrayInputStream(configBytes), null, 0);
-        return client.putManifest(ref.registry(), ref.repository(), tag, MediaTypes.OCI_MANIFEST, Json.write(
+        return client.putManifest(registry, repository, tag, MediaTypes.OCI_MANIFEST, Json.write(
                 new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(MediaTypes.OCI_CONFIG,
                         configDigest.toString(), configBytes.length), layers, null, null)));
     }

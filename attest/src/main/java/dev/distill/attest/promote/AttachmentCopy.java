@@ -1,7 +1,5 @@
 package dev.distill.attest.promote;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.image.ReferrerBundles;
@@ -15,9 +13,7 @@ import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,21 +138,6 @@ public final class AttachmentCopy {
                 layers.add(l);
             }
         }
-        ObjectNode config = new ObjectMapper().createObjectNode();
-        config.put("architecture", "");
-        config.put("created", "0001-01-01T00:00:00Z");
-        config.put("os", "");
-        config.putObject("config");
-        ObjectNode rootfs = config.putObject("rootfs");
-        rootfs.put("type", "layers");
-        var diffIds = rootfs.putArray("diff_ids");
-        layers.forEach(l -> diffIds.add(l.digest()));
-        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = Digest.sha256(configBytes);
-        client.pushBlob(destination.registry(), destination.repository(), configDigest, configBytes.length,
-                () -> new ByteArrayInputStream(configBytes), null, 0);
-        client.putManifest(destination.registry(), destination.repository(), tag, MediaTypes.OCI_MANIFEST,
-                Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(
-                        MediaTypes.OCI_CONFIG, configDigest.toString(), configBytes.length), layers, null, null)));
+        ImageSignatures.putLayers(client, destination.registry(), destination.repository(), tag, layers);
     }
 }

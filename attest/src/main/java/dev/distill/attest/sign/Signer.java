@@ -1,6 +1,9 @@
 package dev.distill.attest.sign;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.AttestException;
+import dev.distill.attest.AttestLimits;
 import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.KeylessSigning;
@@ -22,7 +25,8 @@ import java.util.Objects;
  * cosign tag, an OCI 1.1 referrer) is the caller's choice, not the signer's.
  *
  * <p>Keyless, message signatures are logged in Rekor v1 (whose signed entry timestamp cosign's image signature
- * annotations carry) and statements in Rekor v2 with a TSA timestamp; each is set up on first use, with one
+ * annotations carry) and statements in Rekor v2 with a TSA timestamp (statements over {@link #FULL_LOG_LIMIT} as
+ * the digest of their envelope); each is set up on first use, with one
  * Fulcio certificate for every signature of its kind made by this signer.
  */
 public final class Signer implements AutoCloseable {
@@ -118,7 +122,39 @@ public final class Signer implements AutoCloseable {
         if (statements == null) {
             statements = KeylessSigning.open(instance, tokens, true);
         }
-        return statements.attest(statement);
+        if (statement.length <= FULL_LOG_LIMIT) {
+            return statements.attest(statement);
+        }
+        // Logged as the digest of the envelope's pre-authentication encoding (a Rekor v2 hashedrekord, as
+        // sigstore-java 2.2 and cosign's hashed variant log envelopes): the log's request size limit never applies.
+        byte[] pae = Dsse.pae(Dsse.IN_TOTO, statement);
+        String signed = statements.signDigest(Digest.newSha256().digest(pae));
+        return dsseBundle(signed, statement);
+    }
+
+    /**
+     * Statements up to this size go to the log whole, as sigstore-java's {@code attest} sends them (a Rekor v2
+     * {@code dsse} entry, which sigstore-js verifies); larger ones are logged as the digest of their envelope.
+     */
+    public static final int FULL_LOG_LIMIT = 64 << 10;
+
+    /** A message-signature bundle over an envelope's PAE digest, turned into the DSSE bundle it stands for. */
+    private static String dsseBundle(String messageBundle, byte[] statement) throws SigningException {
+        try {
+            ObjectNode b = (ObjectNode) AttestLimits.json().readTree(messageBundle);
+            JsonNode signature = b.path("messageSignature").path("signature");
+            if (!signature.isTextual()) {
+                throw new SigningException("the signing service returned a bundle without a signature");
+            }
+            b.remove("messageSignature");
+            ObjectNode dsse = b.putObject("dsseEnvelope");
+            dsse.put("payload", statement);
+            dsse.put("payloadType", Dsse.IN_TOTO);
+            dsse.putArray("signatures").addObject().put("sig", signature.asText()).put("keyid", "");
+            return AttestLimits.json().writeValueAsString(b) + "\n";
+        } catch (IOException | ClassCastException e) {
+            throw new SigningException("the signing service returned an unreadable bundle", e);
+        }
     }
 
     @Override

@@ -379,6 +379,37 @@ class KeylessTest {
         assertRefused(bundle, image, exact(), withExpiredLogKey(1), "is not valid at");
     }
 
+    /**
+     * A statement larger than the log takes whole (the local Rekor v2 refuses request bodies over 4 MiB, as public
+     * logs refuse large entries) is logged as the digest of its envelope's pre-authentication encoding: a Rekor v2
+     * hashedrekord, which the Verifier checks against the envelope. Before, attesting it failed at the log.
+     */
+    @Test
+    void aLargeStatementIsLoggedAsTheDigestOfItsEnvelope() throws Exception {
+        byte[] image = Digest.newSha256().digest("a large sbom".getBytes(StandardCharsets.UTF_8));
+        String hex = java.util.HexFormat.of().formatHex(image);
+        String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"127.0.0.1/app\","
+                + "\"digest\":{\"sha256\":\"" + hex + "\"}}],\"predicateType\":\"https://spdx.dev/Document\","
+                + "\"predicate\":{\"spdxVersion\":\"SPDX-2.3\",\"comment\":\"" + "x".repeat(5 << 20) + "\"}}";
+        String bundle;
+        try (dev.distill.attest.sign.Signer signer = dev.distill.attest.sign.Signer.builder().keyless(instance(),
+                IdentityTokens.resolve(stack.token(), Map.of())).build()) {
+            bundle = signer.signStatement(statement.getBytes(StandardCharsets.UTF_8));
+        }
+        var entry = JSON.readTree(bundle).path("verificationMaterial").path("tlogEntries").get(0);
+        assertEquals("hashedrekord", entry.path("kindVersion").path("kind").asText());
+        assertEquals("0.0.2", entry.path("kindVersion").path("version").asText());
+        var verified = Verify.keyless(bundle, image, exact(), instance());
+        assertEquals(stack.identity(), verified.identity());
+        assertEquals(statement, new String(verified.payload(), StandardCharsets.UTF_8));
+        // Another statement under the same signature and log entry is refused.
+        ObjectNode tampered = (ObjectNode) JSON.readTree(bundle);
+        ((ObjectNode) tampered.path("dsseEnvelope")).put("payload", statement.replace("xxxx", "xxxy")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThrows(VerificationException.class, () -> Verify.keyless(tampered.toString(), image, exact(),
+                instance()));
+    }
+
     @Test
     void attestsKeylessThroughRekorV2AndATimestampAuthority() throws Exception {
         byte[] image = Digest.newSha256().digest("an image manifest".getBytes(StandardCharsets.UTF_8));

@@ -1,9 +1,9 @@
 package dev.distill.sbom.audit;
 
+import dev.distill.oci.ImageConfig;
 import dev.distill.oci.Image;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ProgressEvent;
-import dev.distill.oci.wire.ConfigTemplate;
 import dev.distill.sbom.SbomGenerator;
 import dev.distill.sbom.SbomOptions;
 import dev.distill.sbom.model.Package;
@@ -199,21 +199,20 @@ public final class Auditor {
         }
     }
 
-    private static void config(ConfigTemplate config, List<Finding> findings) {
+    private static void config(ImageConfig config, List<Finding> findings) {
         if (config == null) {
             return; // a directory has no image config: nothing to say about users, ports or entrypoints
         }
-        ConfigTemplate.RuntimeConfig rc = config.config();
-        String user = rc == null || rc.user() == null ? "" : rc.user().strip();
+        String user = config.user() == null ? "" : config.user().strip();
         String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
         if (name.isEmpty() || name.equals("0") || name.equals("root")) {
             findings.add(new Finding(Category.ROOT, null, null, null, user.isEmpty() ? "no User set" : "User " + user));
         }
-        if (rc == null) {
+        if (!config.hasRuntimeConfig()) {
             findings.add(new Finding(Category.NO_ENTRYPOINT, null, null, null, "no runtime config"));
             return;
         }
-        for (String env : rc.env() == null ? List.<String>of() : rc.env()) {
+        for (String env : config.env() == null ? List.<String>of() : config.env()) {
             int eq = env.indexOf('=');
             String key = eq < 0 ? env : env.substring(0, eq);
             String value = eq < 0 ? "" : env.substring(eq + 1);
@@ -222,11 +221,12 @@ public final class Auditor {
                 findings.add(new Finding(Category.SECRET_ENV, null, null, null, key));
             }
         }
-        if (rc.exposedPorts() != null) {
-            rc.exposedPorts().keySet().stream().sorted().forEach(port ->
+        if (config.exposedPorts() != null) {
+            config.exposedPorts().stream().sorted().forEach(port ->
                     findings.add(new Finding(Category.EXPOSED_PORT, null, null, null, port)));
         }
-        List<String> run = rc.entrypoint() != null && !rc.entrypoint().isEmpty() ? rc.entrypoint() : rc.cmd();
+        List<String> run = config.entrypoint() != null && !config.entrypoint().isEmpty() ? config.entrypoint()
+                : config.cmd();
         if (run == null || run.isEmpty()) {
             findings.add(new Finding(Category.NO_ENTRYPOINT, null, null, null, "neither Entrypoint nor Cmd"));
         } else if (run.size() >= 2 && run.get(1).equals("-c") && PROGRAMS.get(run.get(0)
