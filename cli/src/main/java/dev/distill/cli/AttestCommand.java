@@ -3,11 +3,13 @@ package dev.distill.cli;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.provenance.SlsaProvenance;
 import dev.distill.attest.sign.Signer;
+import dev.distill.attest.store.PlatformSubjects;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +44,19 @@ final class AttestCommand implements Callable<Integer> {
             description = "spdx, cyclonedx, slsaprovenance, custom, or a predicate type URI.")
     String type;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = ImageOptions.PlatformConverter.class,
+            description = "Attest about this platform's manifest of a multi-platform index (its digest, and for "
+                    + "--sbom its filesystem).")
+    dev.distill.oci.Platform platform;
+
+    @Option(names = "--all-platforms", description = "One attestation per platform manifest of a multi-platform "
+            + "index, each about that manifest's digest (for --sbom, the SBOM of that platform's filesystem).")
+    boolean allPlatforms;
+
+    @Option(names = "--include-index", description = "With --all-platforms, also one about the index's own digest "
+            + "(not with --sbom: an index has no filesystem to describe).")
+    boolean includeIndex;
+
     @CommandLine.Mixin
     SigningKeyMixin signingKey;
 
@@ -64,7 +79,7 @@ final class AttestCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The SBOM of the pinned image in the format the predicate type names. */
-    private byte[] sbomOf(ImageReference ref, String predicateType) throws Exception {
+    private byte[] sbomOf(ImageReference ref, String predicateType) throws java.io.IOException {
         String format = switch (predicateType) {
             case "https://spdx.dev/Document" -> "spdx-json";
             case "https://cyclonedx.org/bom" -> "cyclonedx-json";
@@ -94,33 +109,62 @@ final class AttestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         RegistryClient client = registry.client();
-        byte[] body;
+        CommandLine cl = spec.commandLine();
+        if (platform != null && allPlatforms) {
+            throw new CommandLine.ParameterException(cl, "--platform and --all-platforms exclude each other");
+        }
+        if (includeIndex && !allPlatforms) {
+            throw new CommandLine.ParameterException(cl, "--include-index goes with --all-platforms");
+        }
+        if (includeIndex && sbom) {
+            throw new CommandLine.ParameterException(cl, "--include-index with --sbom: an index has no filesystem "
+                    + "to describe; attest the index with --predicate");
+        }
+        if (sbom && predicate != null) {
+            throw new CommandLine.ParameterException(cl, "--sbom and --predicate exclude each other");
+        }
+        byte[] body = null;
         if (sbom) {
-            if (predicate != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--sbom and --predicate exclude each other");
+            if (!predicateType.equals("https://spdx.dev/Document")
+                    && !predicateType.equals("https://cyclonedx.org/bom")) {
+                throw new CommandLine.ParameterException(cl, "--sbom makes SBOMs: use it with --type spdx or "
+                        + "--type cyclonedx");
             }
-            // Pinned first: the SBOM and the statement's subject are the same digest, whatever the tag does.
-            main.feedback().step("resolve", ref.toString(), 1, 1);
-            ref = ref.withDigest(client.resolve(ref));
-            body = sbomOf(ref, predicateType);
         } else if (predicate != null) {
             body = Files.readAllBytes(predicate);
         } else if (predicateType.equals(SlsaProvenance.PREDICATE_TYPE)) {
             body = SlsaProvenance.fromEnvironment(main.env()).orElseThrow(() -> new CommandLine.ParameterException(
-                    spec.commandLine(), "no CI environment to build provenance from (GitHub Actions or GitLab CI); "
+                    cl, "no CI environment to build provenance from (GitHub Actions or GitLab CI); "
                     + "pass --predicate"));
         } else {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--predicate is required for type " + type);
+            throw new CommandLine.ParameterException(cl, "--predicate is required for type " + type);
         }
-        main.feedback().step("sign", predicateType + " statement about " + ref, 1, 1);
-        Digest digest;
-        try (Signer signer = signingKey.signer(main, keyless, spec.commandLine())) {
-            digest = storage.store(client, spec.commandLine()).attest(ref, signer, predicateType, body);
+        // Resolved once: the SBOM and each statement's subject are the same digest, whatever the tag does.
+        main.feedback().step("resolve", ref.toString(), 1, 1);
+        PlatformSubjects.Selection subjects = PlatformSubjects.select(client, ref, platform, allPlatforms,
+                includeIndex);
+        if (sbom && subjects.index() && subjects.subjects().get(0).platform() == null) {
+            throw new CommandLine.ParameterException(cl, ref + " is a multi-platform index, and --sbom describes "
+                    + "one platform's filesystem: pass --all-platforms (one attestation per platform) or --platform "
+                    + "OS/ARCH");
+        }
+        byte[] given = body;
+        ImageReference named = ref;
+        List<Digest> digests;
+        try (Signer signer = signingKey.signer(main, keyless, cl)) {
+            digests = storage.store(client, cl).attest(ref, subjects, signer, predicateType,
+                    (pinned, s) -> given != null ? given : sbomOf(pinned, predicateType),
+                    (d, i, n) -> main.feedback().step("sign", predicateType + " statement about "
+                            + named.withDigest(d), i, n));
         }
         main.feedback().clear();
         if (!main.feedback().quiet()) {
-            spec.commandLine().getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
-                    + ref.repository() + "@" + digest);
+            for (int i = 0; i < digests.size(); i++) {
+                PlatformSubjects.Subject s = subjects.subjects().get(i);
+                cl.getOut().println("Attested " + predicateType + " about " + ref.registry() + "/"
+                        + ref.repository() + "@" + digests.get(i) + (subjects.index() ? " (" + subjects.label(s)
+                        + ")" : ""));
+            }
         }
         spec.commandLine().getOut().flush();
         return Main.OK;

@@ -22,6 +22,7 @@ final class VerificationReport {
     private final ImageReference image;
     private final String by;
     private final Map<Digest, Map<String, List<Map<String, Object>>>> digests = new LinkedHashMap<>();
+    private final Map<Digest, String> platforms = new LinkedHashMap<>();
     private final List<Policy.Check> policy = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
 
@@ -42,6 +43,15 @@ final class VerificationReport {
     /** A digest judged, even when nothing was found for it. */
     VerificationReport judged(Digest d) {
         digest(d);
+        return this;
+    }
+
+    /** A platform manifest judged (the platform null for an index or a lone image): the entry names it. */
+    VerificationReport judged(Digest d, dev.distill.oci.Platform platform) {
+        digest(d);
+        if (platform != null) {
+            platforms.put(d, platform.toString());
+        }
         return this;
     }
 
@@ -106,6 +116,9 @@ final class VerificationReport {
         digests.forEach((d, items) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("digest", d.toString());
+            if (platforms.containsKey(d)) {
+                m.put("platform", platforms.get(d));
+            }
             m.putAll(items);
             list.add(m);
         });

@@ -1,10 +1,10 @@
 package dev.distill.cli;
 
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.VerificationException;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyGate;
+import dev.distill.attest.store.PlatformSubjects;
 import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
@@ -49,6 +49,17 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @CommandLine.Mixin
     IdentityMixin who;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = ImageOptions.PlatformConverter.class,
+            description = "Check the attestations about this platform's manifest of a multi-platform index.")
+    dev.distill.oci.Platform platform;
+
+    @Option(names = "--all-platforms", description = "Check every platform manifest of a multi-platform index, "
+            + "each on its own; the failures name the platform.")
+    boolean allPlatforms;
+
+    @Option(names = "--include-index", description = "With --all-platforms, also the index's own digest.")
+    boolean includeIndex;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default), or json: the verification report, on success and on failure: every "
                     + "attestation considered (with its predicate when it verified), the policy's checks "
@@ -83,44 +94,60 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ImageVerifier verifier = who.imageVerifier(key, spec.commandLine());
+        if (platform != null && allPlatforms) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--platform and --all-platforms exclude "
+                    + "each other");
+        }
+        if (includeIndex && !allPlatforms) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--include-index goes with --all-platforms");
+        }
         RegistryClient client = registry.client();
-        // Resolved once: every attestation and rule is about this digest, whatever the tag does meanwhile.
-        ImageReference pinned = ref.withDigest(client.resolve(ref));
-        VerificationReport report = new VerificationReport(ref, verifier.by()).judged(pinned.digest());
+        // Resolved once: every attestation and rule is about these digests, whatever the tag does meanwhile.
+        PlatformSubjects.Selection subjects = PlatformSubjects.select(client, ref, platform, allPlatforms,
+                includeIndex);
+        boolean named = platform != null || allPlatforms;
+        VerificationReport report = new VerificationReport(ref, verifier.by());
+        subjects.subjects().forEach(s -> report.judged(s.digest(), s.platform()));
         var out = spec.commandLine().getOut();
         if (policyFile != null) {
-            main.feedback().step("verify", "attestations of " + ref + " against " + policyFile, 1, 1);
             Policy policy = Policy.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
             SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
-            PolicyGate.Report judged = new PolicyGate(client, verifier.attestations(), signers, this::audit)
-                    .evaluate(pinned, policy, predicateType == null ? Set.of() : Set.of(predicateType));
-            main.feedback().clear();
-            report.attestations(judged.attestations()).policy(judged.checks());
-            if (!judged.passed()) {
-                report.failure("policy failed: " + String.join(", ", judged.failed()));
-            }
-            if (output.equals("text")) {
-                for (Policy.Check c : judged.checks()) {
-                    out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
+            PolicyGate gate = new PolicyGate(client, verifier.attestations(), signers, this::audit);
+            int n = 0;
+            for (PlatformSubjects.Subject s : subjects.subjects()) {
+                String prefix = named ? subjects.label(s) + ": " : "";
+                main.feedback().step("verify", "attestations of " + ref.withDigest(s.digest()) + " against "
+                        + policyFile, ++n, subjects.subjects().size());
+                PolicyGate.Report judged = gate.evaluate(ref.withDigest(s.digest()), policy,
+                        predicateType == null ? Set.of() : Set.of(predicateType));
+                main.feedback().clear();
+                List<Policy.Check> checks = judged.checks().stream().map(c -> new Policy.Check(prefix + c.name(),
+                        c.passed(), c.detail(), c.warn())).toList();
+                report.attestations(judged.attestations()).policy(checks);
+                if (!judged.passed()) {
+                    report.failure(prefix + "policy failed: " + String.join(", ", judged.failed()));
+                }
+                if (output.equals("text")) {
+                    for (Policy.Check c : checks) {
+                        out.printf("%-4s %-24s %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
+                    }
                 }
             }
         } else {
             List<ImageAttestations.Attempt> attempts = new ArrayList<>();
             main.feedback().step("verify", predicateType + " attestations of " + ref, 1, 1);
-            try {
-                var verified = ImageAttestations.verify(client, pinned, verifier.attestations(), verifier.by(),
-                        predicateType, attempts);
-                main.feedback().clear();
-                if (output.equals("text")) {
-                    out.println("Verified OK: " + verified.size() + " attestation" + (verified.size() == 1 ? ""
-                            : "s") + " of type " + predicateType + " about " + ref.registry() + "/"
-                            + ref.repository() + "@" + pinned.digest());
+            List<PlatformSubjects.Outcome> outcomes = PlatformSubjects.verify(client, ref, subjects, verifier,
+                    predicateType, attempts);
+            main.feedback().clear();
+            for (PlatformSubjects.Outcome o : outcomes) {
+                String label = subjects.index() ? " (" + subjects.label(o.subject()) + ")" : "";
+                if (!o.passed()) {
+                    report.failure(named ? subjects.label(o.subject()) + ": " + o.failure() : o.failure());
+                } else if (output.equals("text")) {
+                    out.println("Verified OK: " + o.verified() + " attestation" + (o.verified() == 1 ? "" : "s")
+                            + " of type " + predicateType + " about " + ref.registry() + "/" + ref.repository() + "@"
+                            + o.subject().digest() + label);
                 }
-            } catch (VerificationException e) {
-                if (output.equals("text")) {
-                    throw e;
-                }
-                report.failure(e.getMessage());
             }
             report.attestations(attempts);
         }

@@ -136,6 +136,31 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         return digest;
     }
 
+    /** Makes the predicate of the attestation about one subject, before it is signed (for an SBOM: of that platform's filesystem). */
+    @FunctionalInterface
+    public interface Predicates {
+        byte[] of(ImageReference pinned, PlatformSubjects.Subject subject) throws IOException, AttestException;
+    }
+
+    /**
+     * Attests about each subject in turn ({@link PlatformSubjects#select}), each with its own predicate, as
+     * {@link #attest(ImageReference, Signer, String, byte[])}: read back and verified before the next is made. The
+     * first failure stops; the attestations made before it stay (each of them verified). Returns the digests
+     * attested.
+     */
+    public List<Digest> attest(ImageReference ref, PlatformSubjects.Selection subjects, Signer signer,
+                               String predicateType, Predicates predicates, Progress progress)
+            throws IOException, AttestException {
+        List<Digest> done = new ArrayList<>();
+        for (PlatformSubjects.Subject s : subjects.subjects()) {
+            ImageReference pinned = ref.withDigest(s.digest());
+            byte[] predicate = predicates.of(pinned, s);
+            progress.signing(s.digest(), done.size() + 1, subjects.subjects().size());
+            done.add(attest(pinned, signer, predicateType, predicate));
+        }
+        return done;
+    }
+
     /** What one write changed: the tag it moved or made, what the tag held before, the manifest it wrote. */
     private record Written(String tag, Optional<RegistryClient.Manifest> before, Digest manifest) {
     }
