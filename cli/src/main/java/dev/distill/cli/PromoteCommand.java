@@ -3,14 +3,12 @@ package dev.distill.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.keyless.SigstoreInstance;
-import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyGate;
 import dev.distill.attest.promote.ImageVerification;
 import dev.distill.attest.promote.Promotion;
-import dev.distill.attest.verify.ImageChecks;
+import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.ImageCopy;
 import dev.distill.oci.registry.RegistryClient;
@@ -24,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,24 +121,11 @@ final class PromoteCommand implements Callable<Integer> {
         RegistryClient client = registry.client();
         Policy policy = policyFile == null ? null : Policy.parse(Files.readString(policyFile,
                 StandardCharsets.UTF_8), policyFile.toString());
-        ImageSignatures.SignatureCheck signatures;
-        ImageAttestations.EnvelopeCheck envelopes;
-        String by;
-        if (key != null) {
-            PublicKey pub = EncryptedKeys.readPublicKey(Files.readString(key, StandardCharsets.US_ASCII),
-                    key.toString());
-            signatures = ImageSignatures.withKey(pub);
-            envelopes = ImageAttestations.withKey(pub);
-            by = key.toString();
-        } else {
-            var identity = who.identity();
-            signatures = ImageChecks.signatureCheck(identity, who.instance());
-            envelopes = ImageChecks.envelopeCheck(identity, who.instance());
-            by = identity.toString();
-        }
+        ImageVerifier verifier = who.imageVerifier(key, cl);
         SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
-        PolicyGate gate = new PolicyGate(client, envelopes, signers, this::audit);
-        ImageVerification checks = new ImageVerification(signatures, by, gate, policy, required, allPlatforms);
+        PolicyGate gate = new PolicyGate(client, verifier.attestations(), signers, this::audit);
+        ImageVerification checks = new ImageVerification(verifier.signatures(), verifier.by(), gate, policy,
+                required, allPlatforms);
         Promotion.Report report = new Promotion(client, checks, null).promote(src, dst, dryRun);
         print(report);
         if (!report.ok()) {
