@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.spdx.library.SpdxModelFactory;
 import org.spdx.tools.SpdxToolsHelper.SerFileType;
@@ -46,7 +48,12 @@ class SpdxConformanceTest {
         }
     }
 
+    /**
+     * spdx tools-java's SPDX 3 verification takes about 115 s over every fixture on a 2-core machine (most of it
+     * in its JSON-LD schema and model checks), at the edge of the 120 s default; the bound is raised for it alone.
+     */
     @Test
+    @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void spdx3JsonLdVerifies() throws Exception {
         for (String fixture : FIXTURES) {
             Sbom sbom = SbomTesting.sbom(SbomTesting.fixture(fixture));
