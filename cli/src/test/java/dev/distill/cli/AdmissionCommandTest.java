@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.oci.Repository;
 import dev.distill.oci.testing.DockerRegistry;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -224,7 +225,7 @@ class AdmissionCommandTest {
 
     static String digest(String repo) throws Exception {
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        return client.head(registry.host(), repo, "v1").orElseThrow().digest().toString();
+        return client.head(Repository.of(registry.host(), repo), "v1").orElseThrow().digest().toString();
     }
 
     @Test

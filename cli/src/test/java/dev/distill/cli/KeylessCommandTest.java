@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.keyless.ForgedBundles;
 import dev.distill.attest.keyless.SigstoreStack;
+import dev.distill.oci.Repository;
 import dev.distill.oci.testing.DockerRegistry;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
@@ -38,7 +39,8 @@ class KeylessCommandTest {
     @BeforeAll
     static void start() throws Exception {
         registry = DockerRegistry.start(dir.resolve("registry"), DockerRegistry.Auth.NONE);
-        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + registry.host() + "/app/keyless:v1");
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest",
+                "docker://" + registry.host() + "/app/keyless:v1");
     }
 
     @AfterAll
@@ -170,16 +172,16 @@ class KeylessCommandTest {
     private static void rewriteSignatureAnnotations(String repository,
             java.util.function.Consumer<Map<String, String>> edit) throws Exception {
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        var digest = client.head(registry.host(), repository, "v1").orElseThrow().digest();
+        var digest = client.head(Repository.of(registry.host(), repository), "v1").orElseThrow().digest();
         rewriteLayerAnnotations(repository, dev.distill.attest.image.ImageSignatures.signatureTag(digest), edit);
     }
 
     /** The first layer of the manifest under {@code tag}: its bytes. */
     private static byte[] firstLayer(String repository, String tag) throws Exception {
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        ManifestTemplate m = Json.read(client.manifest(registry.host(), repository, tag).bytes(),
+        ManifestTemplate m = Json.read(client.manifest(Repository.of(registry.host(), repository), tag).bytes(),
                 ManifestTemplate.class, tag);
-        try (var in = client.blob(registry.host(), repository, dev.distill.oci.Digest.parse(
+        try (var in = client.blob(Repository.of(registry.host(), repository), dev.distill.oci.Digest.parse(
                 m.layers().get(0).digest()))) {
             return in.readAllBytes();
         }
@@ -189,7 +191,7 @@ class KeylessCommandTest {
     private static void rewriteLayerAnnotations(String repository, String tag,
             java.util.function.Consumer<Map<String, String>> edit) throws Exception {
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        ManifestTemplate sig = Json.read(client.manifest(registry.host(), repository, tag).bytes(),
+        ManifestTemplate sig = Json.read(client.manifest(Repository.of(registry.host(), repository), tag).bytes(),
                 ManifestTemplate.class, tag);
         var layer = sig.layers().get(0);
         Map<String, String> ann = new java.util.LinkedHashMap<>(layer.annotations());
@@ -197,7 +199,7 @@ class KeylessCommandTest {
         var rewritten = new ManifestTemplate(sig.schemaVersion(), sig.mediaType(), sig.artifactType(), sig.config(),
                 List.of(new dev.distill.oci.wire.DescriptorTemplate(layer.mediaType(), layer.digest(), layer.size(),
                         layer.urls(), ann, layer.platform(), layer.artifactType())), sig.subject(), sig.annotations());
-        client.putManifest(registry.host(), repository, tag, sig.mediaType(), Json.write(rewritten));
+        client.putManifest(Repository.of(registry.host(), repository), tag, sig.mediaType(), Json.write(rewritten));
     }
 
     @Test
@@ -263,7 +265,7 @@ class KeylessCommandTest {
         assertEquals(0, SbomCommandTest.run(env, keyless("sign", image, "--signing-config",
                 stack.signingConfig().toString())).code());
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        var digest = client.head(registry.host(), "app/late", "v1").orElseThrow().digest();
+        var digest = client.head(Repository.of(registry.host(), "app/late"), "v1").orElseThrow().digest();
         String sigTag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
         Path payload = Files.write(dir.resolve("late-payload.json"), firstLayer("app/late", sigTag));
         String forgedSig = ForgedBundles.setRemovedTimeForgedAndDummyEntry(stack.jsSignExpired(payload, "sign"));
@@ -382,23 +384,25 @@ class KeylessCommandTest {
         assertEquals(0, signed.code(), signed.err());
 
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        var digest = client.head(registry.host(), "app/keyless", "v1").orElseThrow().digest();
+        var digest = client.head(Repository.of(registry.host(), "app/keyless"), "v1").orElseThrow().digest();
         String tag = dev.distill.attest.image.ImageSignatures.signatureTag(digest);
-        ManifestTemplate sig = Json.read(client.manifest(registry.host(), "app/keyless", tag).bytes(),
+        ManifestTemplate sig = Json.read(client.manifest(Repository.of(registry.host(), "app/keyless"), tag).bytes(),
                 ManifestTemplate.class, tag);
         var ann = sig.layers().get(0).annotations();
-        assertTrue(ann.get("dev.sigstore.cosign/certificate").startsWith("-----BEGIN CERTIFICATE-----"), ann.toString());
+        assertTrue(ann.get("dev.sigstore.cosign/certificate").startsWith("-----BEGIN CERTIFICATE-----"),
+                ann.toString());
         JsonNode rekor = new ObjectMapper().readTree(ann.get("dev.sigstore.cosign/bundle"));
         assertTrue(rekor.path("SignedEntryTimestamp").asText().length() > 40, rekor.toString());
         assertTrue(rekor.path("Payload").path("logIndex").asLong() >= 5, rekor.toString());
         assertTrue(ann.containsKey("dev.cosignproject.cosign/signature"), ann.toString());
         // sigstore-js verifies the layer's Sigstore bundle over the layer's payload.
         Path payload = dir.resolve("payload.json");
-        try (var in = client.blob(registry.host(), "app/keyless", dev.distill.oci.Digest.parse(
+        try (var in = client.blob(Repository.of(registry.host(), "app/keyless"), dev.distill.oci.Digest.parse(
                 sig.layers().get(0).digest()))) {
             Files.write(payload, in.readAllBytes());
         }
-        Path layerBundle = Files.writeString(dir.resolve("layer.sigstore.json"), ann.get("dev.distill/sigstore-bundle"));
+        Path layerBundle = Files.writeString(dir.resolve("layer.sigstore.json"),
+                ann.get("dev.distill/sigstore-bundle"));
         StringBuilder js = new StringBuilder();
         assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
                 .toAbsolutePath().toString(), stack.trustedRoot().toString(), layerBundle.toString(),

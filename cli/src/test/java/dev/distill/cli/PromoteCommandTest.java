@@ -16,6 +16,7 @@ import dev.distill.attest.promote.ImageVerification;
 import dev.distill.attest.promote.Promotion;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
+import dev.distill.oci.Repository;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.oci.testing.DockerRegistry;
@@ -98,8 +99,9 @@ class PromoteCommandTest {
 
     /** Nothing of the promotion at DST: no tag, and not the manifest by digest either. */
     private static void untouched(String host, String repository, Digest digest) throws Exception {
-        assertFalse(client.head(host, repository, "v1").isPresent(), repository + ":v1 was written");
-        assertFalse(client.head(host, repository, digest.toString()).isPresent(), repository + "@" + digest
+        assertFalse(client.head(Repository.of(host, repository), "v1").isPresent(), repository + ":v1 was written");
+        assertFalse(client.head(Repository.of(host, repository), digest.toString()).isPresent(),
+                repository + "@" + digest
                 + " was written");
     }
 
@@ -130,7 +132,7 @@ class PromoteCommandTest {
         assertEquals(5, j.path("copied").path("attachments").size(), j.toString());
         assertEquals(1, j.path("copied").path("referrersListed").asInt(), j.toString());
         assertTrue(j.path("verified").path("destination").size() >= 3, j.toString());
-        assertEquals(multi, client.head(staging.host(), "prod/multi", "v1").orElseThrow().digest());
+        assertEquals(multi, client.head(Repository.of(staging.host(), "prod/multi"), "v1").orElseThrow().digest());
 
         String at = "registry:" + dst;
         assertEquals(0, MainTest.run("verify", at, "--key", key + ".pub", "--all-platforms").code());
@@ -224,12 +226,13 @@ class PromoteCommandTest {
         ImageVerification checks = new ImageVerification(ImageSignatures.withKey(pub), "release key", gate,
                 Policy.parse("signers:\n  - key: " + key + ".pub\n", "signers.yaml"), Set.of(), false);
         skopeoAll("oci:../fixtures/layered:latest", "docker://" + staging.host() + "/stage/moving:other");
-        RegistryClient.Manifest other = client.manifest(staging.host(), "stage/moving", "other");
+        RegistryClient.Manifest other = client.manifest(Repository.of(staging.host(), "stage/moving"), "other");
         // Right after the verification, someone points the tag at another image.
         Promotion.Report r = new Promotion(client, checks, (stage, detail) -> {
             if (stage == Promotion.Stage.VERIFIED) {
                 try {
-                    client.putManifest(staging.host(), "stage/moving", "v1", other.mediaType(), other.bytes());
+                    client.putManifest(Repository.of(staging.host(), "stage/moving"), "v1", other.mediaType(),
+                            other.bytes());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -257,7 +260,7 @@ class PromoteCommandTest {
             assertEquals(3, r.code(), r.out() + r.err());
             assertTrue(r.err().contains("the tag " + proxy.host() + "/faulty/signatures:v1 was put back as it was"),
                     r.err());
-            assertFalse(client.head(production.host(), "faulty/signatures", "v1").isPresent(),
+            assertFalse(client.head(Repository.of(production.host(), "faulty/signatures"), "v1").isPresent(),
                     "the tag written before the fault was removed");
         }
     }
@@ -294,6 +297,7 @@ class PromoteCommandTest {
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("promotion undone: the destination failed verification"), r.err());
         assertTrue(r.out().contains("FAIL DST"), r.out());
-        assertFalse(client.head(production.host(), "strict/app", "v1").isPresent(), "the tag was removed");
+        assertFalse(client.head(Repository.of(production.host(), "strict/app"), "v1").isPresent(),
+                "the tag was removed");
     }
 }

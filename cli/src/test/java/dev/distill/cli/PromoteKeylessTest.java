@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distill.attest.keyless.SigstoreStack;
 import dev.distill.oci.ImageReference;
+import dev.distill.oci.Repository;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.oci.testing.DockerRegistry;
@@ -71,14 +72,15 @@ class PromoteKeylessTest {
                 "--certificate-identity", "someone@else.example", "--certificate-oidc-issuer", stack.issuer()));
         assertEquals(1, other.code(), other.out() + other.err());
         RegistryClient client = new RegistryClient(RegistryOptions.defaults());
-        assertFalse(client.head(production.host(), "app/base", "v1").isPresent(), "refused: nothing written");
+        assertFalse(client.head(Repository.of(production.host(), "app/base"), "v1").isPresent(),
+                "refused: nothing written");
 
         MainTest.Result ok = MainTest.run(keyless("promote", image, dst, "--type", "spdx",
                 "--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()));
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().contains("ok   DST attestation") || ok.out().contains("ok   DST signature"), ok.out());
         assertEquals(client.resolve(ImageReference.parse(staging.host() + "/stage/base:v1")),
-                client.head(production.host(), "app/base", "v1").orElseThrow().digest());
+                client.head(Repository.of(production.host(), "app/base"), "v1").orElseThrow().digest());
         assertEquals(0, MainTest.run(keyless("verify-attestation", dst, "--type", "spdx", "--certificate-identity",
                 stack.identity(), "--certificate-oidc-issuer", stack.issuer())).code());
         assertEquals(0, MainTest.run(keyless("verify", dst, "--certificate-identity", stack.identity(),

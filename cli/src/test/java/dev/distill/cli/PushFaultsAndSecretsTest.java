@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.oci.Repository;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.oci.testing.DockerRegistry;
@@ -54,11 +55,13 @@ class PushFaultsAndSecretsTest {
     }
 
     private static boolean tagged(String tag) throws Exception {
-        return new RegistryClient(RegistryOptions.defaults()).head(registry.host(), "faults/app", tag).isPresent();
+        return new RegistryClient(RegistryOptions.defaults()).head(Repository.of(registry.host(), "faults/app"),
+                tag).isPresent();
     }
 
     private static String sigTag() throws Exception {
-        var digest = new RegistryClient(RegistryOptions.defaults()).head(registry.host(), "faults/app", "v1")
+        var digest = new RegistryClient(RegistryOptions.defaults()).head(Repository.of(registry.host(), "faults/app"),
+                "v1")
                 .orElseThrow().digest();
         return ImageSignatures.signatureTag(digest);
     }
@@ -107,7 +110,7 @@ class PushFaultsAndSecretsTest {
     void whatDoesNotReadBackAndVerifyIsRemoved() throws Exception {
         Map<String, String> env = Map.of("DISTILL_PASSWORD", PASSWORD);
         RegistryClient client = new RegistryClient(RegistryOptions.defaults());
-        var digest = client.head(registry.host(), "faults/readback", "v1").orElseThrow().digest();
+        var digest = client.head(Repository.of(registry.host(), "faults/readback"), "v1").orElseThrow().digest();
         String sig = ImageSignatures.signatureTag(digest);
         String att = dev.distill.attest.image.ImageAttestations.attestationTag(digest);
         String index = RegistryClient.referrersTag(digest);
@@ -120,30 +123,33 @@ class PushFaultsAndSecretsTest {
             assertTrue(legacy.err().startsWith("distill: error: the signature written for faults/readback@")
                     && legacy.err().contains("does not verify when read back from the registry, so it was removed")
                     && legacy.err().lines().count() == 1, legacy.err());
-            assertTrue(client.head(registry.host(), "faults/readback", sig).isEmpty(), "no .sig tag left");
+            assertTrue(client.head(Repository.of(registry.host(), "faults/readback"), sig).isEmpty(),
+                    "no .sig tag left");
 
             MainTest.Result referrer = SbomCommandTest.run(env, "attest", image, "--key", key + ".key", "--type",
                     "custom", "--predicate", predicate.toString(), "--registry-referrers-mode", "oci-1-1");
             assertEquals(3, referrer.code(), referrer.err());
-            assertTrue(client.head(registry.host(), "faults/readback", index).isEmpty(), "no referrers index left");
-            assertTrue(client.referrers(registry.host(), "faults/readback", digest).isEmpty());
+            assertTrue(client.head(Repository.of(registry.host(), "faults/readback"), index).isEmpty(),
+                    "no referrers index left");
+            assertTrue(client.referrers(Repository.of(registry.host(), "faults/readback"), digest).isEmpty());
 
             MainTest.Result attestation = SbomCommandTest.run(env, "attest", image, "--key", key + ".key",
                     "--type", "custom", "--predicate", predicate.toString());
             assertEquals(3, attestation.code(), attestation.err());
-            assertTrue(client.head(registry.host(), "faults/readback", att).isEmpty(), "no .att tag left");
+            assertTrue(client.head(Repository.of(registry.host(), "faults/readback"), att).isEmpty(),
+                    "no .att tag left");
         }
         // A signature that verified stays; a second one that does not read back leaves the tag as it was.
         String direct = "registry:" + registry.host() + "/faults/readback:v1";
         assertEquals(0, SbomCommandTest.run(env, "sign", direct, "--key", key + ".key").code());
-        var before = client.head(registry.host(), "faults/readback", sig).orElseThrow().digest();
+        var before = client.head(Repository.of(registry.host(), "faults/readback"), sig).orElseThrow().digest();
         try (FaultProxy proxy = FaultProxy.start(registry.host())) {
             proxy.inject("GET", "/blobs/", FaultProxy.Kind.CORRUPT_BODY, 100_000);
             MainTest.Result second = SbomCommandTest.run(env, "sign", "registry:" + proxy.host()
                     + "/faults/readback:v1", "--key", key + ".key", "-a", "second=yes");
             assertEquals(3, second.code(), second.err());
         }
-        assertEquals(before, client.head(registry.host(), "faults/readback", sig).orElseThrow().digest(),
+        assertEquals(before, client.head(Repository.of(registry.host(), "faults/readback"), sig).orElseThrow().digest(),
                 "the .sig tag holds what it held before");
         assertEquals(0, MainTest.run("verify", direct, "--key", key + ".pub").code());
     }

@@ -95,7 +95,7 @@ class ReferrersCommandTest {
         // manifest, the manifest being the artifact.
         RegistryClient client = new RegistryClient(RegistryOptions.defaults());
         ImageReference ref = ImageReference.parse(registry.host() + "/ref/app:v1");
-        var manifest = client.manifest(ref.registry(), ref.repository(), "v1");
+        var manifest = client.manifest(ref.repo(), "v1");
         Path manifestFile = Files.write(dir.resolve("manifest.json"), manifest.bytes());
         List<String> failures = new java.util.ArrayList<>();
         int checked = 0;
@@ -129,7 +129,7 @@ class ReferrersCommandTest {
         Path pub = Files.writeString(dir.resolve("lying.pub"), EncryptedKeys.publicKeyPem(pair.getPublic()));
         RegistryClient client = new RegistryClient(RegistryOptions.defaults());
         ImageReference ref = ImageReference.parse(registry.host() + "/ref/lying:v1");
-        var manifest = client.manifest(ref.registry(), ref.repository(), "v1");
+        var manifest = client.manifest(ref.repo(), "v1");
         byte[] statement = ImageAttestations.statement(ref, manifest.digest(), "https://cyclonedx.org/bom",
                 "{\"bomFormat\":\"CycloneDX\"}".getBytes(StandardCharsets.UTF_8));
         String bundle = BlobSignatures.dsseBundle(pair.getPublic(), Dsse.sign(pair.getPrivate(), Dsse.IN_TOTO,

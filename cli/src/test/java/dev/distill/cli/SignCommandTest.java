@@ -3,6 +3,7 @@ package dev.distill.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.oci.Repository;
 import dev.distill.oci.testing.DockerRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,17 +82,17 @@ class SignCommandTest {
 
         // Moving the tag to another image: the signatures are for the old digest, so nothing verifies.
         var client = new dev.distill.oci.registry.RegistryClient(dev.distill.oci.registry.RegistryOptions.defaults());
-        var oldDigest = client.head(registry.host(), "app/layered", "v1").orElseThrow().digest();
+        var oldDigest = client.head(Repository.of(registry.host(), "app/layered"), "v1").orElseThrow().digest();
         skopeo("oci:../fixtures/distroless-base:latest", "docker://" + registry.host() + "/app/layered:v1");
         MainTest.Result moved = MainTest.run("verify", image, "--key", a + ".pub");
         assertEquals(1, moved.code());
         assertTrue(moved.err().contains("no signatures for"), moved.err());
 
         // Copying the old signatures under the new digest's tag does not help: the payload names the old digest.
-        var newDigest = client.head(registry.host(), "app/layered", "v1").orElseThrow().digest();
-        var sig = client.manifest(registry.host(), "app/layered",
+        var newDigest = client.head(Repository.of(registry.host(), "app/layered"), "v1").orElseThrow().digest();
+        var sig = client.manifest(Repository.of(registry.host(), "app/layered"),
                 dev.distill.attest.image.ImageSignatures.signatureTag(oldDigest));
-        client.putManifest(registry.host(), "app/layered", dev.distill.attest.image.ImageSignatures
+        client.putManifest(Repository.of(registry.host(), "app/layered"), dev.distill.attest.image.ImageSignatures
                 .signatureTag(newDigest), sig.mediaType(), sig.bytes());
         MainTest.Result replayed = MainTest.run("verify", image, "--key", a + ".pub");
         assertEquals(1, replayed.code());
@@ -199,7 +200,8 @@ class SignCommandTest {
     void policiesCombineAttestationsProvenanceSbomRulesAndTheAudit() throws Exception {
         Map<String, String> ci = Map.of("DISTILL_PASSWORD", "pw", "GITHUB_ACTIONS", "true",
                 "GITHUB_REPOSITORY", "acme/app", "GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567",
-                "GITHUB_REF", "refs/tags/v1", "GITHUB_WORKFLOW_REF", "acme/app/.github/workflows/release.yml@refs/tags/v1",
+                "GITHUB_REF", "refs/tags/v1", "GITHUB_WORKFLOW_REF",
+                        "acme/app/.github/workflows/release.yml@refs/tags/v1",
                 "GITHUB_RUN_ID", "7");
         skopeo("oci:../fixtures/distroless-base:latest", "docker://" + registry.host() + "/app/policy:v1");
         String k = dir.resolve("pol").toString();
@@ -223,7 +225,8 @@ class SignCommandTest {
                 distroless:
                   forbid: [shell, package-manager, root]
                 """);
-        MainTest.Result ok = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy", good.toString());
+        MainTest.Result ok = MainTest.run("verify-attestation", image, "--key", k + ".pub", "--policy",
+                good.toString());
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().contains("ok   distroless"), ok.out());
 

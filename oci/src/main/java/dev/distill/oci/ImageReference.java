@@ -1,7 +1,6 @@
 package dev.distill.oci;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -110,6 +109,11 @@ public record ImageReference(String registry, String repository, String tag, Dig
     /** The tag or digest to ask the registry for: the digest when there is one. */
     public String identifier() {
         return digest != null ? digest.toString() : tag;
+    }
+
+    /** The repository this reference names an image of. */
+    public Repository repo() {
+        return new Repository(registry, repository);
     }
 
     public ImageReference withDigest(Digest d) {

@@ -2,9 +2,12 @@ package dev.distill.oci;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.oci.registry.Artifact;
 import dev.distill.oci.registry.CredentialStore;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryException;
@@ -15,15 +18,17 @@ import dev.distill.oci.testing.Fixtures;
 import dev.distill.oci.testing.ImageBuilder.BuiltImage;
 import dev.distill.oci.testing.Pusher;
 import dev.distill.oci.testing.RandomImages;
+import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
-import dev.distill.oci.wire.DescriptorTemplate;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,7 +104,8 @@ class RegistryTest {
 
     @Test
     void choosesAPlatformFromAPushedIndex() throws Exception {
-        skopeo("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "oci:" + Fixtures.path("multi-platform") + ":latest",
+        skopeo("copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                "oci:" + Fixtures.path("multi-platform") + ":latest",
                 "docker://" + registry.host() + "/fixtures/multi:latest");
         try (Image arm = ImageSources.open(registry.host() + "/fixtures/multi:latest",
                 new SourceOptions(Platform.parse("linux/arm64"), true, fast()))) {
@@ -119,17 +125,18 @@ class RegistryTest {
         BuiltImage b = RandomImages.generate(8, 2);
         Pusher.push(client, registry.host(), "pushed/a", "v1", a, 0);
         Pusher.push(client, registry.host(), "pushed/b", "v1", b, 100);
-        assertEquals(a.manifestDigest(), client.head(registry.host(), "pushed/a", "v1").orElseThrow().digest());
-        assertTrue(client.head(registry.host(), "pushed/a", "nope").isEmpty());
+        assertEquals(a.manifestDigest(), client.head(Repository.of(registry.host(), "pushed/a"),
+                "v1").orElseThrow().digest());
+        assertTrue(client.head(Repository.of(registry.host(), "pushed/a"), "nope").isEmpty());
         try (Image img = open(registry.host() + "/pushed/b:v1", fast())) {
             assertEquals(b.manifestDigest(), img.manifestDigest());
             drain(img);
         }
         // a cross-repository mount: the blob appears in c without being uploaded again
         Digest layer = a.layers().get(0).digest();
-        client.pushBlob(registry.host(), "pushed/c", layer, a.layers().get(0).blob().length,
+        client.pushBlob(Repository.of(registry.host(), "pushed/c"), layer, a.layers().get(0).blob().length,
                 () -> { throw new AssertionError("a mount uploads nothing"); }, "pushed/a", 0);
-        assertTrue(client.hasBlob(registry.host(), "pushed/c", layer));
+        assertTrue(client.hasBlob(Repository.of(registry.host(), "pushed/c"), layer));
         RegistryException missing = assertThrows(RegistryException.class,
                 () -> open(registry.host() + "/pushed/a:missing", fast()));
         assertTrue(missing.getMessage().contains("no manifest pushed/a:missing (HTTP 404)"), missing.getMessage());
@@ -139,28 +146,78 @@ class RegistryTest {
     @Test
     void referrersFallBackToTheTagSchema() throws Exception {
         RegistryClient client = new RegistryClient(fast());
+        Repository repo = Repository.of(registry.host(), "ref/app");
         BuiltImage subject = RandomImages.generate(11, 1);
         Pusher.push(client, registry.host(), "ref/app", "v1", subject, 0);
-        byte[] empty = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
         Digest emptyDigest = Digest.sha256(empty);
-        client.pushBlob(registry.host(), "ref/app", emptyDigest, empty.length,
-                () -> new java.io.ByteArrayInputStream(empty), null, 0);
-        assertEquals(RegistryClient.ReferrersSupport.TAG_SCHEMA,
-                client.probeReferrers(registry.host(), "ref/app", subject.manifestDigest()),
+        client.pushBlob(repo, emptyDigest, empty.length, () -> new ByteArrayInputStream(empty), null, 0);
+        assertEquals(RegistryClient.ReferrersSupport.TAG_SCHEMA, client.probeReferrers(repo, subject.manifestDigest()),
                 "distribution 2.8 has no referrers API");
         for (String type : List.of("application/vnd.dev.sigstore.bundle.v0.3+json", "application/spdx+json")) {
             ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, type,
                     new DescriptorTemplate("application/vnd.oci.empty.v1+json", emptyDigest.toString(), empty.length),
                     List.of(), new DescriptorTemplate(MediaTypes.OCI_MANIFEST, subject.manifestDigest().toString(),
                             subject.manifest().length), Map.of("distill.test", type));
-            client.pushReferrer(registry.host(), "ref/app", subject.manifestDigest(), MediaTypes.OCI_MANIFEST, type,
-                    Json.write(m), Map.of("distill.test", type));
+            client.pushReferrer(repo, subject.manifestDigest(), MediaTypes.OCI_MANIFEST, type, Json.write(m),
+                    Map.of("distill.test", type));
         }
-        List<Descriptor> referrers = client.referrers(registry.host(), "ref/app", subject.manifestDigest());
+        List<Descriptor> referrers = client.referrers(repo, subject.manifestDigest());
         assertEquals(List.of("application/vnd.dev.sigstore.bundle.v0.3+json", "application/spdx+json"),
                 referrers.stream().map(Descriptor::artifactType).toList());
-        assertTrue(client.head(registry.host(), "ref/app", RegistryClient.referrersTag(subject.manifestDigest()))
-                .isPresent());
+        assertTrue(client.head(repo, RegistryClient.referrersTag(subject.manifestDigest())).isPresent());
+    }
+
+    @Test
+    void pushesArtifactsUnderATagOrAsReferrersOfTheirSubject() throws Exception {
+        RegistryClient client = new RegistryClient(fast());
+        Repository repo = Repository.of(registry.host(), "artifact/app");
+        BuiltImage image = RandomImages.generate(12, 1);
+        Pusher.push(client, registry.host(), "artifact/app", "v1", image, 0);
+        Descriptor subject = client.head(repo, "v1").orElseThrow();
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] first = "first".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "second".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> ordered = new LinkedHashMap<>();
+        ordered.put("z.last.key", "1");
+        ordered.put("a.first.key", "2");
+
+        // Under a tag: new blobs are pushed, a blob already there is described as it was, annotations keep order.
+        Artifact.Blob one = Artifact.Blob.of("application/vnd.test.one", first, ordered);
+        Digest tagged = client.pushArtifact(repo, "sha256-test.sig", new Artifact(null,
+                Artifact.Blob.of(MediaTypes.OCI_CONFIG, config, null), List.of(one), null, null));
+        Digest appended = client.pushArtifact(repo, "sha256-test.sig", new Artifact(null,
+                Artifact.Blob.of(MediaTypes.OCI_CONFIG, config, null),
+                List.of(Artifact.Blob.present(one.descriptor()), Artifact.Blob.of("application/vnd.test.two", second,
+                        null)), null, null));
+        RegistryClient.Manifest m = client.manifest(repo, "sha256-test.sig");
+        assertEquals(appended, m.digest());
+        assertNotEquals(tagged, appended, "the tag moved to the manifest with both layers");
+        String json = new String(m.bytes(), StandardCharsets.UTF_8);
+        assertTrue(json.indexOf("z.last.key") < json.indexOf("a.first.key"), json);
+        ManifestTemplate read = Json.read(m.bytes(), ManifestTemplate.class, "pushed artifact");
+        assertEquals(List.of(Digest.sha256(first).toString(), Digest.sha256(second).toString()),
+                read.layers().stream().map(DescriptorTemplate::digest).toList());
+        assertTrue(client.hasBlob(repo, Digest.sha256(second)));
+        assertNull(read.subject());
+
+        // With a subject: by digest, and listed among the subject's referrers with its type and annotations.
+        Digest referrer = client.pushArtifact(repo, null, new Artifact("application/vnd.test.artifact",
+                Artifact.Blob.of("application/vnd.oci.empty.v1+json", config, null),
+                List.of(Artifact.Blob.of("application/vnd.test.one", first, null)), subject, Map.of("k", "v")));
+        List<Descriptor> listed = client.referrers(repo, subject.digest());
+        assertEquals(List.of(referrer), listed.stream().map(Descriptor::digest).toList());
+        assertEquals("application/vnd.test.artifact", listed.get(0).artifactType());
+        assertEquals(Map.of("k", "v"), listed.get(0).annotations());
+        ManifestTemplate r = Json.read(client.manifest(repo, referrer.toString()).bytes(), ManifestTemplate.class,
+                "referrer");
+        assertEquals(subject.digest().toString(), r.subject().digest());
+
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> client.pushArtifact(repo,
+                "v2", new Artifact("t", Artifact.Blob.of(MediaTypes.OCI_CONFIG, config, null), List.of(), subject,
+                        null)));
+        assertTrue(both.getMessage().contains("exactly one"), both.getMessage());
+        assertTrue(client.head(repo, "v2").isEmpty(), "nothing pushed under the tag");
     }
 
     @Test
@@ -230,7 +287,7 @@ class RegistryTest {
         try (FaultProxy proxy = FaultProxy.start(registry.host())) {
             proxy.inject("HEAD", "/manifests/", FaultProxy.Kind.BAD_DIGEST_HEADER, 100);
             ImageException e = assertThrows(ImageException.class,
-                    () -> new RegistryClient(fast()).head(proxy.host(), "faults/bad", "latest"));
+                    () -> new RegistryClient(fast()).head(Repository.of(proxy.host(), "faults/bad"), "latest"));
             assertTrue(e.getMessage().contains("malformed Docker-Content-Digest"), e.getMessage());
         }
     }

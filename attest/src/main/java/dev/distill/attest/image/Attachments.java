@@ -43,7 +43,7 @@ public final class Attachments {
                 .orElse(List.of())) {
             out.add(new Item(attTag, "attestation", l.digest(), claims(l.annotations(), true)));
         }
-        for (Descriptor d : client.referrers(ref.registry(), ref.repository(), digest)) {
+        for (Descriptor d : client.referrers(ref.repo(), digest)) {
             Map<String, String> claims = new LinkedHashMap<>();
             claims.put("artifactType", String.valueOf(d.artifactType()));
             String content = d.annotations().get(ReferrerBundles.CONTENT);

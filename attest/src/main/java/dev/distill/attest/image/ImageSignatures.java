@@ -11,12 +11,13 @@ import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.MediaTypes;
+import dev.distill.oci.Repository;
 import dev.distill.oci.VerifyingInputStream;
+import dev.distill.oci.registry.Artifact;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ public final class ImageSignatures {
     /** The layers of the manifest tagged {@code tag}; empty when there is no such tag. */
     static Optional<List<DescriptorTemplate>> layers(RegistryClient client, ImageReference ref, String tag,
                                                      String what) throws IOException {
-        Optional<RegistryClient.Manifest> got = client.manifestIfPresent(ref.registry(), ref.repository(), tag);
+        Optional<RegistryClient.Manifest> got = client.manifestIfPresent(ref.repo(), tag);
         if (got.isEmpty()) {
             return Optional.empty();
         }
@@ -115,21 +116,23 @@ public final class ImageSignatures {
      */
     public static Digest append(RegistryClient client, ImageReference ref, String tag, String mediaType, byte[] blob,
                        Map<String, String> annotations, String what) throws IOException {
-        Digest blobDigest = Digest.sha256(blob);
-        client.pushBlob(ref.registry(), ref.repository(), blobDigest, blob.length,
-                () -> new ByteArrayInputStream(blob), null, 0);
-        List<DescriptorTemplate> layers = new ArrayList<>(layers(client, ref, tag, what).orElse(List.of()));
-        layers.add(new DescriptorTemplate(mediaType, blobDigest.toString(), (long) blob.length, null, annotations,
-                null, null));
-        return putLayers(client, ref.registry(), ref.repository(), tag, layers);
+        List<Artifact.Blob> layers = new ArrayList<>();
+        layers(client, ref, tag, what).orElse(List.of()).forEach(l -> layers.add(Artifact.Blob.present(l)));
+        layers.add(Artifact.Blob.of(mediaType, blob, annotations));
+        return put(client, ref.repo(), tag, layers);
     }
 
     /**
-     * Puts the manifest cosign gives signatures and attestations under {@code tag}: these layers, and the empty
-     * image config (its diff ids the layers' digests), pushed first. Returns the manifest's digest.
+     * Puts the manifest cosign gives signatures and attestations under {@code tag}: these layers, already in the
+     * repository, and the empty image config (its diff ids the layers' digests). Returns the manifest's digest.
      */
-    public static Digest putLayers(RegistryClient client, String registry, String repository, String tag,
+    public static Digest putLayers(RegistryClient client, Repository repo, String tag,
                                    List<DescriptorTemplate> layers) throws IOException {
+        return put(client, repo, tag, layers.stream().map(Artifact.Blob::present).toList());
+    }
+
+    private static Digest put(RegistryClient client, Repository repo, String tag, List<Artifact.Blob> layers)
+            throws IOException {
         ObjectNode config = new ObjectMapper().createObjectNode();
         config.put("architecture", "");
         config.put("created", "0001-01-01T00:00:00Z");
@@ -138,14 +141,10 @@ public final class ImageSignatures {
         ObjectNode rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
         var diffIds = rootfs.putArray("diff_ids");
-        layers.forEach(l -> diffIds.add(l.digest()));
+        layers.forEach(l -> diffIds.add(l.descriptor().digest()));
         byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = Digest.sha256(configBytes);
-        client.pushBlob(registry, repository, configDigest, configBytes.length,
-                () -> new ByteArrayInputStream(configBytes), null, 0);
-        return client.putManifest(registry, repository, tag, MediaTypes.OCI_MANIFEST, Json.write(
-                new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, null, new DescriptorTemplate(MediaTypes.OCI_CONFIG,
-                        configDigest.toString(), configBytes.length), layers, null, null)));
+        return client.pushArtifact(repo, tag, new Artifact(null, Artifact.Blob.of(MediaTypes.OCI_CONFIG, configBytes,
+                null), layers, null, null));
     }
 
     /**
@@ -168,7 +167,7 @@ public final class ImageSignatures {
      */
     public static List<PlatformManifest> platformManifests(RegistryClient client, ImageReference ref)
             throws IOException {
-        RegistryClient.Manifest top = client.manifest(ref.registry(), ref.repository(), ref.identifier());
+        RegistryClient.Manifest top = client.manifest(ref.repo(), ref.identifier());
         List<PlatformManifest> out = new ArrayList<>(List.of(new PlatformManifest(top.digest(), null)));
         if (MediaTypes.isIndex(top.mediaType())) {
             var index = Json.read(top.bytes(), dev.distill.oci.wire.IndexTemplate.class, "index " + top.digest());
@@ -227,7 +226,7 @@ public final class ImageSignatures {
         }
         if (!bundles.isEmpty()) {
             // The signed message is the image manifest itself: fetched by digest, its bytes checked.
-            byte[] manifest = client.manifest(ref.registry(), ref.repository(), digest.toString()).bytes();
+            byte[] manifest = client.manifest(ref.repo(), digest.toString()).bytes();
             for (ReferrerBundles.Found f : bundles) {
                 names.add("referrer " + f.name());
                 Map<String, String> annotations = new LinkedHashMap<>();
@@ -287,7 +286,7 @@ public final class ImageSignatures {
         if (d.size() > max) {
             throw new VerificationException("a " + what + " larger than " + max + " bytes");
         }
-        try (InputStream in = new VerifyingInputStream(client.blob(ref.registry(), ref.repository(), d.digest()),
+        try (InputStream in = new VerifyingInputStream(client.blob(ref.repo(), d.digest()),
                 d.digest(), d.size(), what + " " + d.digest())) {
             return new LayerBytes(d, in.readAllBytes());
         }

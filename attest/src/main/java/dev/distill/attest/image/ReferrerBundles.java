@@ -1,20 +1,17 @@
 package dev.distill.attest.image;
 
-import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.AttestLimits;
 import dev.distill.attest.VerificationException;
+import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
-import dev.distill.oci.MediaTypes;
+import dev.distill.oci.registry.Artifact;
 import dev.distill.oci.registry.RegistryClient;
-import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.Json;
 import dev.distill.oci.wire.ManifestTemplate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,23 +62,12 @@ public final class ReferrerBundles {
     /** Pushes the bundle as a referrer of the image {@code subject}; returns the referrer manifest's digest. */
     public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, String bundleJson,
                               String content, String predicateType) throws IOException {
-        byte[] bundle = bundleJson.getBytes(StandardCharsets.UTF_8);
-        Digest bundleDigest = Digest.sha256(bundle);
-        Digest emptyDigest = Digest.sha256(EMPTY);
-        client.pushBlob(ref.registry(), ref.repository(), emptyDigest, EMPTY.length,
-                () -> new ByteArrayInputStream(EMPTY), null, 0);
-        client.pushBlob(ref.registry(), ref.repository(), bundleDigest, bundle.length,
-                () -> new ByteArrayInputStream(bundle), null, 0);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CONTENT, content);
         annotations.put(PREDICATE_TYPE, predicateType);
-        ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, ARTIFACT_TYPE,
-                new DescriptorTemplate(EMPTY_TYPE, emptyDigest.toString(), EMPTY.length),
-                List.of(new DescriptorTemplate(ARTIFACT_TYPE, bundleDigest.toString(), bundle.length)),
-                new DescriptorTemplate(subject.mediaType(), subject.digest().toString(), subject.size()),
-                annotations);
-        return client.pushReferrer(ref.registry(), ref.repository(), subject.digest(), MediaTypes.OCI_MANIFEST,
-                ARTIFACT_TYPE, Json.write(m), annotations);
+        return client.pushArtifact(ref.repo(), null, new Artifact(ARTIFACT_TYPE, Artifact.Blob.of(EMPTY_TYPE, EMPTY,
+                null), List.of(Artifact.Blob.of(ARTIFACT_TYPE, bundleJson.getBytes(StandardCharsets.UTF_8), null)),
+                subject, annotations));
     }
 
     /** One bundle found: its referrer manifest's digest (short, for messages), its bytes and their JSON. */
@@ -100,7 +86,7 @@ public final class ReferrerBundles {
     public static List<Found> find(RegistryClient client, ImageReference ref, Digest subject, String content,
                                    List<String> failures) throws IOException {
         List<Found> out = new ArrayList<>();
-        for (Descriptor d : client.referrers(ref.registry(), ref.repository(), subject)) {
+        for (Descriptor d : client.referrers(ref.repo(), subject)) {
             if (!ARTIFACT_TYPE.equals(d.artifactType())) {
                 continue;
             }
@@ -119,7 +105,7 @@ public final class ReferrerBundles {
 
     private static Found read(RegistryClient client, ImageReference ref, Descriptor d, Digest subject,
                               String content) throws IOException, VerificationException {
-        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), d.digest().toString());
+        RegistryClient.Manifest m = client.manifest(ref.repo(), d.digest().toString());
         ManifestTemplate manifest = Json.read(m.bytes(), ManifestTemplate.class, "referrer " + d.digest());
         if (manifest.subject() == null || !subject.toString().equals(manifest.subject().digest())) {
             throw new VerificationException("its subject is not " + subject);

@@ -8,6 +8,7 @@ import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
+import dev.distill.oci.Repository;
 import dev.distill.oci.registry.ImageCopy;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.wire.DescriptorTemplate;
@@ -49,12 +50,12 @@ public final class AttachmentCopy {
         List<Item> out = new ArrayList<>();
         for (Digest d : subjects) {
             for (String tag : List.of(ImageSignatures.signatureTag(d), ImageAttestations.attestationTag(d))) {
-                Optional<Descriptor> m = client.head(source.registry(), source.repository(), tag);
+                Optional<Descriptor> m = client.head(source.repo(), tag);
                 if (m.isPresent()) {
                     out.add(new Item(d, tag, m.get().digest()));
                 }
             }
-            for (Descriptor r : client.referrers(source.registry(), source.repository(), d)) {
+            for (Descriptor r : client.referrers(source.repo(), d)) {
                 if (ReferrerBundles.ARTIFACT_TYPE.equals(r.artifactType())) {
                     out.add(new Item(d, "referrers", r.digest()));
                 }
@@ -72,7 +73,7 @@ public final class AttachmentCopy {
         for (Item item : items) {
             boolean tagged = !item.storage().equals("referrers");
             String tag = tagged ? item.storage() : null;
-            Optional<Descriptor> there = tagged ? client.head(destination.registry(), destination.repository(), tag)
+            Optional<Descriptor> there = tagged ? client.head(destination.repo(), tag)
                     : Optional.empty();
             if (there.isPresent() && !there.get().digest().equals(item.manifest())
                     && covers(destination, there.get().digest(), source, item.manifest())) {
@@ -81,23 +82,23 @@ public final class AttachmentCopy {
             if (there.isPresent() && !there.get().digest().equals(item.manifest())
                     && !covers(source, item.manifest(), destination, there.get().digest())) {
                 // The destination's tag holds signatures the source's lacks: copy the blobs, then merge.
-                total = total.plus(copy.copy(source.registry(), source.repository(), item.manifest(),
-                        new ImageCopy.Target(destination.registry(), destination.repository(), null), dryRun));
+                total = total.plus(copy.copy(source.repo(), item.manifest(),
+                        new ImageCopy.Target(destination.repo(), null), dryRun));
                 if (!dryRun) {
                     merge(source, item.manifest(), destination, there.get().digest(), tag);
                 }
                 merged++;
                 continue;
             }
-            total = total.plus(copy.copy(source.registry(), source.repository(), item.manifest(),
-                    new ImageCopy.Target(destination.registry(), destination.repository(), tag), dryRun));
-            if (!tagged && client.referrers(destination.registry(), destination.repository(), item.subject())
+            total = total.plus(copy.copy(source.repo(), item.manifest(),
+                    new ImageCopy.Target(destination.repo(), tag), dryRun));
+            if (!tagged && client.referrers(destination.repo(), item.subject())
                     .stream().noneMatch(d -> d.digest().equals(item.manifest()))) {
                 if (!dryRun) {
-                    RegistryClient.Manifest m = client.manifest(source.registry(), source.repository(),
+                    RegistryClient.Manifest m = client.manifest(source.repo(),
                             item.manifest().toString());
                     ManifestTemplate t = Json.read(m.bytes(), ManifestTemplate.class, "referrer " + m.digest());
-                    client.pushReferrer(destination.registry(), destination.repository(), item.subject(),
+                    client.pushReferrer(destination.repo(), item.subject(),
                             t.mediaType() != null ? t.mediaType() : MediaTypes.OCI_MANIFEST, t.artifactType(),
                             m.bytes(), t.annotations());
                 }
@@ -108,8 +109,8 @@ public final class AttachmentCopy {
     }
 
     /** The layers of a signature or attestation manifest, read by digest. */
-    private List<DescriptorTemplate> layers(String registry, String repository, Digest manifest) throws IOException {
-        RegistryClient.Manifest m = client.manifest(registry, repository, manifest.toString());
+    private List<DescriptorTemplate> layers(Repository repo, Digest manifest) throws IOException {
+        RegistryClient.Manifest m = client.manifest(repo, manifest.toString());
         ManifestTemplate t = Json.read(m.bytes(), ManifestTemplate.class, "manifest " + manifest);
         List<DescriptorTemplate> layers = t.layers() == null ? List.of() : t.layers();
         Manifests.descriptors(layers, "manifest " + manifest);
@@ -120,8 +121,8 @@ public final class AttachmentCopy {
     private boolean covers(ImageReference a, Digest aManifest, ImageReference b, Digest bManifest)
             throws IOException {
         // Whole descriptors: two signatures of one payload share a digest and differ in their annotations.
-        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers(a.registry(), a.repository(), aManifest));
-        return have.containsAll(layers(b.registry(), b.repository(), bManifest));
+        Set<DescriptorTemplate> have = new LinkedHashSet<>(layers(a.repo(), aManifest));
+        return have.containsAll(layers(b.repo(), bManifest));
     }
 
     /**
@@ -130,14 +131,14 @@ public final class AttachmentCopy {
      */
     private void merge(ImageReference source, Digest sourceManifest, ImageReference destination,
                        Digest destinationManifest, String tag) throws IOException {
-        List<DescriptorTemplate> layers = new ArrayList<>(layers(destination.registry(), destination.repository(),
+        List<DescriptorTemplate> layers = new ArrayList<>(layers(destination.repo(),
                 destinationManifest));
         Set<DescriptorTemplate> have = new LinkedHashSet<>(layers);
-        for (DescriptorTemplate l : layers(source.registry(), source.repository(), sourceManifest)) {
+        for (DescriptorTemplate l : layers(source.repo(), sourceManifest)) {
             if (have.add(l)) {
                 layers.add(l);
             }
         }
-        ImageSignatures.putLayers(client, destination.registry(), destination.repository(), tag, layers);
+        ImageSignatures.putLayers(client, destination.repo(), tag, layers);
     }
 }

@@ -107,20 +107,20 @@ public final class Promotion {
         List<AttachmentCopy.Item> items = attachments.find(pinned, digests);
         ImageReference target = new ImageReference(destination.registry(), destination.repository(),
                 destination.tag(), null);
-        ImageCopy.Target to = new ImageCopy.Target(target.registry(), target.repository(), target.tag());
+        ImageCopy.Target to = new ImageCopy.Target(target.repo(), target.tag());
         if (dryRun) {
-            ImageCopy.Result plan = new ImageCopy(client).copy(source.registry(), source.repository(), digest, to,
+            ImageCopy.Result plan = new ImageCopy(client).copy(source.repo(), digest, to,
                     true);
             AttachmentCopy.Done attached = attachments.copy(pinned, target, digest, items, true);
             return new Report(Outcome.PLANNED, null, source, destination, digest, platforms, atSource, List.of(),
                     plan, items, attached.counts(), attached.listed(), attached.merged(), false);
         }
 
-        Optional<Descriptor> before = client.head(target.registry(), target.repository(), target.tag());
-        boolean hadDigest = client.head(target.registry(), target.repository(), digest.toString()).isPresent();
+        Optional<Descriptor> before = client.head(target.repo(), target.tag());
+        boolean hadDigest = client.head(target.repo(), digest.toString()).isPresent();
         ImageCopy.Result copied = null;
         try {
-            copied = new ImageCopy(client).copy(source.registry(), source.repository(), digest, to, false);
+            copied = new ImageCopy(client).copy(source.repo(), digest, to, false);
             listener.accept(Stage.COPIED, target.toString());
             AttachmentCopy.Done attached = attachments.copy(pinned, target, digest, items, false);
             listener.accept(Stage.ATTACHED, items.size() + " attachments");
@@ -186,9 +186,9 @@ public final class Promotion {
             throws IOException {
         boolean done;
         if (before.isPresent()) {
-            RegistryClient.Manifest old = client.manifest(target.registry(), target.repository(),
+            RegistryClient.Manifest old = client.manifest(target.repo(),
                     before.get().digest().toString());
-            client.putManifest(target.registry(), target.repository(), target.tag(), old.mediaType(), old.bytes());
+            client.putManifest(target.repo(), target.tag(), old.mediaType(), old.bytes());
             done = true;
         } else {
             done = deleteTag(target, digest, hadDigest);
@@ -199,13 +199,13 @@ public final class Promotion {
 
     private boolean deleteTag(ImageReference target, Digest digest, boolean hadDigest) throws IOException {
         try {
-            client.deleteManifest(target.registry(), target.repository(), target.tag());
+            client.deleteManifest(target.repo(), target.tag());
             return true;
         } catch (RegistryException byTagRefused) {
             if (hadDigest) {
                 return false;
             }
-            client.deleteManifest(target.registry(), target.repository(), digest.toString());
+            client.deleteManifest(target.repo(), digest.toString());
             return true;
         }
     }

@@ -6,22 +6,22 @@ import dev.distill.attest.image.CosignLayers;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.image.ReferrerBundles;
+import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.sign.Signer;
 import dev.distill.attest.sign.SigningException;
-import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.attest.verify.SigstoreBundle;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.security.cert.X509Certificate;
 
 /**
  * Where an image's signatures and attestations are kept, chosen once: cosign's {@code sha256-<hex>.sig} and
@@ -68,7 +68,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
             progress.signing(d, signed.size() + 1, digests.size());
             ImageReference pinned = ref.withDigest(d);
             if (mode == ReferrerBundles.Mode.OCI_1_1) {
-                RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), d.toString());
+                RegistryClient.Manifest m = client.manifest(ref.repo(), d.toString());
                 String bundle = signer.signMessage(m.bytes());
                 Written w = referrer(pinned, d, () -> ReferrerBundles.push(client, pinned, m.descriptor(), bundle,
                         ReferrerBundles.MESSAGE_SIGNATURE, ReferrerBundles.SIGN_PREDICATE));
@@ -95,7 +95,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
      */
     public Digest attest(ImageReference ref, Signer signer, String predicateType, byte[] predicate)
             throws IOException, AttestException {
-        RegistryClient.Manifest m = client.manifest(ref.registry(), ref.repository(), ref.identifier());
+        RegistryClient.Manifest m = client.manifest(ref.repo(), ref.identifier());
         Digest digest = m.digest();
         ImageReference pinned = ref.withDigest(digest);
         byte[] statement = ImageAttestations.statement(ref, digest, predicateType, predicate);
@@ -171,7 +171,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
     }
 
     private Written tagged(ImageReference pinned, String tag, Write write) throws IOException, AttestException {
-        Optional<RegistryClient.Manifest> before = client.manifestIfPresent(pinned.registry(), pinned.repository(),
+        Optional<RegistryClient.Manifest> before = client.manifestIfPresent(pinned.repo(),
                 tag);
         return new Written(tag, before, write.write());
     }
@@ -234,17 +234,16 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         try {
             if (w.before().isPresent()) {
                 RegistryClient.Manifest b = w.before().get();
-                client.putManifest(pinned.registry(), pinned.repository(), w.tag(), b.mediaType(), b.bytes());
+                client.putManifest(pinned.repo(), w.tag(), b.mediaType(), b.bytes());
             } else if (!w.tag().equals(ImageSignatures.signatureTag(pinned.digest()))
                     && !w.tag().equals(ImageAttestations.attestationTag(pinned.digest()))) {
                 // A fallback referrers index made by this write: removed with the tag.
-                Optional<RegistryClient.Manifest> made = client.manifestIfPresent(pinned.registry(),
-                        pinned.repository(), w.tag());
+                Optional<RegistryClient.Manifest> made = client.manifestIfPresent(pinned.repo(), w.tag());
                 if (made.isPresent()) {
-                    client.deleteManifest(pinned.registry(), pinned.repository(), made.get().digest().toString());
+                    client.deleteManifest(pinned.repo(), made.get().digest().toString());
                 }
             }
-            client.deleteManifest(pinned.registry(), pinned.repository(), w.manifest().toString());
+            client.deleteManifest(pinned.repo(), w.manifest().toString());
         } catch (IOException e) {
             cleanup = "; undoing it failed too (" + e.getMessage() + "): check tag " + w.tag();
         }

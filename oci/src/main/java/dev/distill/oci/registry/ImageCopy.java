@@ -5,6 +5,7 @@ import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
+import dev.distill.oci.Repository;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.wire.IndexTemplate;
 import dev.distill.oci.wire.Json;
@@ -36,7 +37,7 @@ public final class ImageCopy {
     }
 
     /** Where a copy goes: a repository, and the tag to point at the copied digest (null: by digest only). */
-    public record Target(String registry, String repository, String tag) {
+    public record Target(Repository repo, String tag) {
     }
 
     /**
@@ -81,23 +82,21 @@ public final class ImageCopy {
     }
 
     /**
-     * Copies the manifest {@code digest} of {@code fromRegistry/fromRepository}, and everything it refers to, to
+     * Copies the manifest {@code digest} of {@code from}, and everything it refers to, to
      * the target; with {@code dryRun} only reads and HEADs, and reports what it would send.
      */
-    public Result copy(String fromRegistry, String fromRepository, Digest digest, Target to, boolean dryRun)
-            throws IOException {
+    public Result copy(Repository from, Digest digest, Target to, boolean dryRun) throws IOException {
         Tally t = new Tally();
-        Source from = new Source(fromRegistry, fromRepository);
-        RegistryClient.Manifest top = client.manifest(fromRegistry, fromRepository, digest.toString());
+        RegistryClient.Manifest top = client.manifest(from, digest.toString());
         String mediaType = copyManifest(from, top, null, to, t, dryRun, 0);
         boolean tagged = false;
         Digest replaced = null;
         if (to.tag() != null) {
-            Optional<Descriptor> now = client.head(to.registry(), to.repository(), to.tag());
+            Optional<Descriptor> now = client.head(to.repo(), to.tag());
             if (now.isEmpty() || !now.get().digest().equals(digest)) {
                 replaced = now.map(Descriptor::digest).orElse(null);
                 if (!dryRun) {
-                    client.putManifest(to.registry(), to.repository(), to.tag(), mediaType, top.bytes());
+                    client.putManifest(to.repo(), to.tag(), mediaType, top.bytes());
                 }
                 tagged = true;
             }
@@ -106,13 +105,10 @@ public final class ImageCopy {
                 t.blobsUploaded, t.blobsPresent, t.bytesMounted, t.bytesUploaded, tagged, replaced, dryRun);
     }
 
-    private record Source(String registry, String repository) {
-    }
-
     /** Copies one manifest after its children; returns the media type it was pushed with. */
-    private String copyManifest(Source from, RegistryClient.Manifest m, Descriptor described, Target to, Tally t,
+    private String copyManifest(Repository from, RegistryClient.Manifest m, Descriptor described, Target to, Tally t,
                                 boolean dryRun, int depth) throws IOException {
-        String where = "manifest " + from.repository() + "@" + m.digest();
+        String where = "manifest " + from.name() + "@" + m.digest();
         if (described != null && described.size() != m.bytes().length) {
             throw new ImageException("registry " + from.registry() + ": " + where + " has " + m.bytes().length
                     + " bytes, its index says " + described.size());
@@ -129,7 +125,7 @@ public final class ImageCopy {
             IndexTemplate index = Json.read(m.bytes(), IndexTemplate.class, where);
             for (Descriptor child : Manifests.descriptors(index.manifests() == null ? List.of() : index.manifests(),
                     where)) {
-                RegistryClient.Manifest c = client.manifest(from.registry(), from.repository(),
+                RegistryClient.Manifest c = client.manifest(from,
                         child.digest().toString());
                 copyManifest(from, c, child, to, t, dryRun, depth + 1);
             }
@@ -146,11 +142,11 @@ public final class ImageCopy {
                     + ", which cannot be copied (an OCI or Docker v2 manifest or index is needed)");
         }
         t.manifests.add(m.digest());
-        if (client.head(to.registry(), to.repository(), m.digest().toString()).isPresent()) {
+        if (client.head(to.repo(), m.digest().toString()).isPresent()) {
             t.manifestsPresent++;
         } else {
             if (!dryRun) {
-                client.putManifest(to.registry(), to.repository(), m.digest().toString(), mediaType, m.bytes());
+                client.putManifest(to.repo(), m.digest().toString(), mediaType, m.bytes());
             }
             t.manifestsPushed++;
         }
@@ -172,15 +168,15 @@ public final class ImageCopy {
         return type;
     }
 
-    private void copyBlob(Source from, Descriptor b, Target to, Tally t, boolean dryRun) throws IOException {
+    private void copyBlob(Repository from, Descriptor b, Target to, Tally t, boolean dryRun) throws IOException {
         if (!t.seenBlobs.add(b.digest())) {
             return;
         }
-        if (client.hasBlob(to.registry(), to.repository(), b.digest())) {
+        if (client.hasBlob(to.repo(), b.digest())) {
             t.blobsPresent++;
             return;
         }
-        boolean sameRegistry = from.registry().equals(to.registry()) && !from.repository().equals(to.repository());
+        boolean sameRegistry = from.registry().equals(to.repo().registry()) && !from.name().equals(to.repo().name());
         if (dryRun) {
             // A mount is what would be tried first; the registry may still answer it with an upload.
             if (sameRegistry) {
@@ -192,15 +188,15 @@ public final class ImageCopy {
             }
             return;
         }
-        String what = "blob " + b.digest() + " of " + from.registry() + "/" + from.repository();
-        RegistryClient.BlobPush done = client.pushBlob(to.registry(), to.repository(), b.digest(), b.size(), () -> {
+        String what = "blob " + b.digest() + " of " + from;
+        RegistryClient.BlobPush done = client.pushBlob(to.repo(), b.digest(), b.size(), () -> {
             try {
-                return new VerifyingInputStream(client.blob(from.registry(), from.repository(), b.digest()),
+                return new VerifyingInputStream(client.blob(from, b.digest()),
                         b.digest(), b.size(), what);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, sameRegistry ? from.repository() : null, 0);
+        }, sameRegistry ? from.name() : null, 0);
         switch (done) {
             case MOUNTED -> {
                 t.blobsMounted++;

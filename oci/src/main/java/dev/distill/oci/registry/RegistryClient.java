@@ -6,9 +6,12 @@ import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.Manifests;
 import dev.distill.oci.MediaTypes;
+import dev.distill.oci.Repository;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.IndexTemplate;
 import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,18 +54,17 @@ public final class RegistryClient {
         }
     }
 
-    private static String path(String repository, String kind, String ref) {
-        return "/v2/" + repository + "/" + kind + "/" + ref;
+    private static String path(Repository repo, String kind, String ref) {
+        return "/v2/" + repo.name() + "/" + kind + "/" + ref;
     }
 
-    private RegistryHttp.Call call(String method, String registry, String repository, String path,
+    private RegistryHttp.Call call(String method, Repository repo, String path,
                                    Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
                                    boolean push) {
-        return new RegistryHttp.Call(method, registry, repository, path, headers, body, push);
+        return new RegistryHttp.Call(method, repo.registry(), repo.name(), path, headers, body, push);
     }
 
-    private static RegistryException unexpected(HttpResponse<InputStream> r, String what, String registry,
-                                                String repository) {
+    private static RegistryException unexpected(HttpResponse<InputStream> r, String what, Repository repo) {
         String body;
         try (InputStream in = r.body()) {
             body = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.UTF_8).strip()
@@ -70,28 +72,28 @@ public final class RegistryClient {
         } catch (IOException alreadyClosed) {
             body = ""; // HEAD responses and bodies already consumed carry no explanation
         }
-        return new RegistryException("registry " + registry + ", repository " + repository + ": " + what
+        return new RegistryException("registry " + repo.registry() + ", repository " + repo.name() + ": " + what
                 + " answered HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + body), r.statusCode());
     }
 
     /** GETs a manifest by tag or digest; a digest reference must match the bytes, and so must Docker-Content-Digest. */
-    public Manifest manifest(String registry, String repository, String reference) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
-                path(repository, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
+    public Manifest manifest(Repository repo, String reference) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("GET", repo,
+                path(repo, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
         if (r.statusCode() == 404) {
             r.body().close();
-            throw new RegistryException("registry " + registry + ": no manifest " + repository + ":" + reference
+            throw new RegistryException("registry " + repo.registry() + ": no manifest " + repo.name() + ":" + reference
                     + " (HTTP 404)", 404);
         }
         if (r.statusCode() != 200) {
-            throw unexpected(r, "GET manifest " + reference, registry, repository);
+            throw unexpected(r, "GET manifest " + reference, repo);
         }
         byte[] bytes;
         try (InputStream in = guard(r.body())) {
             bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
         }
         if (bytes.length > Manifests.MAX_MANIFEST_BYTES) {
-            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+            throw new ImageException("registry " + repo.registry() + ": manifest " + repo.name() + ":" + reference
                     + " is larger than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
         }
         String mediaType = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse(null);
@@ -100,7 +102,7 @@ public final class RegistryClient {
             Digest wanted = Digest.parse(reference);
             Digest actual = Digest.of(wanted.algorithm(), bytes);
             if (!actual.equals(wanted)) {
-                throw new ImageException("registry " + registry + ": manifest " + repository + "@" + wanted
+                throw new ImageException("registry " + repo.registry() + ": manifest " + repo.name() + "@" + wanted
                         + " has digest " + actual);
             }
             digest = actual;
@@ -108,17 +110,17 @@ public final class RegistryClient {
         Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
         if (header.isPresent() && header.get().startsWith(digest.algorithm() + ":")
                 && !header.get().equals(digest.toString())) {
-            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+            throw new ImageException("registry " + repo.registry() + ": manifest " + repo.name() + ":" + reference
                     + " has digest " + digest + " but the registry says " + header.get());
         }
         return new Manifest(bytes, mediaType, digest);
     }
 
     /** GETs a manifest as {@link #manifest} does; empty when the registry has no such manifest (one request). */
-    public Optional<Manifest> manifestIfPresent(String registry, String repository, String reference)
+    public Optional<Manifest> manifestIfPresent(Repository repo, String reference)
             throws IOException {
         try {
-            return Optional.of(manifest(registry, repository, reference));
+            return Optional.of(manifest(repo, reference));
         } catch (RegistryException e) {
             if (e.status() == 404) {
                 return Optional.empty();
@@ -132,31 +134,31 @@ public final class RegistryClient {
         if (ref.digest() != null) {
             return ref.digest();
         }
-        return head(ref.registry(), ref.repository(), ref.identifier()).orElseThrow(() -> new RegistryException(
+        return head(ref.repo(), ref.identifier()).orElseThrow(() -> new RegistryException(
                 "registry " + ref.registry() + ": no image " + ref.repository() + ":" + ref.tag(), 404)).digest();
     }
 
     /** HEADs a manifest: its descriptor, or empty when the registry does not have it. */
-    public Optional<Descriptor> head(String registry, String repository, String reference) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("HEAD", registry, repository,
-                path(repository, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
+    public Optional<Descriptor> head(Repository repo, String reference) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("HEAD", repo,
+                path(repo, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
         r.body().close();
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
         if (r.statusCode() != 200) {
-            throw unexpected(r, "HEAD manifest " + reference, registry, repository);
+            throw unexpected(r, "HEAD manifest " + reference, repo);
         }
         Optional<String> digest = r.headers().firstValue("Docker-Content-Digest");
         if (digest.isEmpty()) {
             // Without the header the digest cannot be known without the bytes: read them.
-            return Optional.of(manifest(registry, repository, reference).descriptor());
+            return Optional.of(manifest(repo, reference).descriptor());
         }
         Digest parsed;
         try {
             parsed = Digest.parse(digest.get());
         } catch (IllegalArgumentException e) {
-            throw new ImageException("registry " + registry + ": manifest " + repository + ":" + reference
+            throw new ImageException("registry " + repo.registry() + ": manifest " + repo.name() + ":" + reference
                     + " has a malformed Docker-Content-Digest header (" + e.getMessage() + ")");
         }
         return Optional.of(new Descriptor(r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
@@ -164,31 +166,31 @@ public final class RegistryClient {
     }
 
     /** Streams a blob; the caller verifies it (it is opened through a VerifyingInputStream by the readers). */
-    public InputStream blob(String registry, String repository, Digest digest) throws IOException {
-        return new ResumingBlobStream(this, registry, repository, digest);
+    public InputStream blob(Repository repo, Digest digest) throws IOException {
+        return new ResumingBlobStream(this, repo, digest);
     }
 
     /** One GET of a blob from {@code offset} on; 206 expected when offset > 0. */
-    HttpResponse<InputStream> blobResponse(String registry, String repository, Digest digest, long offset)
+    HttpResponse<InputStream> blobResponse(Repository repo, Digest digest, long offset)
             throws IOException {
         Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
-                path(repository, "blobs", digest.toString()), headers, null, false));
+        HttpResponse<InputStream> r = http.send(call("GET", repo,
+                path(repo, "blobs", digest.toString()), headers, null, false));
         if (r.statusCode() == 404) {
             r.body().close();
-            throw new RegistryException("registry " + registry + ": blob " + digest + " is missing from "
-                    + repository + " (HTTP 404)", 404);
+            throw new RegistryException("registry " + repo.registry() + ": blob " + digest + " is missing from "
+                    + repo.name() + " (HTTP 404)", 404);
         }
         if (r.statusCode() != 200 && !(offset > 0 && r.statusCode() == 206)) {
-            throw unexpected(r, "GET blob " + digest, registry, repository);
+            throw unexpected(r, "GET blob " + digest, repo);
         }
         return r;
     }
 
     /** Whether the repository already has the blob. */
-    public boolean hasBlob(String registry, String repository, Digest digest) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("HEAD", registry, repository,
-                path(repository, "blobs", digest.toString()), Map.of(), null, false));
+    public boolean hasBlob(Repository repo, Digest digest) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("HEAD", repo,
+                path(repo, "blobs", digest.toString()), Map.of(), null, false));
         r.body().close();
         if (r.statusCode() == 200) {
             return true;
@@ -196,7 +198,7 @@ public final class RegistryClient {
         if (r.statusCode() == 404) {
             return false;
         }
-        throw unexpected(r, "HEAD blob " + digest, registry, repository);
+        throw unexpected(r, "HEAD blob " + digest, repo);
     }
 
     /** What a blob push did: nothing (the repository had it), a cross-repository mount, or an upload. */
@@ -206,36 +208,36 @@ public final class RegistryClient {
      * Uploads a blob unless the repository has it: a cross-repository mount from {@code mountFrom} when given and
      * the registry agrees, else a monolithic upload, or a chunked one when {@code chunkSize} > 0.
      */
-    public BlobPush pushBlob(String registry, String repository, Digest digest, long size,
+    public BlobPush pushBlob(Repository repo, Digest digest, long size,
                              Supplier<InputStream> content, String mountFrom, long chunkSize) throws IOException {
-        if (hasBlob(registry, repository, digest)) {
+        if (hasBlob(repo, digest)) {
             return BlobPush.PRESENT;
         }
-        String start = "/v2/" + repository + "/blobs/uploads/"
+        String start = "/v2/" + repo.name() + "/blobs/uploads/"
                 + (mountFrom != null ? "?mount=" + digest + "&from=" + mountFrom : "");
-        HttpResponse<InputStream> r = http.send(call("POST", registry, repository, start,
+        HttpResponse<InputStream> r = http.send(call("POST", repo, start,
                 Map.of(), null, true));
         r.body().close();
         if (r.statusCode() == 201 && mountFrom != null) {
             return BlobPush.MOUNTED;
         }
         if (r.statusCode() != 202) {
-            throw unexpected(r, "POST blob upload", registry, repository);
+            throw unexpected(r, "POST blob upload", repo);
         }
-        String location = location(r, registry, repository);
+        String location = location(r, repo);
         if (chunkSize > 0) {
-            location = uploadChunks(registry, repository, location, size, content, chunkSize);
+            location = uploadChunks(repo, location, size, content, chunkSize);
             location = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
-            finish(registry, repository, location, digest, HttpRequest.BodyPublishers::noBody);
+            finish(repo, location, digest, HttpRequest.BodyPublishers::noBody);
         } else {
             String put = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
-            finish(registry, repository, put, digest, () -> HttpRequest.BodyPublishers.fromPublisher(
+            finish(repo, put, digest, () -> HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(content), size));
         }
         return BlobPush.UPLOADED;
     }
 
-    private String uploadChunks(String registry, String repository, String location, long size,
+    private String uploadChunks(Repository repo, String location, long size,
                                 Supplier<InputStream> content, long chunkSize) throws IOException {
         try (InputStream in = content.get()) {
             long offset = 0;
@@ -245,39 +247,40 @@ public final class RegistryClient {
                     throw new IOException("blob content ended at " + offset + " of " + size + " bytes");
                 }
                 long first = offset;
-                HttpResponse<InputStream> r = http.send(call("PATCH", registry, repository, location,
+                HttpResponse<InputStream> r = http.send(call("PATCH", repo, location,
                         Map.of("Content-Type", "application/octet-stream",
                                 "Content-Range", first + "-" + (first + chunk.length - 1)),
                         () -> HttpRequest.BodyPublishers.ofByteArray(chunk), true));
                 r.body().close();
                 if (r.statusCode() != 202) {
-                    throw unexpected(r, "PATCH blob chunk at " + first, registry, repository);
+                    throw unexpected(r, "PATCH blob chunk at " + first, repo);
                 }
-                location = location(r, registry, repository);
+                location = location(r, repo);
                 offset += chunk.length;
             }
         }
         return location;
     }
 
-    private void finish(String registry, String repository, String put, Digest digest,
+    private void finish(Repository repo, String put, Digest digest,
                         Supplier<HttpRequest.BodyPublisher> body) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("PUT", registry, repository, put,
+        HttpResponse<InputStream> r = http.send(call("PUT", repo, put,
                 Map.of("Content-Type", "application/octet-stream"), body, true));
         r.body().close();
         if (r.statusCode() != 201) {
-            throw unexpected(r, "PUT blob " + digest, registry, repository);
+            throw unexpected(r, "PUT blob " + digest, repo);
         }
     }
 
     /** The upload location, as a path and query relative to the registry (it may be absolute). */
-    private String location(HttpResponse<InputStream> r, String registry, String repository) throws IOException {
-        String loc = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException("registry " + registry
-                + ", repository " + repository + ": upload answered without a Location", r.statusCode()));
+    private String location(HttpResponse<InputStream> r, Repository repo) throws IOException {
+        String loc = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException("registry "
+                + repo.registry() + ", repository " + repo.name() + ": upload answered without a Location",
+                r.statusCode()));
         URI uri = URI.create(loc);
         if (uri.isAbsolute()) {
-            if (!registry.equals(uri.getRawAuthority())) {
-                throw new RegistryException("registry " + registry + " sent an upload location on another host ("
+            if (!repo.registry().equals(uri.getRawAuthority())) {
+                throw new RegistryException("registry " + repo.registry() + " sent an upload location on another host ("
                         + uri.getRawAuthority() + "); not following it with credentials", r.statusCode());
             }
             return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
@@ -286,19 +289,19 @@ public final class RegistryClient {
     }
 
     /** PUTs a manifest under a tag or its digest; the registry's digest must be ours. */
-    public Digest putManifest(String registry, String repository, String reference, String mediaType, byte[] bytes)
+    public Digest putManifest(Repository repo, String reference, String mediaType, byte[] bytes)
             throws IOException {
         Digest digest = Digest.sha256(bytes);
-        HttpResponse<InputStream> r = http.send(call("PUT", registry, repository,
-                path(repository, "manifests", reference), Map.of("Content-Type", mediaType),
+        HttpResponse<InputStream> r = http.send(call("PUT", repo,
+                path(repo, "manifests", reference), Map.of("Content-Type", mediaType),
                 () -> HttpRequest.BodyPublishers.ofByteArray(bytes), true));
         r.body().close();
         if (r.statusCode() != 201) {
-            throw unexpected(r, "PUT manifest " + reference, registry, repository);
+            throw unexpected(r, "PUT manifest " + reference, repo);
         }
         Optional<String> echoed = r.headers().firstValue("Docker-Content-Digest");
         if (echoed.isPresent() && !echoed.get().equals(digest.toString())) {
-            throw new ImageException("registry " + registry + " stored manifest " + repository + ":" + reference
+            throw new ImageException("registry " + repo.registry() + " stored manifest " + repo.name() + ":" + reference
                     + " as " + echoed.get() + ", expected " + digest);
         }
         return digest;
@@ -308,9 +311,9 @@ public final class RegistryClient {
      * DELETEs a manifest by tag or digest: true when the registry removed it, false when it had no such manifest.
      * Registries that cannot delete by tag (distribution 2.8 and older) answer with an error status, thrown.
      */
-    public boolean deleteManifest(String registry, String repository, String reference) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("DELETE", registry, repository,
-                path(repository, "manifests", reference), Map.of(), null, true));
+    public boolean deleteManifest(Repository repo, String reference) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("DELETE", repo,
+                path(repo, "manifests", reference), Map.of(), null, true));
         if (r.statusCode() == 202 || r.statusCode() == 200) {
             r.body().close();
             return true;
@@ -319,16 +322,16 @@ public final class RegistryClient {
             r.body().close();
             return false;
         }
-        throw unexpected(r, "DELETE manifest " + reference, registry, repository);
+        throw unexpected(r, "DELETE manifest " + reference, repo);
     }
 
     /** How a registry lists the manifests that refer to another. */
     public enum ReferrersSupport { API, TAG_SCHEMA }
 
     /** Asks the referrers endpoint; registries without it answer 404 (distribution 2.8) and get the tag schema. */
-    public ReferrersSupport probeReferrers(String registry, String repository, Digest subject) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
-                path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
+    public ReferrersSupport probeReferrers(Repository repo, Digest subject) throws IOException {
+        HttpResponse<InputStream> r = http.send(call("GET", repo,
+                path(repo, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
                 false));
         String type = r.headers().firstValue("Content-Type").orElse("");
         r.body().close();
@@ -345,18 +348,18 @@ public final class RegistryClient {
      * The manifests that name {@code subject} as their subject: from the referrers API, else from the fallback
      * tag's index (empty when neither has any).
      */
-    public List<Descriptor> referrers(String registry, String repository, Digest subject) throws IOException {
-        return listing(registry, repository, subject).referrers();
+    public List<Descriptor> referrers(Repository repo, Digest subject) throws IOException {
+        return listing(repo, subject).referrers();
     }
 
     /** Where a subject's referrers are listed, and what is listed there. */
     private record Listing(ReferrersSupport support, List<Descriptor> referrers) {
     }
 
-    private Listing listing(String registry, String repository, Digest subject) throws IOException {
+    private Listing listing(Repository repo, Digest subject) throws IOException {
         // One request where the registry has the API; else its 404 and one GET of the fallback tag.
-        HttpResponse<InputStream> r = http.send(call("GET", registry, repository,
-                path(repository, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
+        HttpResponse<InputStream> r = http.send(call("GET", repo,
+                path(repo, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
                 false));
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (r.statusCode() == 200 && type.startsWith(MediaTypes.OCI_INDEX)) {
@@ -365,16 +368,15 @@ public final class RegistryClient {
                 bytes = in.readNBytes((int) Manifests.MAX_MANIFEST_BYTES + 1);
             }
             if (bytes.length > Manifests.MAX_MANIFEST_BYTES) {
-                throw new ImageException("registry " + registry + ": the referrers of " + repository + "@"
+                throw new ImageException("registry " + repo.registry() + ": the referrers of " + repo.name() + "@"
                         + subject + " list more than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
             }
-            return new Listing(ReferrersSupport.API, index(bytes, "referrers of " + subject + " in " + registry
-                    + "/" + repository));
+            return new Listing(ReferrersSupport.API, index(bytes, "referrers of " + subject + " in " + repo));
         }
         r.body().close();
-        Optional<Manifest> tagged = manifestIfPresent(registry, repository, referrersTag(subject));
+        Optional<Manifest> tagged = manifestIfPresent(repo, referrersTag(subject));
         return new Listing(ReferrersSupport.TAG_SCHEMA, tagged.isEmpty() ? List.of() : index(tagged.get().bytes(),
-                "referrers tag " + referrersTag(subject) + " in " + registry + "/" + repository));
+                "referrers tag " + referrersTag(subject) + " in " + repo));
     }
 
     private static List<Descriptor> index(byte[] bytes, String what) throws ImageException {
@@ -383,14 +385,47 @@ public final class RegistryClient {
     }
 
     /**
+     * Pushes an artifact: its new blobs (each unless the repository has it), then its OCI manifest, under
+     * {@code tag} when it has no subject, else by digest and listed among the subject's referrers (the API, or the
+     * fallback tag's index). Returns the manifest's digest.
+     */
+    public Digest pushArtifact(Repository repo, String tag, Artifact artifact) throws IOException {
+        if ((artifact.subject() == null) == (tag == null)) {
+            throw new IllegalArgumentException("an artifact is found by its tag or by its subject, exactly one");
+        }
+        List<Artifact.Blob> blobs = new ArrayList<>();
+        blobs.add(artifact.config());
+        blobs.addAll(artifact.layers());
+        for (Artifact.Blob b : blobs) {
+            if (b.bytes() != null) {
+                byte[] bytes = b.bytes();
+                pushBlob(repo, Digest.parse(b.descriptor().digest()), bytes.length,
+                        () -> new ByteArrayInputStream(bytes), null, 0);
+            }
+        }
+        List<DescriptorTemplate> layers = artifact.layers().stream().map(Artifact.Blob::descriptor).toList();
+        Map<String, String> annotations = artifact.annotations() == null || artifact.annotations().isEmpty() ? null
+                : artifact.annotations();
+        Descriptor subject = artifact.subject();
+        byte[] manifest = Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, artifact.artifactType(),
+                artifact.config().descriptor(), layers, subject == null ? null : new DescriptorTemplate(
+                        subject.mediaType(), subject.digest().toString(), subject.size()), annotations));
+        if (subject == null) {
+            return putManifest(repo, tag, MediaTypes.OCI_MANIFEST, manifest);
+        }
+        return pushReferrer(repo, subject.digest(), MediaTypes.OCI_MANIFEST, artifact.artifactType(), manifest,
+                annotations);
+    }
+
+    /**
      * Pushes a manifest that has a subject and makes it findable: by the registry itself when it has the referrers
      * API, else by adding it to the fallback tag's index (created when missing).
      */
-    public Digest pushReferrer(String registry, String repository, Digest subject, String mediaType,
+    public Digest pushReferrer(Repository repo, Digest subject, String mediaType,
                                String artifactType, byte[] manifest, Map<String, String> annotations)
             throws IOException {
-        Digest digest = putManifest(registry, repository, Digest.sha256(manifest).toString(), mediaType, manifest);
-        Listing listing = listing(registry, repository, subject);
+        Digest digest = putManifest(repo, Digest.sha256(manifest).toString(), mediaType, manifest);
+        Listing listing = listing(repo, subject);
         if (listing.support() == ReferrersSupport.API) {
             return digest;
         }
@@ -405,7 +440,7 @@ public final class RegistryClient {
         entries.add(new DescriptorTemplate(mediaType, digest.toString(), (long) manifest.length, null,
                 annotations == null || annotations.isEmpty() ? null : annotations, null, artifactType));
         byte[] index = Json.write(new IndexTemplate(2, MediaTypes.OCI_INDEX, entries, null));
-        putManifest(registry, repository, referrersTag(subject), MediaTypes.OCI_INDEX, index);
+        putManifest(repo, referrersTag(subject), MediaTypes.OCI_INDEX, index);
         return digest;
     }
 }

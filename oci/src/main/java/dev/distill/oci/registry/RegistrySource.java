@@ -18,8 +18,8 @@ public final class RegistrySource {
 
     public static Image open(ImageReference ref, String reference, SourceOptions options) throws IOException {
         RegistryClient client = new RegistryClient(options.registry());
-        RegistryClient.Manifest top = client.manifest(ref.registry(), ref.repository(), ref.identifier());
-        RegistryStore store = new RegistryStore(client, ref.registry(), ref.repository());
+        RegistryClient.Manifest top = client.manifest(ref.repo(), ref.identifier());
+        RegistryStore store = new RegistryStore(client, ref.repo());
         store.remember(top);
         return Manifests.resolve(store, top.descriptor(), reference, SourceKind.REGISTRY,
                 ref.tag() == null ? List.of() : List.of(ref.registry() + "/" + ref.repository() + ":" + ref.tag()),

@@ -5,6 +5,7 @@ import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.Manifests;
+import dev.distill.oci.Repository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -21,14 +22,12 @@ final class RegistryStore implements BlobStore {
     private static final Pattern BLOB = Pattern.compile("blobs/(sha256|sha512)/([a-f0-9]+)");
 
     private final RegistryClient client;
-    private final String registry;
-    private final String repository;
+    private final Repository repo;
     private final Map<Digest, byte[]> manifests = new ConcurrentHashMap<>();
 
-    RegistryStore(RegistryClient client, String registry, String repository) {
+    RegistryStore(RegistryClient client, Repository repo) {
         this.client = client;
-        this.registry = registry;
-        this.repository = repository;
+        this.repo = repo;
     }
 
     /** Keeps a manifest already fetched (by tag), so resolving it by digest costs no second request. */
@@ -46,7 +45,7 @@ final class RegistryStore implements BlobStore {
 
     @Override
     public InputStream open(String path) throws IOException {
-        return client.blob(registry, repository, digestOf(path));
+        return client.blob(repo, digestOf(path));
     }
 
     /** Blobs are checked when they are read; asking first would cost a request per layer. */
@@ -68,7 +67,7 @@ final class RegistryStore implements BlobStore {
         }
         byte[] bytes = manifests.get(d.digest());
         if (bytes == null) {
-            bytes = client.manifest(registry, repository, d.digest().toString()).bytes();
+            bytes = client.manifest(repo, d.digest().toString()).bytes();
         }
         if (bytes.length != d.size() || !Digest.of(d.digest().algorithm(), bytes).equals(d.digest())) {
             throw new ImageException(what + " " + d.digest() + " in " + describe() + " does not match its descriptor");
@@ -78,7 +77,7 @@ final class RegistryStore implements BlobStore {
 
     @Override
     public String describe() {
-        return registry + "/" + repository;
+        return repo.toString();
     }
 
     @Override

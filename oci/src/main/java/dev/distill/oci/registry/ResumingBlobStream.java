@@ -2,6 +2,7 @@ package dev.distill.oci.registry;
 
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.Repository;
 import dev.distill.oci.Streams;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,19 +16,17 @@ final class ResumingBlobStream extends InputStream {
     private static final int MAX_RESUMES = 3;
 
     private final RegistryClient client;
-    private final String registry;
-    private final String repository;
+    private final Repository repo;
     private final Digest digest;
     private InputStream in;
     private long offset;
     private int resumes;
 
-    ResumingBlobStream(RegistryClient client, String registry, String repository, Digest digest) throws IOException {
+    ResumingBlobStream(RegistryClient client, Repository repo, Digest digest) throws IOException {
         this.client = client;
-        this.registry = registry;
-        this.repository = repository;
+        this.repo = repo;
         this.digest = digest;
-        this.in = client.guard(client.blobResponse(registry, repository, digest, 0).body());
+        this.in = client.guard(client.blobResponse(repo, digest, 0).body());
     }
 
     @Override
@@ -48,9 +47,9 @@ final class ResumingBlobStream extends InputStream {
                 throw e;
             } catch (IOException e) {
                 if (++resumes > MAX_RESUMES) {
-                    throw new RegistryException("registry " + registry + ", repository " + repository + ": blob "
-                            + digest + " broke off at byte " + offset + " " + MAX_RESUMES + " times: " + e.getMessage(),
-                            e);
+                    throw new RegistryException("registry " + repo.registry() + ", repository " + repo.name()
+                            + ": blob " + digest + " broke off at byte " + offset + " " + MAX_RESUMES + " times: "
+                            + e.getMessage(), e);
                 }
                 reopen();
             }
@@ -63,7 +62,7 @@ final class ResumingBlobStream extends InputStream {
         } catch (IOException ignored) {
             // the old connection is gone anyway
         }
-        HttpResponse<InputStream> r = client.blobResponse(registry, repository, digest, offset);
+        HttpResponse<InputStream> r = client.blobResponse(repo, digest, offset);
         in = client.guard(r.body());
         if (r.statusCode() == 200 && offset > 0) {
             in.skipNBytes(offset); // the server ignored the range: skip what was already read

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
+import dev.distill.oci.Repository;
 import dev.distill.oci.testing.DockerRegistry;
 import dev.distill.oci.testing.FaultProxy;
 import dev.distill.oci.testing.Fixtures;
@@ -69,8 +70,8 @@ class ImageCopyTest {
     private static void sameEverywhere(RegistryClient client, ImageCopy.Result r, String registry, String repository)
             throws IOException {
         for (Digest d : r.manifests()) {
-            assertArrayEquals(client.manifest(staging.host(), "stage/multi", d.toString()).bytes(),
-                    client.manifest(registry, repository, d.toString()).bytes(), "manifest " + d);
+            assertArrayEquals(client.manifest(Repository.of(staging.host(), "stage/multi"), d.toString()).bytes(),
+                    client.manifest(Repository.of(registry, repository), d.toString()).bytes(), "manifest " + d);
         }
     }
 
@@ -78,19 +79,19 @@ class ImageCopyTest {
     void copiesEveryPlatformByMountWithinARegistryAndAgainIsANoop() throws Exception {
         RegistryClient client = new RegistryClient(fast());
         ImageCopy copy = new ImageCopy(client);
-        ImageCopy.Target to = new ImageCopy.Target(staging.host(), "prod/multi", "v1");
-        ImageCopy.Result first = copy.copy(staging.host(), "stage/multi", multi, to, false);
+        ImageCopy.Target to = new ImageCopy.Target(Repository.of(staging.host(), "prod/multi"), "v1");
+        ImageCopy.Result first = copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, false);
         // An index of two platform manifests (skopeo pushed the fixture's inner index).
         assertEquals(3, first.manifests().size(), first.toString());
         assertEquals(3, first.manifestsPushed());
         assertTrue(first.blobsMounted() >= 4, first.toString());
         assertEquals(0, first.blobsUploaded(), first.toString());
         assertTrue(first.tagged() && first.replaced() == null);
-        assertEquals(multi, client.head(staging.host(), "prod/multi", "v1").orElseThrow().digest(),
+        assertEquals(multi, client.head(Repository.of(staging.host(), "prod/multi"), "v1").orElseThrow().digest(),
                 "the tag names the same digest: the bytes were not rewritten");
         sameEverywhere(client, first, staging.host(), "prod/multi");
 
-        ImageCopy.Result again = copy.copy(staging.host(), "stage/multi", multi, to, false);
+        ImageCopy.Result again = copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, false);
         assertTrue(again.noop(), again.toString());
         assertEquals(3, again.manifestsPresent());
         assertEquals(first.blobsMounted(), again.blobsPresent());
@@ -100,20 +101,22 @@ class ImageCopyTest {
     void uploadsBetweenRegistriesAndADryRunWritesNothing() throws Exception {
         RegistryClient client = new RegistryClient(fast());
         ImageCopy copy = new ImageCopy(client);
-        ImageCopy.Target to = new ImageCopy.Target(production.host(), "app/multi", "1.0");
-        ImageCopy.Result plan = copy.copy(staging.host(), "stage/multi", multi, to, true);
+        ImageCopy.Target to = new ImageCopy.Target(Repository.of(production.host(), "app/multi"), "1.0");
+        ImageCopy.Result plan = copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, true);
         assertTrue(plan.dryRun() && plan.tagged() && plan.blobsUploaded() >= 4, plan.toString());
-        assertFalse(client.head(production.host(), "app/multi", "1.0").isPresent(), "a dry run writes nothing");
-        assertFalse(client.head(production.host(), "app/multi", multi.toString()).isPresent());
+        assertFalse(client.head(Repository.of(production.host(), "app/multi"), "1.0").isPresent(),
+                "a dry run writes nothing");
+        assertFalse(client.head(Repository.of(production.host(), "app/multi"), multi.toString()).isPresent());
 
-        ImageCopy.Result done = copy.copy(staging.host(), "stage/multi", multi, to, false);
+        ImageCopy.Result done = copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, false);
         assertEquals(plan.blobsUploaded(), done.blobsUploaded(), "the plan said what the copy did");
         assertEquals(plan.bytesUploaded(), done.bytesUploaded());
         assertEquals(0, done.blobsMounted(), "no mount between registries");
-        assertEquals(multi, client.head(production.host(), "app/multi", "1.0").orElseThrow().digest());
+        assertEquals(multi, client.head(Repository.of(production.host(), "app/multi"), "1.0").orElseThrow().digest());
         sameEverywhere(client, done, production.host(), "app/multi");
-        assertTrue(copy.copy(staging.host(), "stage/multi", multi, to, false).noop());
-        assertTrue(copy.copy(staging.host(), "stage/multi", multi, to, true).noop(), "nothing left to plan");
+        assertTrue(copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, false).noop());
+        assertTrue(copy.copy(Repository.of(staging.host(), "stage/multi"), multi, to, true).noop(),
+                "nothing left to plan");
     }
 
     @Test
@@ -122,12 +125,12 @@ class ImageCopyTest {
         try (FaultProxy proxy = FaultProxy.start(staging.host())) {
             // Every mount request reaches the registry without its mount query: it opens an upload instead.
             proxy.inject("POST", "/blobs/uploads/", FaultProxy.Kind.DROP_QUERY, 1000);
-            ImageCopy.Result r = new ImageCopy(client).copy(proxy.host(), "stage/multi", multi,
-                    new ImageCopy.Target(proxy.host(), "refused/multi", "v1"), false);
+            ImageCopy.Result r = new ImageCopy(client).copy(Repository.of(proxy.host(), "stage/multi"), multi,
+                    new ImageCopy.Target(Repository.of(proxy.host(), "refused/multi"), "v1"), false);
             assertEquals(0, r.blobsMounted(), r.toString());
             assertTrue(r.blobsUploaded() >= 4 && r.bytesUploaded() > 0, r.toString());
         }
-        assertEquals(multi, client.head(staging.host(), "refused/multi", "v1").orElseThrow().digest());
+        assertEquals(multi, client.head(Repository.of(staging.host(), "refused/multi"), "v1").orElseThrow().digest());
     }
 
     @Test
@@ -136,22 +139,23 @@ class ImageCopyTest {
         try (FaultProxy proxy = FaultProxy.start(production.host())) {
             // Every manifest PUT by digest fails: the copy stops at the first platform manifest, before the tag.
             proxy.inject("PUT", "/manifests/sha256:", FaultProxy.Kind.STATUS_500, 1000);
-            ImageCopy.Target to = new ImageCopy.Target(proxy.host(), "faulty/multi", "v1");
-            RegistryException e = assertThrows(RegistryException.class, () -> new ImageCopy(client).copy(
-                    staging.host(), "stage/multi", multi, to, false));
-            assertTrue(e.getMessage().contains("/manifests/sha256:") && e.getMessage().contains("HTTP 500"), e.getMessage());
-            assertFalse(client.head(production.host(), "faulty/multi", "v1").isPresent());
-            assertFalse(client.head(production.host(), "faulty/multi", multi.toString()).isPresent());
+            ImageCopy.Target to = new ImageCopy.Target(Repository.of(proxy.host(), "faulty/multi"), "v1");
+            RegistryException e = assertThrows(RegistryException.class,
+                    () -> new ImageCopy(client).copy(Repository.of(staging.host(), "stage/multi"), multi, to, false));
+            assertTrue(e.getMessage().contains("/manifests/sha256:") && e.getMessage().contains("HTTP 500"),
+                    e.getMessage());
+            assertFalse(client.head(Repository.of(production.host(), "faulty/multi"), "v1").isPresent());
+            assertFalse(client.head(Repository.of(production.host(), "faulty/multi"), multi.toString()).isPresent());
         }
         try (FaultProxy source = FaultProxy.start(staging.host())) {
             source.inject("GET", "/blobs/sha256:", FaultProxy.Kind.CORRUPT_BODY, 1000);
-            ImageCopy.Target to = new ImageCopy.Target(production.host(), "corrupt/multi", "v1");
-            IOException e = assertThrows(IOException.class, () -> new ImageCopy(client).copy(source.host(),
-                    "stage/multi", multi, to, false));
+            ImageCopy.Target to = new ImageCopy.Target(Repository.of(production.host(), "corrupt/multi"), "v1");
+            IOException e = assertThrows(IOException.class,
+                    () -> new ImageCopy(client).copy(Repository.of(source.host(), "stage/multi"), multi, to, false));
             assertTrue(causes(e).stream().anyMatch(c -> c instanceof ImageException
                     || String.valueOf(c.getMessage()).contains("digest")), causes(e).toString());
-            assertFalse(client.head(production.host(), "corrupt/multi", "v1").isPresent());
-            assertFalse(client.head(production.host(), "corrupt/multi", multi.toString()).isPresent());
+            assertFalse(client.head(Repository.of(production.host(), "corrupt/multi"), "v1").isPresent());
+            assertFalse(client.head(Repository.of(production.host(), "corrupt/multi"), multi.toString()).isPresent());
         }
     }
 

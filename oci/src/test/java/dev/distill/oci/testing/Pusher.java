@@ -1,6 +1,7 @@
 package dev.distill.oci.testing;
 
 import dev.distill.oci.MediaTypes;
+import dev.distill.oci.Repository;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.testing.ImageBuilder.BuiltImage;
 import dev.distill.oci.testing.LayerBuilder.BuiltLayer;
@@ -14,12 +15,13 @@ public final class Pusher {
 
     public static void push(RegistryClient client, String registry, String repository, String tag, BuiltImage image,
                             long chunkSize) throws IOException {
+        Repository repo = Repository.of(registry, repository);
         for (BuiltLayer l : image.layers()) {
-            client.pushBlob(registry, repository, l.digest(), l.blob().length,
+            client.pushBlob(repo, l.digest(), l.blob().length,
                     () -> new ByteArrayInputStream(l.blob()), null, chunkSize);
         }
-        client.pushBlob(registry, repository, image.configDigest(), image.config().length,
+        client.pushBlob(repo, image.configDigest(), image.config().length,
                 () -> new ByteArrayInputStream(image.config()), null, chunkSize);
-        client.putManifest(registry, repository, tag, MediaTypes.OCI_MANIFEST, image.manifest());
+        client.putManifest(repo, tag, MediaTypes.OCI_MANIFEST, image.manifest());
     }
 }
