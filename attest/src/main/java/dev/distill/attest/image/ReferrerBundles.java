@@ -66,22 +66,31 @@ public final class ReferrerBundles {
     public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, String bundleJson,
                               String content, String predicateType) throws IOException {
         byte[] bundle = bundleJson.getBytes(StandardCharsets.UTF_8);
-        Digest bundleDigest = Digest.sha256(bundle);
         Digest emptyDigest = Digest.sha256(EMPTY);
         client.pushBlob(ref.registry(), ref.repository(), emptyDigest, EMPTY.length,
                 () -> new ByteArrayInputStream(EMPTY), null, 0);
-        client.pushBlob(ref.registry(), ref.repository(), bundleDigest, bundle.length,
+        client.pushBlob(ref.registry(), ref.repository(), Digest.sha256(bundle), bundle.length,
                 () -> new ByteArrayInputStream(bundle), null, 0);
+        return client.pushReferrer(ref.registry(), ref.repository(), subject.digest(), MediaTypes.OCI_MANIFEST,
+                ARTIFACT_TYPE, manifest(subject, bundle, content, predicateType), annotations(content, predicateType));
+    }
+
+    /** The referrer manifest {@link #push} writes for the bundle: the same bytes for the same bundle. */
+    public static byte[] manifest(Descriptor subject, byte[] bundle, String content, String predicateType) {
+        Digest emptyDigest = Digest.sha256(EMPTY);
+        ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, ARTIFACT_TYPE,
+                new DescriptorTemplate(EMPTY_TYPE, emptyDigest.toString(), EMPTY.length),
+                List.of(new DescriptorTemplate(ARTIFACT_TYPE, Digest.sha256(bundle).toString(), bundle.length)),
+                new DescriptorTemplate(subject.mediaType(), subject.digest().toString(), subject.size()),
+                annotations(content, predicateType));
+        return Json.write(m);
+    }
+
+    private static Map<String, String> annotations(String content, String predicateType) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CONTENT, content);
         annotations.put(PREDICATE_TYPE, predicateType);
-        ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, ARTIFACT_TYPE,
-                new DescriptorTemplate(EMPTY_TYPE, emptyDigest.toString(), EMPTY.length),
-                List.of(new DescriptorTemplate(ARTIFACT_TYPE, bundleDigest.toString(), bundle.length)),
-                new DescriptorTemplate(subject.mediaType(), subject.digest().toString(), subject.size()),
-                annotations);
-        return client.pushReferrer(ref.registry(), ref.repository(), subject.digest(), MediaTypes.OCI_MANIFEST,
-                ARTIFACT_TYPE, Json.write(m), annotations);
+        return annotations;
     }
 
     /** One bundle found: its referrer manifest's digest (short, for messages), its bytes and their JSON. */
