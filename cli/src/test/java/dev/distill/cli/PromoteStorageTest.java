@@ -201,4 +201,47 @@ class PromoteStorageTest {
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("nothing to copy, already there"), again.out());
     }
+
+    /**
+     * SRC and DST each behind {@link ReferrersApiFront}, a fake of a registry with the referrers API (the real
+     * registry behind stores everything; the front answers the API): signing, the artifact and the promotion go
+     * through the API, and nothing is written under the sha256-<hex> fallback tag at either end.
+     */
+    @Test
+    void throughTheReferrersApiNothingIsWrittenUnderTheFallbackTag() throws Exception {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + staging.host() + "/stage/api:v1");
+        try (ReferrersApiFront stage = ReferrersApiFront.start(staging.host());
+             ReferrersApiFront prod = ReferrersApiFront.start(production.host())) {
+            String src = stage.host() + "/stage/api:v1";
+            signAndAttest("registry:" + src, "oci-1-1", "legacy");
+            Digest digest = client.resolve(ImageReference.parse(src));
+            Digest sbom = pushArtifact(stage.host(), "stage/api", digest, SBOM_TYPE, "{\"spdxVersion\":\"SPDX-2.3\"}");
+            String fallback = RegistryClient.referrersTag(digest);
+            assertFalse(client.head(staging.host(), "stage/api", fallback).isPresent(), "SRC wrote by the API");
+
+            String dst = prod.host() + "/app/api:v1";
+            MainTest.Result r = MainTest.run("promote", "registry:" + src, "registry:" + dst, "--key", key + ".pub",
+                    "--type", "spdx", "--registry-referrers-mode", "oci-1-1", "-o", "json");
+            assertEquals(0, r.code(), r.out() + r.err());
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertEquals(3, j.path("copied").path("attachments").size(), r.out());
+            assertEquals(1, j.path("copied").path("attestationsConverted").asInt(), r.out());
+            assertFalse(client.head(production.host(), "app/api", fallback).isPresent(), "DST listed by the API");
+            List<Descriptor> listed = client.referrers(prod.host(), "app/api", digest);
+            assertEquals(3, listed.size(), listed.toString());
+            assertTrue(listed.stream().anyMatch(d -> d.digest().equals(sbom) && SBOM_TYPE.equals(d.artifactType())));
+            assertEquals(1, bundles(prod.host(), "app/api", digest, ReferrerBundles.DSSE_ENVELOPE).size());
+            assertEquals(0, MainTest.run("verify", "registry:" + dst, "--key", key + ".pub").code());
+            assertEquals(0, MainTest.run("verify-attestation", "registry:" + dst, "--key", key + ".pub", "--type",
+                    "spdx").code());
+            // The registry behind, which has no API, has no listing of them: what DST verified came by the API.
+            assertEquals(1, MainTest.run("verify-attestation", "registry:" + production.host() + "/app/api:v1",
+                    "--key", key + ".pub", "--type", "spdx").code());
+
+            MainTest.Result again = MainTest.run("promote", "registry:" + src, "registry:" + dst, "--key",
+                    key + ".pub", "--type", "spdx", "--registry-referrers-mode", "oci-1-1");
+            assertEquals(0, again.code(), again.out() + again.err());
+            assertTrue(again.out().contains("nothing to copy, already there"), again.out());
+        }
+    }
 }
