@@ -208,8 +208,8 @@ final class PromoteCommand implements Callable<Integer> {
         List<String> parts = n.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name()
                 .toLowerCase(java.util.Locale.ROOT)).toList();
         return (parts.isEmpty() ? "no" : String.join(", ", parts)) + " attachment manifests"
-                + (r.attestationsConverted() > 0 ? " (" + r.attestationsConverted() + " attestations re-packaged)"
-                : "");
+                + (r.attestationsConverted() > 0 ? " (" + r.attestationsConverted() + " attestation"
+                + (r.attestationsConverted() == 1 ? "" : "s") + " re-packaged)" : "");
     }
 
     private static Map<String, Object> json(Promotion.Report r) {

@@ -120,7 +120,7 @@ class PromoteKeylessTest {
             promote.addAll(List.of(identity));
             MainTest.Result ok = MainTest.run(keyless(promote.toArray(String[]::new)));
             assertEquals(0, ok.code(), ok.out() + ok.err());
-            assertTrue(ok.out().contains("(1 attestations re-packaged)"), ok.out());
+            assertTrue(ok.out().contains("(1 attestation re-packaged)"), ok.out());
             ImageReference at = ImageReference.parse(production.host() + "/app/" + modes[0] + ":v1");
             Digest digest = client.resolve(at);
             assertEquals(modes[1].equals("legacy"), client.head(at.registry(), at.repository(),

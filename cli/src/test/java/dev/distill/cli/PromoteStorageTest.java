@@ -176,6 +176,9 @@ class PromoteStorageTest {
         Digest digest = client.resolve(ImageReference.parse(src));
 
         String refusedAt = production.host() + "/app/b-referrers:v1";
+        MainTest.Result planned = MainTest.run("promote", "registry:" + src, "registry:" + refusedAt, "--key",
+                key + ".pub", "--registry-referrers-mode", "oci-1-1", "--dry-run");
+        assertEquals(3, planned.code(), "a dry run refuses the same way: " + planned.out() + planned.err());
         MainTest.Result refused = MainTest.run("promote", "registry:" + src, "registry:" + refusedAt, "--key",
                 key + ".pub", "--registry-referrers-mode", "oci-1-1");
         assertEquals(3, refused.code(), refused.out() + refused.err());

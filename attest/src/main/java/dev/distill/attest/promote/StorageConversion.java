@@ -93,6 +93,8 @@ final class StorageConversion {
             }
             dsse.set("payload", layer.path("payload"));
             return (AttestLimits.json().writeValueAsString(b) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (ImageException e) {
+            throw e;
         } catch (IOException e) {
             throw new ImageException("attestation " + name + " is not JSON");
         }
