@@ -203,6 +203,21 @@ class PromoteStorageTest {
                 "--type", "spdx", "--registry-referrers-mode", "legacy");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("nothing to copy, already there"), again.out());
+
+        // A referrer listed as the 1.1 release candidates' artifact manifest, which no copy can push: refused first.
+        // (docker-registry wants an index entry to name a manifest it has: the .sig manifest's digest stands in.)
+        String artifactManifest = "application/vnd.oci.artifact.manifest.v1+json";
+        Descriptor stand = client.head(staging.host(), "stage/b", ImageSignatures.signatureTag(digest)).orElseThrow();
+        byte[] index = Json.write(new dev.distill.oci.wire.IndexTemplate(2, MediaTypes.OCI_INDEX, List.of(
+                new DescriptorTemplate(artifactManifest, stand.digest().toString(), stand.size(), null, null, null,
+                        SBOM_TYPE)), null));
+        client.putManifest(staging.host(), "stage/b", RegistryClient.referrersTag(digest), MediaTypes.OCI_INDEX,
+                index);
+        MainTest.Result old = MainTest.run("promote", "registry:" + src, "registry:" + production.host()
+                + "/app/b-old:v1", "--key", key + ".pub");
+        assertEquals(3, old.code(), old.out() + old.err());
+        assertTrue(old.err().contains("is a " + artifactManifest + ", which promote cannot copy"), old.err());
+        assertFalse(client.head(production.host(), "app/b-old", digest.toString()).isPresent(), "nothing written");
     }
 
     /**

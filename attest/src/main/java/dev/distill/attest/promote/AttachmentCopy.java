@@ -1,5 +1,8 @@
 package dev.distill.attest.promote;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.distill.attest.AttestLimits;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
@@ -9,6 +12,7 @@ import dev.distill.oci.Digest;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.Manifests;
+import dev.distill.oci.MediaTypes;
 import dev.distill.oci.VerifyingInputStream;
 import dev.distill.oci.registry.ImageCopy;
 import dev.distill.oci.registry.RegistryClient;
@@ -107,6 +111,12 @@ public final class AttachmentCopy {
             if (!seen.add(r.digest())) {
                 continue;
             }
+            if (!MediaTypes.isManifest(r.mediaType()) && !MediaTypes.isIndex(r.mediaType())) {
+                // Refused before anything is written (the 1.1 release candidates' artifact manifest, say).
+                throw new ImageException("referrer " + r.digest() + " of " + source.repository() + "@" + subject
+                        + " is a " + r.mediaType() + ", which promote cannot copy (an OCI or Docker v2 manifest or "
+                        + "index is needed)");
+            }
             boolean bundle = ReferrerBundles.ARTIFACT_TYPE.equals(r.artifactType());
             Kind kind = bundle ? bundleKind(source, r) : Kind.ARTIFACT;
             out.add(item(source, subject, kind, REFERRERS, r.digest(), r.artifactType()));
@@ -125,9 +135,22 @@ public final class AttachmentCopy {
         if (ReferrerBundles.DSSE_ENVELOPE.equals(hint)) {
             return Kind.ATTESTATION;
         }
-        byte[] bundle = bundle(source, r.digest());
-        return new String(bundle, 0, Math.min(bundle.length, 4096), StandardCharsets.UTF_8)
-                .contains("\"messageSignature\"") ? Kind.SIGNATURE : Kind.ATTESTATION;
+        // No hint: the bundle's own top-level fields say (a message signature, or a DSSE envelope).
+        try (JsonParser p = AttestLimits.json().createParser(bundle(source, r.digest()))) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    if (p.currentName().equals("messageSignature")) {
+                        return Kind.SIGNATURE;
+                    }
+                    p.nextToken();
+                    p.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new ImageException("referrer " + r.digest() + " of " + source.repository()
+                    + " holds a bundle that is not JSON");
+        }
+        return Kind.ATTESTATION;
     }
 
     /** The item, with where it goes at the destination; refused when it cannot go there without signing again. */
