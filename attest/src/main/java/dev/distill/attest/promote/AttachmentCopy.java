@@ -160,8 +160,9 @@ public final class AttachmentCopy {
         boolean tagged = !storage.equals(REFERRERS);
         String where = source.repository() + "@" + subject;
         if (kind == Kind.ARTIFACT || mode == null) {
-            to = storage;
-        } else if (mode == ReferrerBundles.Mode.OCI_1_1 && tagged) {
+            return new Item(subject, kind, storage, manifest, artifactType, storage);
+        }
+        if (mode == ReferrerBundles.Mode.OCI_1_1 && tagged) {
             if (kind == Kind.SIGNATURE) {
                 throw new StorageConversion.NotConvertible("the signatures of " + where + " in " + storage
                         + " cannot become OCI 1.1 referrers without signing again: a .sig layer signs cosign's "
