@@ -3,9 +3,11 @@ package dev.distill.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.policy.Policy;
 import dev.distill.attest.policy.PolicyGate;
+import dev.distill.attest.promote.AttachmentCopy;
 import dev.distill.attest.promote.ImageVerification;
 import dev.distill.attest.promote.Promotion;
 import dev.distill.attest.verify.ImageVerifier;
@@ -39,8 +41,9 @@ import picocli.CommandLine.Parameters;
                 + "or copy nothing. SRC is resolved to a digest once; its signatures (with --key, or keyless for "
                 + "an identity), the attestations of each --type and the --policy rules must hold, and the tag "
                 + "must still name that digest. Then the digest is copied byte for byte (every platform, blobs "
-                + "mounted within one registry), DST is tagged, the signatures and attestations follow in the "
-                + "storage they came in (cosign tags, OCI 1.1 referrers), and DST is verified again with the same "
+                + "mounted within one registry), DST is tagged, the signatures, attestations and other referrers "
+                + "follow in the storage they came in (cosign tags, OCI 1.1 referrers) or the one "
+                + "--registry-referrers-mode asks for, and DST is verified again with the same "
                 + "checks; if that fails the DST tag is put back as it was. What DST already has is not sent "
                 + "again, so promoting twice is a no-op.",
                 "Exit 0 promoted (or planned, with --dry-run), 1 SRC failed verification or its tag moved (nothing "
@@ -78,6 +81,13 @@ final class PromoteCommand implements Callable<Integer> {
             + "too, not only the index.")
     boolean allPlatforms;
 
+    @Option(names = "--registry-referrers-mode", paramLabel = "MODE", description = "Store the signatures and "
+            + "attestations at DST this way: legacy (cosign's sha256-<hex>.sig/.att tags) or oci-1-1 (Sigstore bundle "
+            + "referrers). Without it, each goes in the storage it came in. Attestations are re-packaged (the same "
+            + "signed envelope); a signature in the other storage is refused (exit 3), since it would need signing "
+            + "again. Other referrers (an SBOM, a notation signature) stay referrers.")
+    String referrersMode;
+
     @Option(names = "--dry-run", description = "Verify SRC and say what would be copied; write nothing.")
     boolean dryRun;
 
@@ -110,6 +120,14 @@ final class PromoteCommand implements Callable<Integer> {
             dst = new ImageReference(dst.registry(), dst.repository(), src.tag(), null);
         }
         who.keyless(key, cl);
+        ReferrerBundles.Mode storage = null;
+        if (referrersMode != null) {
+            try {
+                storage = ReferrerBundles.Mode.parse(referrersMode);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+        }
         Set<String> required = new LinkedHashSet<>();
         for (String t : types) {
             try {
@@ -126,7 +144,7 @@ final class PromoteCommand implements Callable<Integer> {
         PolicyGate gate = new PolicyGate(client, verifier.attestations(), signers, this::audit);
         ImageVerification checks = new ImageVerification(verifier.signatures(), verifier.by(), gate, policy,
                 required, allPlatforms);
-        Promotion.Report report = new Promotion(client, checks, null).promote(src, dst, dryRun);
+        Promotion.Report report = new Promotion(client, checks, null).promote(src, dst, dryRun, storage);
         print(report);
         if (!report.ok()) {
             cl.getErr().println("distill: " + (report.outcome() == Promotion.Outcome.REFUSED ? "not promoted: "
@@ -174,12 +192,24 @@ final class PromoteCommand implements Callable<Integer> {
                     == Promotion.Outcome.PROMOTED ? "Promoted" : "Copied";
             out.println(verb + " " + r.source().registry() + "/" + r.source().repository() + "@" + r.digest()
                     + " to " + r.destination() + ": " + (all.noop() && r.referrersListed() == 0
+                    && r.attestationsConverted() == 0
                     ? "nothing to copy, already there" : all.blobsUploaded() + " blobs uploaded (" + all.bytesUploaded()
                     + " bytes), " + all.blobsMounted() + " mounted (" + all.bytesMounted() + " bytes), "
                     + all.blobsPresent() + " already there, " + all.manifestsPushed() + " manifests written")
-                    + "; " + r.attachments().size() + " signature/attestation manifests");
+                    + "; " + attachments(r));
         }
         out.flush();
+    }
+
+    /** "2 signature, 1 attestation, 1 artifact manifests (1 attestation converted)". */
+    private static String attachments(Promotion.Report r) {
+        Map<AttachmentCopy.Kind, Integer> n = new java.util.EnumMap<>(AttachmentCopy.Kind.class);
+        r.attachments().forEach(a -> n.merge(a.kind(), 1, Integer::sum));
+        List<String> parts = n.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name()
+                .toLowerCase(java.util.Locale.ROOT)).toList();
+        return (parts.isEmpty() ? "no" : String.join(", ", parts)) + " attachment manifests"
+                + (r.attestationsConverted() > 0 ? " (" + r.attestationsConverted() + " attestation"
+                + (r.attestationsConverted() == 1 ? "" : "s") + " re-packaged)" : "");
     }
 
     private static Map<String, Object> json(Promotion.Report r) {
@@ -207,13 +237,19 @@ final class PromoteCommand implements Callable<Integer> {
             copied.put("attachments", r.attachments().stream().map(a -> {
                 Map<String, String> one = new LinkedHashMap<>();
                 one.put("subject", a.subject().toString());
+                one.put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT));
+                if (a.artifactType() != null) {
+                    one.put("artifactType", a.artifactType());
+                }
                 one.put("storage", a.storage());
                 one.put("manifest", a.manifest().toString());
+                one.put("storedAs", a.destination());
                 return one;
             }).toList());
             copied.put("attachmentBlobs", counts(r.attachmentCounts()));
             copied.put("referrersListed", r.referrersListed());
             copied.put("signatureManifestsMerged", r.signatureManifestsMerged());
+            copied.put("attestationsConverted", r.attestationsConverted());
             m.put("copied", copied);
         }
         m.put("rolledBack", r.rolledBack());

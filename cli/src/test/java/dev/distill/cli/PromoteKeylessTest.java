@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.keyless.SigstoreStack;
+import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.Repository;
 import dev.distill.oci.registry.RegistryClient;
@@ -41,6 +43,10 @@ class PromoteKeylessTest {
         production = DockerRegistry.start(dir.resolve("production"), DockerRegistry.Auth.NONE);
         SignCommandTest.skopeo(dir, "oci:../fixtures/distroless-base:latest", "docker://" + staging.host()
                 + "/stage/base:v1");
+        for (String repository : List.of("to-referrers", "to-tags")) {
+            SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + staging.host() + "/stage/"
+                    + repository + ":v1");
+        }
     }
 
     @AfterAll
@@ -85,5 +91,46 @@ class PromoteKeylessTest {
                 stack.identity(), "--certificate-oidc-issuer", stack.issuer())).code());
         assertEquals(0, MainTest.run(keyless("verify", dst, "--certificate-identity", stack.identity(),
                 "--certificate-oidc-issuer", stack.issuer())).code());
+    }
+
+    /**
+     * Keyless attestations re-packaged both ways: from a .att layer (envelope, and the bundle without its payload
+     * in an annotation) into a bundle referrer, and from a bundle referrer into a .att layer; each verifies keyless
+     * at DST from the storage it was put in, with the certificate and log entry it was signed with.
+     */
+    @Test
+    void keylessAttestationsChangeStorageAndStillVerify() throws Exception {
+        Map<String, String> env = Map.of("SIGSTORE_ID_TOKEN", stack.token());
+        Path sbom = dir.resolve("layered.spdx.json");
+        assertEquals(0, MainTest.run("sbom", "../fixtures/layered", "-o", "spdx-json=" + sbom).code());
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults());
+        String[] identity = {"--certificate-identity", stack.identity(), "--certificate-oidc-issuer", stack.issuer()};
+        for (String[] modes : List.of(new String[] {"to-referrers", "oci-1-1", "legacy"},
+                new String[] {"to-tags", "legacy", "oci-1-1"})) {
+            String image = "registry:" + staging.host() + "/stage/" + modes[0] + ":v1";
+            MainTest.Result signed = SbomCommandTest.run(env, keyless("sign", image, "--registry-referrers-mode",
+                    modes[1], "--signing-config", stack.signingConfig().toString()));
+            assertEquals(0, signed.code(), signed.err());
+            MainTest.Result attested = SbomCommandTest.run(env, keyless("attest", image, "--type", "spdx",
+                    "--predicate", sbom.toString(), "--registry-referrers-mode", modes[2], "--signing-config",
+                    stack.signingConfig().toString()));
+            assertEquals(0, attested.code(), attested.err());
+
+            String dst = "registry:" + production.host() + "/app/" + modes[0] + ":v1";
+            List<String> promote = new java.util.ArrayList<>(List.of("promote", image, dst, "--type", "spdx",
+                    "--registry-referrers-mode", modes[1]));
+            promote.addAll(List.of(identity));
+            MainTest.Result ok = MainTest.run(keyless(promote.toArray(String[]::new)));
+            assertEquals(0, ok.code(), ok.out() + ok.err());
+            assertTrue(ok.out().contains("(1 attestation re-packaged)"), ok.out());
+            ImageReference at = ImageReference.parse(production.host() + "/app/" + modes[0] + ":v1");
+            Digest digest = client.resolve(at);
+            assertEquals(modes[1].equals("legacy"), client.head(at.repo(),
+                    ImageAttestations.attestationTag(digest)).isPresent(), "the attestation is where it was asked");
+            List<String> verify = new java.util.ArrayList<>(List.of("verify-attestation", dst, "--type", "spdx"));
+            verify.addAll(List.of(identity));
+            MainTest.Result verified = MainTest.run(keyless(verify.toArray(String[]::new)));
+            assertEquals(0, verified.code(), verified.out() + verified.err());
+        }
     }
 }

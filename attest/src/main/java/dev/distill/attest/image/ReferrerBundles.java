@@ -62,12 +62,21 @@ public final class ReferrerBundles {
     /** Pushes the bundle as a referrer of the image {@code subject}; returns the referrer manifest's digest. */
     public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, String bundleJson,
                               String content, String predicateType) throws IOException {
+        return client.pushArtifact(ref.repo(), null, artifact(subject, bundleJson.getBytes(StandardCharsets.UTF_8),
+                content, predicateType));
+    }
+
+    /** The referrer manifest {@link #push} writes for the bundle: the same bytes for the same bundle. */
+    public static byte[] manifest(Descriptor subject, byte[] bundle, String content, String predicateType) {
+        return artifact(subject, bundle, content, predicateType).manifest();
+    }
+
+    private static Artifact artifact(Descriptor subject, byte[] bundle, String content, String predicateType) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CONTENT, content);
         annotations.put(PREDICATE_TYPE, predicateType);
-        return client.pushArtifact(ref.repo(), null, new Artifact(ARTIFACT_TYPE, Artifact.Blob.of(EMPTY_TYPE, EMPTY,
-                null), List.of(Artifact.Blob.of(ARTIFACT_TYPE, bundleJson.getBytes(StandardCharsets.UTF_8), null)),
-                subject, annotations));
+        return new Artifact(ARTIFACT_TYPE, Artifact.Blob.of(EMPTY_TYPE, EMPTY, null),
+                List.of(Artifact.Blob.of(ARTIFACT_TYPE, bundle, null)), subject, annotations);
     }
 
     /** One bundle found: its referrer manifest's digest (short, for messages), its bytes and their JSON. */

@@ -1,6 +1,7 @@
 package dev.distill.attest.promote;
 
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.keys.KeyException;
 import dev.distill.attest.policy.Policy;
@@ -22,7 +23,8 @@ import java.util.function.BiConsumer;
  * Promotion: verify an image, then copy exactly what was verified, or copy nothing. The source is resolved to a
  * digest once; that digest is verified (signatures, attestations, policy) and refused unless everything holds;
  * the source tag must still name it when the copy starts; the digest is copied byte for byte with every platform,
- * then the tag, then the signatures and attestations in the storage they came in; the destination is verified
+ * then the tag, then the signatures, attestations and other referrers in the storage they came in (or attestations
+ * re-packaged into the storage asked for); the destination is verified
  * again with the same checks. A failure after the tag was written puts the tag back as it was (removed, or
  * pointed at its old digest). Promoting what is already there sends nothing and succeeds. It prints nothing:
  * the stages go to a listener and the outcome is a {@link Report}.
@@ -48,7 +50,8 @@ public final class Promotion {
                          Digest digest, List<String> platforms, List<Policy.Check> sourceChecks,
                          List<Policy.Check> destinationChecks, ImageCopy.Result image,
                          List<AttachmentCopy.Item> attachments, ImageCopy.Result attachmentCounts,
-                         int referrersListed, int signatureManifestsMerged, boolean rolledBack) {
+                         int referrersListed, int signatureManifestsMerged, int attestationsConverted,
+                         boolean rolledBack) {
         public boolean ok() {
             return outcome == Outcome.PROMOTED || outcome == Outcome.PLANNED;
         }
@@ -74,6 +77,18 @@ public final class Promotion {
      */
     public Report promote(ImageReference source, ImageReference destination, boolean dryRun)
             throws IOException, KeylessException, KeyException, PolicyException {
+        return promote(source, destination, dryRun, null);
+    }
+
+    /**
+     * As {@link #promote(ImageReference, ImageReference, boolean)}, with the signatures and attestations stored at
+     * the destination in {@code storage} (null: the storage each came in). Attestations in the other storage are
+     * re-packaged; a signature in the other storage is refused with an {@link ImageException} before anything is
+     * written, since it cannot be moved without signing again.
+     */
+    public Report promote(ImageReference source, ImageReference destination, boolean dryRun,
+                          ReferrerBundles.Mode storage)
+            throws IOException, KeylessException, KeyException, PolicyException {
         if (destination.digest() != null) {
             throw new IllegalArgumentException("the destination " + destination + " must be a tag, not a digest");
         }
@@ -90,7 +105,7 @@ public final class Promotion {
 
         List<Policy.Check> atSource = verification.run(client, pinned, digests);
         Report refused = new Report(Outcome.REFUSED, null, source, destination, digest, platforms, atSource,
-                List.of(), null, List.of(), null, 0, 0, false);
+                List.of(), null, List.of(), null, 0, 0, 0, false);
         if (ImageVerification.denied(atSource)) {
             return withReason(refused, "the source failed verification: " + failed(atSource));
         }
@@ -103,7 +118,7 @@ public final class Promotion {
             }
         }
 
-        AttachmentCopy attachments = new AttachmentCopy(client);
+        AttachmentCopy attachments = new AttachmentCopy(client, storage);
         List<AttachmentCopy.Item> items = attachments.find(pinned, digests);
         ImageReference target = new ImageReference(destination.registry(), destination.repository(),
                 destination.tag(), null);
@@ -113,7 +128,8 @@ public final class Promotion {
                     true);
             AttachmentCopy.Done attached = attachments.copy(pinned, target, digest, items, true);
             return new Report(Outcome.PLANNED, null, source, destination, digest, platforms, atSource, List.of(),
-                    plan, items, attached.counts(), attached.listed(), attached.merged(), false);
+                    plan, items, attached.counts(), attached.listed(), attached.merged(), attached.converted(),
+                    false);
         }
 
         Optional<Descriptor> before = client.head(target.repo(), target.tag());
@@ -127,14 +143,15 @@ public final class Promotion {
             List<Policy.Check> atDestination = verification.run(client, target.withDigest(digest), digests);
             listener.accept(Stage.CHECKED, target.withDigest(digest).toString());
             Report report = new Report(Outcome.PROMOTED, null, source, destination, digest, platforms, atSource,
-                    atDestination, copied, items, attached.counts(), attached.listed(), attached.merged(), false);
+                    atDestination, copied, items, attached.counts(), attached.listed(), attached.merged(),
+                    attached.converted(), false);
             if (ImageVerification.denied(atDestination)) {
                 boolean undone = copied.tagged() && restore(target, digest, before, hadDigest);
                 return new Report(Outcome.DESTINATION_FAILED, "the destination failed verification after the copy: "
                         + failed(atDestination) + (undone ? "; the tag " + target + " was put back as it was"
                         : copied.tagged() ? "" : "; the tag was already there before this promotion"),
                         source, destination, digest, platforms, atSource, atDestination, copied, items,
-                        attached.counts(), attached.listed(), attached.merged(), undone);
+                        attached.counts(), attached.listed(), attached.merged(), attached.converted(), undone);
             }
             return report;
         } catch (IOException | KeylessException | KeyException | PolicyException | RuntimeException e) {
@@ -164,7 +181,7 @@ public final class Promotion {
     private static Report withReason(Report r, String reason) {
         return new Report(r.outcome(), reason, r.source(), r.destination(), r.digest(), r.platforms(),
                 r.sourceChecks(), r.destinationChecks(), r.image(), r.attachments(), r.attachmentCounts(),
-                r.referrersListed(), r.signatureManifestsMerged(), r.rolledBack());
+                r.referrersListed(), r.signatureManifestsMerged(), r.attestationsConverted(), r.rolledBack());
     }
 
     private static String failed(List<Policy.Check> checks) {

@@ -2,7 +2,10 @@ package dev.distill.oci.registry;
 
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
+import dev.distill.oci.MediaTypes;
 import dev.distill.oci.wire.DescriptorTemplate;
+import dev.distill.oci.wire.Json;
+import dev.distill.oci.wire.ManifestTemplate;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,14 @@ public record Artifact(String artifactType, Blob config, List<Blob> layers, Desc
                        Map<String, String> annotations) {
     public Artifact {
         layers = List.copyOf(layers);
+    }
+
+    /** The OCI image manifest's bytes: the same artifact always gives the same bytes. */
+    public byte[] manifest() {
+        return Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, artifactType, config.descriptor(),
+                layers.stream().map(Blob::descriptor).toList(), subject == null ? null : new DescriptorTemplate(
+                        subject.mediaType(), subject.digest().toString(), subject.size()),
+                annotations == null || annotations.isEmpty() ? null : annotations));
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.distill.oci.Repository;
 import dev.distill.oci.wire.DescriptorTemplate;
 import dev.distill.oci.wire.IndexTemplate;
 import dev.distill.oci.wire.Json;
-import dev.distill.oci.wire.ManifestTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -403,13 +402,10 @@ public final class RegistryClient {
                         () -> new ByteArrayInputStream(bytes), null, 0);
             }
         }
-        List<DescriptorTemplate> layers = artifact.layers().stream().map(Artifact.Blob::descriptor).toList();
+        byte[] manifest = artifact.manifest();
         Map<String, String> annotations = artifact.annotations() == null || artifact.annotations().isEmpty() ? null
                 : artifact.annotations();
         Descriptor subject = artifact.subject();
-        byte[] manifest = Json.write(new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, artifact.artifactType(),
-                artifact.config().descriptor(), layers, subject == null ? null : new DescriptorTemplate(
-                        subject.mediaType(), subject.digest().toString(), subject.size()), annotations));
         if (subject == null) {
             return putManifest(repo, tag, MediaTypes.OCI_MANIFEST, manifest);
         }
