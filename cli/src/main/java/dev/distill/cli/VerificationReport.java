@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.policy.Policy;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
@@ -70,22 +71,41 @@ final class VerificationReport {
         return this;
     }
 
+    /**
+     * Every attestation considered, in one shape verified or not: name, storage, envelope size, signer, predicate
+     * type, verified, reason (null for one that counted); the predicate only for one that counted.
+     */
     VerificationReport attestations(List<ImageAttestations.Attempt> attempts) {
         for (ImageAttestations.Attempt a : attempts) {
             Map<String, Object> att = new LinkedHashMap<>();
             att.put("name", a.name());
-            if (a.predicateType() != null) {
-                att.put("predicateType", a.predicateType());
-            }
+            att.put("storage", a.storage() == ReferrerBundles.Mode.LEGACY ? "legacy" : "oci-1-1");
+            att.put("size", a.size() < 0 ? null : a.size());
+            att.put("signer", signer(a.signer()));
+            att.put("predicateType", a.predicateType());
             att.put("verified", a.verified());
-            if (a.reason() != null) {
-                att.put("reason", a.reason());
-            } else {
+            att.put("reason", a.reason());
+            if (a.verified()) {
                 att.put("predicate", a.predicate());
             }
             digest(a.image()).get("attestations").add(att);
         }
         return this;
+    }
+
+    /** A key by its hint, or a certificate's identity and issuer; null when the attestation names no signer. */
+    private static Map<String, Object> signer(ImageAttestations.SignedBy by) {
+        if (by == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (by.keyHint() != null) {
+            out.put("keyHint", by.keyHint());
+        } else {
+            out.put("identity", by.identity());
+            out.put("issuer", by.issuer());
+        }
+        return out;
     }
 
     VerificationReport policy(List<Policy.Check> checks) {
