@@ -205,6 +205,32 @@ public final class ImageAttestations {
             }
             return predicate;
         }
+
+        /**
+         * Writes the predicate to {@code g} (null when the statement has none), copied token by token from the
+         * statement unless it was already parsed: no tree of it is built for this.
+         */
+        public void writePredicate(JsonGenerator g) throws IOException {
+            synchronized (this) {
+                if (predicate != null) {
+                    g.writeTree(predicate.isMissingNode() ? null : predicate);
+                    return;
+                }
+            }
+            try (JsonParser p = AttestLimits.json().createParser(statement)) {
+                p.nextToken();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    if (field.equals("predicate")) {
+                        g.copyCurrentStructure(p);
+                        return;
+                    }
+                    p.skipChildren();
+                }
+            }
+            g.writeNull();
+        }
     }
 
     /**
