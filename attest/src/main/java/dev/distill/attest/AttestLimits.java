@@ -16,8 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class AttestLimits {
     public static final long DEFAULT_MAX_ATTESTATION_BYTES = 256L << 20;
     private static volatile long maxAttestationBytes = DEFAULT_MAX_ATTESTATION_BYTES;
-    private static volatile ObjectMapper json = mapper(DEFAULT_MAX_ATTESTATION_BYTES, false);
-    private static volatile ObjectMapper strict = mapper(DEFAULT_MAX_ATTESTATION_BYTES, true);
+    // Made when first asked for (most commands never read an envelope), and again after the limit changes.
+    private static ObjectMapper json;
+    private static ObjectMapper strict;
 
     private AttestLimits() {
     }
@@ -32,29 +33,39 @@ public final class AttestLimits {
             throw new IllegalArgumentException("the attestation size limit must be at least 1024 bytes");
         }
         maxAttestationBytes = bytes;
-        json = mapper(bytes, false);
-        strict = mapper(bytes, true);
+        json = null;
+        strict = null;
     }
 
-    /** The largest envelope or bundle that can carry a predicate of the limit: its base64, and room around it. */
+    /** The largest envelope or bundle that can carry a predicate of the limit. */
     public static long maxEnvelopeBytes() {
-        return maxAttestationBytes / 3 * 4 + 4 + (4L << 20);
+        return envelopeBytes(maxAttestationBytes);
+    }
+
+    /** An envelope's size for a predicate's: its base64 (4/3), and 4 MiB of room around it (statement, bundle). */
+    private static long envelopeBytes(long predicateBytes) {
+        return predicateBytes / 3 * 4 + 4 + (4L << 20);
     }
 
     /** A JSON reader whose string limit fits an envelope of the largest predicate allowed. */
-    public static ObjectMapper json() {
+    public static synchronized ObjectMapper json() {
+        if (json == null) {
+            json = mapper(false);
+        }
         return json;
     }
 
     /** As {@link #json}, refusing a key given twice in an object (for bundles, whose fields must be unambiguous). */
-    public static ObjectMapper strictJson() {
+    public static synchronized ObjectMapper strictJson() {
+        if (strict == null) {
+            strict = mapper(true);
+        }
         return strict;
     }
 
-    private static ObjectMapper mapper(long maxPredicate, boolean strictDuplicates) {
-        long envelope = maxPredicate / 3 * 4 + 4 + (4L << 20);
+    private static ObjectMapper mapper(boolean strictDuplicates) {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength((int) Math.min(Integer.MAX_VALUE - 16, envelope)).build()).build();
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE - 16, maxEnvelopeBytes())).build()).build();
         ObjectMapper m = new ObjectMapper(factory);
         if (strictDuplicates) {
             m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

@@ -1,13 +1,19 @@
 package dev.distill.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.policy.Policy;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,22 +76,54 @@ final class VerificationReport {
         return this;
     }
 
+    /**
+     * Every attestation considered, in one shape verified or not: name, storage, envelope size, signer, predicate
+     * type, verified, reason (null for one that counted); the predicate only for one that counted.
+     */
     VerificationReport attestations(List<ImageAttestations.Attempt> attempts) {
         for (ImageAttestations.Attempt a : attempts) {
             Map<String, Object> att = new LinkedHashMap<>();
             att.put("name", a.name());
-            if (a.predicateType() != null) {
-                att.put("predicateType", a.predicateType());
-            }
+            att.put("storage", a.storage() == ReferrerBundles.Mode.LEGACY ? "legacy" : "oci-1-1");
+            att.put("size", a.size() < 0 ? null : a.size());
+            att.put("signer", signer(a.signer()));
+            att.put("predicateType", a.predicateType());
             att.put("verified", a.verified());
-            if (a.reason() != null) {
-                att.put("reason", a.reason());
-            } else {
-                att.put("predicate", a.predicate());
+            att.put("reason", a.reason());
+            if (a.verified()) {
+                // Streamed from the statement when written: a predicate of 50 MB is never a tree or a string here.
+                ImageAttestations.Verified statement = a.statement();
+                att.put("predicate", new JsonSerializable.Base() {
+                    @Override
+                    public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+                        statement.writePredicate(g);
+                    }
+
+                    @Override
+                    public void serializeWithType(JsonGenerator g, SerializerProvider provider,
+                                                  TypeSerializer typeSer) throws IOException {
+                        serialize(g, provider);
+                    }
+                });
             }
             digest(a.image()).get("attestations").add(att);
         }
         return this;
+    }
+
+    /** A key by its hint, or a certificate's identity and issuer; null when the attestation names no signer. */
+    private static Map<String, Object> signer(ImageAttestations.SignedBy by) {
+        if (by == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (by.keyHint() != null) {
+            out.put("keyHint", by.keyHint());
+        } else {
+            out.put("identity", by.identity());
+            out.put("issuer", by.issuer());
+        }
+        return out;
     }
 
     VerificationReport policy(List<Policy.Check> checks) {
@@ -106,12 +144,13 @@ final class VerificationReport {
         return failures.isEmpty();
     }
 
-    String json() throws JsonProcessingException {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("image", image.registry() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag()
+    /** Writes the report as indented JSON and a newline, as a stream (it may carry predicates of many megabytes). */
+    void write(PrintWriter out) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("image", image.registry() + "/" + image.repository() + (image.tag() != null ? ":" + image.tag()
                 : ""));
-        out.put("verified", verified());
-        out.put("by", by);
+        report.put("verified", verified());
+        report.put("by", by);
         List<Map<String, Object>> list = new ArrayList<>();
         digests.forEach((d, items) -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -122,9 +161,11 @@ final class VerificationReport {
             m.putAll(items);
             list.add(m);
         });
-        out.put("digests", list);
-        out.put("policy", policy);
-        out.put("failures", failures);
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
+        report.put("digests", list);
+        report.put("policy", policy);
+        report.put("failures", failures);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(out, report);
+        out.println();
     }
 }

@@ -152,7 +152,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
             report.attestations(attempts);
         }
         if (output.equals("json")) {
-            out.println(report.json());
+            report.write(out);
         }
         out.flush();
         if (!report.verified()) {

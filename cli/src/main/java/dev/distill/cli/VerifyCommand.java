@@ -93,7 +93,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         main.feedback().clear();
         if (output.equals("json")) {
-            out.println(report.signatures(outcomes).json());
+            report.signatures(outcomes).write(out);
             out.flush();
             if (!report.verified()) {
                 spec.commandLine().getErr().println("distill: verification failed: " + String.join("; ",

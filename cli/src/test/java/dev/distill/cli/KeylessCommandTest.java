@@ -128,6 +128,18 @@ class KeylessCommandTest {
                 "--certificate-identity-regexp", ".*/app-evil/.*", "--certificate-oidc-issuer", stack.issuer()));
         assertEquals(1, otherSigner.code(), otherSigner.err());
         assertTrue(otherSigner.err().contains("signed by someone else"), otherSigner.err());
+        // The report names the certificate's identity and issuer, verified or not.
+        for (String wanted : new String[] {stack.identity(), stack.identity() + "-else"}) {
+            MainTest.Result report = MainTest.run(keyless("verify-attestation", image, "--type", "spdx",
+                    "--certificate-identity", wanted, "--certificate-oidc-issuer", stack.issuer(), "-o", "json"));
+            JsonNode att = new ObjectMapper().readTree(report.out()).path("digests").path(0).path("attestations")
+                    .path(0);
+            assertEquals(wanted.equals(stack.identity()), att.path("verified").asBoolean(), report.out());
+            assertEquals("legacy", att.path("storage").asText(), report.out());
+            assertTrue(att.path("size").asLong() > Files.size(sbom), report.out());
+            assertEquals(stack.identity(), att.path("signer").path("identity").asText(), report.out());
+            assertEquals(stack.issuer(), att.path("signer").path("issuer").asText(), report.out());
+        }
 
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 attestations:

@@ -3,6 +3,8 @@ package dev.distill.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.image.ImageAttestations;
@@ -90,6 +92,24 @@ class ReferrersCommandTest {
         MainTest.Result attIdentity = MainTest.run(concat(new String[] {"verify-attestation", image, "--type",
             "spdx"}, who));
         assertEquals(0, attIdentity.code(), attIdentity.err());
+        // The report names each referrer's signer: the key's hint, or the certificate's identity and issuer.
+        MainTest.Result report = MainTest.run(concat(new String[] {"verify-attestation", image, "--type", "spdx",
+            "-o", "json"}, who));
+        assertEquals(0, report.code(), report.err());
+        JsonNode atts = new ObjectMapper().readTree(report.out()).path("digests").path(0).path("attestations");
+        assertEquals(2, atts.size(), report.out());
+        for (JsonNode att : atts) {
+            assertEquals("oci-1-1", att.path("storage").asText(), report.out());
+            assertTrue(att.path("size").asLong() > Files.size(sbom), report.out());
+            if (att.path("verified").asBoolean()) {
+                assertEquals(stack.identity(), att.path("signer").path("identity").asText(), report.out());
+                assertEquals(stack.issuer(), att.path("signer").path("issuer").asText(), report.out());
+            } else {
+                assertEquals(BlobSignatures.hint(EncryptedKeys.readPublicKey(Files.readString(Path.of(k + ".pub")),
+                        "k")), att.path("signer").path("keyHint").asText(), "the key its bundle claims: "
+                        + report.out());
+            }
+        }
 
         // sigstore-js verifies the keyless bundle as stored in the registry: a message signature over the image
         // manifest, the manifest being the artifact.

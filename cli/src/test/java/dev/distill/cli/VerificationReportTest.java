@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.bundle.BlobSignatures;
+import dev.distill.attest.keys.EncryptedKeys;
 import dev.distill.oci.testing.DockerRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,5 +126,59 @@ class VerificationReportTest {
         assertTrue(gate.path("failures").path(0).asText().startsWith("policy failed: "), denied.out());
         assertTrue(gate.path("digests").path(0).path("attestations").path(0).path("verified").asBoolean(),
                 "the spdx attestation was considered as evidence: " + denied.out());
+    }
+
+    private static final List<String> ATTESTATION = List.of("name", "storage", "size", "signer", "predicateType",
+            "verified", "reason");
+
+    @Test
+    void eachAttestationNamesItsStorageSizeAndSignerVerifiedOrNot() throws Exception {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/distroless-base:latest",
+                "docker://" + registry.host() + "/app/stored:v1");
+        String stored = "registry:" + registry.host() + "/app/stored:v1";
+        Path predicate = Files.writeString(dir.resolve("stored.json"),
+                "{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"stored\",\"packages\":[]}");
+        for (String mode : new String[] {"legacy", "oci-1-1"}) {
+            assertEquals(0, SbomCommandTest.run(Map.of("DISTILL_PASSWORD", "pw"), "attest", stored, "--type", "spdx",
+                    "--predicate", predicate.toString(), "--key", a + ".key", "--registry-referrers-mode", mode)
+                    .code());
+        }
+        String hint = BlobSignatures.hint(EncryptedKeys.readPublicKey(Files.readString(Path.of(a + ".pub")), "a"));
+
+        MainTest.Result good = MainTest.run("verify-attestation", stored, "--type", "spdx", "--key", a + ".pub",
+                "-o", "json");
+        assertEquals(0, good.code(), good.err());
+        JsonNode ok = new ObjectMapper().readTree(good.out()).path("digests").path(0).path("attestations");
+        assertEquals(2, ok.size(), good.out());
+        List<String> storages = new ArrayList<>();
+        for (JsonNode att : ok) {
+            List<String> shape = new ArrayList<>(ATTESTATION);
+            shape.add("predicate");
+            assertEquals(shape, keys(att), good.out());
+            storages.add(att.path("storage").asText());
+            assertTrue(att.path("verified").asBoolean(), good.out());
+            assertTrue(att.path("reason").isNull(), good.out());
+            assertEquals(hint, att.path("signer").path("keyHint").asText(), "the key that verified: " + good.out());
+            // The envelope carries the statement in base64: more than 4/3 of the predicate.
+            assertTrue(att.path("size").asLong() > Files.size(predicate) * 4 / 3, good.out());
+        }
+        assertEquals(List.of("legacy", "oci-1-1"), storages);
+        assertEquals(ok.path(0).path("size").asLong(), ok.path(1).path("size").asLong(),
+                "the same envelope in both storages: " + good.out());
+
+        MainTest.Result wrong = MainTest.run("verify-attestation", stored, "--type", "spdx", "--key", b + ".pub",
+                "-o", "json");
+        assertEquals(1, wrong.code(), wrong.err());
+        JsonNode bad = new ObjectMapper().readTree(wrong.out()).path("digests").path(0).path("attestations");
+        assertEquals(2, bad.size(), wrong.out());
+        for (JsonNode att : bad) {
+            assertEquals(ATTESTATION, keys(att), "the same shape, without a predicate: " + wrong.out());
+            assertFalse(att.path("verified").asBoolean(), wrong.out());
+            assertFalse(att.path("reason").asText().isEmpty(), wrong.out());
+            assertEquals(ok.path(0).path("size").asLong(), att.path("size").asLong(), wrong.out());
+        }
+        assertTrue(bad.path(0).path("signer").isNull(), "a key-signed legacy layer names no key: " + wrong.out());
+        assertEquals(hint, bad.path(1).path("signer").path("keyHint").asText(),
+                "the key the referrer's bundle claims: " + wrong.out());
     }
 }

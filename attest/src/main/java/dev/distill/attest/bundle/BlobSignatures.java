@@ -61,19 +61,26 @@ public final class BlobSignatures {
      * bundle v0.3, with no transparency-log entry; what referrer attestations signed with a key carry.
      */
     public static String dsseBundle(PublicKey publicKey, byte[] envelopeJson) throws IOException {
-        if (envelopeJson.length < 2 || envelopeJson[0] != '{' || envelopeJson[envelopeJson.length - 1] != '}') {
-            throw new IOException("a DSSE envelope must be a JSON object");
-        }
         ObjectNode material = new ObjectMapper().createObjectNode();
         material.put("mediaType", BUNDLE_V03);
         ObjectNode verification = material.putObject("verificationMaterial");
         verification.putObject("publicKey").put("hint", hint(publicKey));
         verification.putArray("tlogEntries");
+        return withEnvelope(material, envelopeJson);
+    }
+
+    /**
+     * The bundle {@code rest} (media type and verification material) with the DSSE envelope (JSON, as
+     * {@link dev.distill.attest.dsse.Dsse#envelope} writes it) as its last field, and a newline.
+     */
+    public static String withEnvelope(ObjectNode rest, byte[] envelopeJson) throws IOException {
+        if (envelopeJson.length < 2 || envelopeJson[0] != '{' || envelopeJson[envelopeJson.length - 1] != '}') {
+            throw new IOException("a DSSE envelope must be a JSON object");
+        }
         // The envelope is spliced in as it is, not parsed and written again: it may hold hundreds of megabytes.
-        String head = material.toString();
-        return new StringBuilder(head.length() + envelopeJson.length + 24).append(head, 0, head.length() - 1)
-                .append(",\"dsseEnvelope\":").append(new String(envelopeJson, StandardCharsets.UTF_8)).append("}\n")
-                .toString();
+        String head = rest.toString();
+        return head.substring(0, head.length() - 1) + (rest.isEmpty() ? "" : ",") + "\"dsseEnvelope\":"
+                + new String(envelopeJson, StandardCharsets.UTF_8) + "}\n";
     }
 
     /** The key's hint: base64 of the SHA-256 of its SubjectPublicKeyInfo. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.VerificationException;
+import dev.distill.attest.bundle.BlobSignatures;
 import dev.distill.attest.dsse.Dsse;
+import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;
 import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
@@ -16,10 +18,15 @@ import dev.distill.oci.wire.DescriptorTemplate;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,11 +82,52 @@ public final class ImageAttestations {
     public interface EnvelopeCheck {
         byte[] verify(byte[] envelope, Map<String, String> annotations, Digest image, String name)
                 throws VerificationException, KeylessException;
+
+        /** The hint (base64 SHA-256 of the SubjectPublicKeyInfo) of the key this check verifies with; null keyless. */
+        default String keyHint() {
+            return null;
+        }
     }
 
     /** The envelope's signature must verify with the public key. */
     public static EnvelopeCheck withKey(PublicKey key) {
-        return (envelope, annotations, image, name) -> Dsse.verify(envelope, Dsse.IN_TOTO, key);
+        String hint = BlobSignatures.hint(key);
+        return new EnvelopeCheck() {
+            @Override
+            public byte[] verify(byte[] envelope, Map<String, String> annotations, Digest image, String name)
+                    throws VerificationException {
+                return Dsse.verify(envelope, Dsse.IN_TOTO, key);
+            }
+
+            @Override
+            public String keyHint() {
+                return hint;
+            }
+        };
+    }
+
+    /**
+     * Who signed an attestation: a key by its hint, or a certificate's identity and OIDC issuer. For one that
+     * verified, the key or certificate that verified it; for one that did not, what its verification material
+     * claims (unauthenticated), or null when it names nothing (a key-signed legacy layer carries no key hint).
+     */
+    public record SignedBy(String keyHint, String identity, String issuer) {
+        static SignedBy key(String hint) {
+            return hint == null ? null : new SignedBy(hint, null, null);
+        }
+
+        /** From a certificate (PEM or base64 DER); null when it cannot be read. */
+        static SignedBy certificate(String pemOrBase64) {
+            try {
+                byte[] der = pemOrBase64.contains("-----BEGIN") ? pemOrBase64.getBytes(StandardCharsets.US_ASCII)
+                        : Base64.getDecoder().decode(pemOrBase64);
+                X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                        new ByteArrayInputStream(der));
+                return new SignedBy(null, Identity.subjectOf(c), Identity.issuerOf(c));
+            } catch (CertificateException | VerificationException | IllegalArgumentException e) {
+                return null;
+            }
+        }
     }
 
     /** The in-toto Statement v1 about the image's digest: compact JSON in a fixed key order. */
@@ -157,14 +205,42 @@ public final class ImageAttestations {
             }
             return predicate;
         }
+
+        /**
+         * Writes the predicate to {@code g} (null when the statement has none), copied token by token from the
+         * statement unless it was already parsed: no tree of it is built for this.
+         */
+        public void writePredicate(JsonGenerator g) throws IOException {
+            synchronized (this) {
+                if (predicate != null) {
+                    g.writeTree(predicate.isMissingNode() ? null : predicate);
+                    return;
+                }
+            }
+            try (JsonParser p = AttestLimits.json().createParser(statement)) {
+                p.nextToken();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    if (field.equals("predicate")) {
+                        g.copyCurrentStructure(p);
+                        return;
+                    }
+                    p.skipChildren();
+                }
+            }
+            g.writeNull();
+        }
     }
 
     /**
-     * One attestation considered: its name (the layer's short digest, or "referrer" and the referrer's), the
-     * predicate type its verified statement has (null when it did not verify), its predicate when it counted, and
-     * why it did not (null when it counted).
+     * One attestation considered: its name (the layer's short digest, or "referrer" and the referrer's), where it
+     * is stored, the size in bytes of its DSSE envelope as stored (-1 when it could not be read), who signed it
+     * ({@link SignedBy}; may be null), the predicate type its verified statement has (null when it did not verify),
+     * its predicate when it counted, and why it did not (null when it counted).
      */
-    public record Attempt(Digest image, String name, String predicateType, Verified statement, String reason) {
+    public record Attempt(Digest image, String name, ReferrerBundles.Mode storage, long size, SignedBy signer,
+                          String predicateType, Verified statement, String reason) {
         public boolean verified() {
             return reason == null;
         }
@@ -208,8 +284,7 @@ public final class ImageAttestations {
                 reasons.add(reason);
             }
             if (record != null) {
-                record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
-                        reason == null ? c.verified() : null, reason));
+                record.add(c.attempt(digest, reason));
             }
         }
         if (ok.isEmpty()) {
@@ -258,15 +333,30 @@ public final class ImageAttestations {
                 out.get(c.verified().predicateType()).add(c.verified());
             }
             if (record != null) {
-                record.add(new Attempt(digest, c.name(), c.verified() == null ? null : c.verified().predicateType(),
-                        reason == null ? c.verified() : null, reason));
+                record.add(c.attempt(digest, reason));
             }
         }
         return out;
     }
 
-    /** One envelope: verified (its type and subject still to be judged), or why not. */
-    private record Candidate(String name, Verified verified, boolean about, String failure) {
+    /**
+     * One envelope: where it is stored, its size and signer, and verified (its type and subject still to be judged),
+     * or why not.
+     */
+    private record Candidate(String name, ReferrerBundles.Mode storage, long size, SignedBy signer, Verified verified,
+                             boolean about, String failure) {
+        Candidate failed(String why) {
+            return new Candidate(name, storage, size, signer, null, false, why);
+        }
+
+        Candidate signedBy(String name, SignedBy by) {
+            return new Candidate(name, storage, size, by, null, false, null);
+        }
+
+        Attempt attempt(Digest digest, String reason) {
+            return new Attempt(digest, name, storage, size, signer, verified == null ? null
+                    : verified.predicateType(), reason == null ? verified : null, reason);
+        }
     }
 
     private static List<Candidate> candidates(RegistryClient client, ImageReference ref, Digest digest,
@@ -278,24 +368,15 @@ public final class ImageAttestations {
         // statement that verified, never by the predicate type a tag or annotation claims.
         for (DescriptorTemplate layer : ImageSignatures.layers(client, ref, tag, "attestation manifest")
                 .orElse(List.of())) {
-            try {
-                out.add(verifyOne(client, ref, layer, digest, key));
-            } catch (VerificationException e) {
-                out.add(new Candidate(shortName(layer), null, false, e.getMessage()));
-            }
+            out.add(layerCandidate(client, ref, layer, digest, key));
         }
         List<String> unreadable = new ArrayList<>();
         for (ReferrerBundles.Found f : ReferrerBundles.find(client, ref, digest, ReferrerBundles.DSSE_ENVELOPE,
                 unreadable)) {
-            try {
-                byte[] envelope = AttestLimits.json().writeValueAsBytes(f.bundle().path("dsseEnvelope"));
-                byte[] payload = key.verify(envelope, bundleAnnotation(f), digest, "referrer " + f.name());
-                out.add(judge("referrer " + f.name(), payload, digest));
-            } catch (VerificationException e) {
-                out.add(new Candidate("referrer " + f.name(), null, false, e.getMessage()));
-            }
+            out.add(referrerCandidate(f, digest, key));
         }
-        unreadable.forEach(u -> out.add(new Candidate("referrer", null, false, u)));
+        unreadable.forEach(u -> out.add(new Candidate("referrer", ReferrerBundles.Mode.OCI_1_1, -1, null, null, false,
+                u)));
         if (out.isEmpty()) {
             throw new VerificationException("no attestations for " + ref.repository() + "@" + digest + " (no " + tag
                     + " tag and no Sigstore bundle referring to it)");
@@ -304,26 +385,90 @@ public final class ImageAttestations {
     }
 
     /**
-     * The referrer's bundle as the one annotation a check reads it from; its text is made only if a check asks
-     * for it (a key check does not, and the bundle may be hundreds of megabytes).
+     * Reads back the one attestation just written, and only it: the layer of digest {@code written} in the image's
+     * {@code .att} manifest (legacy), or the referrer manifest {@code written} as the image's referrers list it
+     * (oci-1-1). Returns what became of it, checked for {@code predicateType} and the image's digest as
+     * {@link #verify} checks it; null when the registry does not return it.
      */
-    private static Map<String, String> bundleAnnotation(ReferrerBundles.Found f) {
-        return new java.util.AbstractMap<>() {
-            @Override
-            public String get(Object key) {
-                return CosignLayers.SIGSTORE_BUNDLE_ANNOTATION.equals(key) ? f.bundleJson() : null;
+    public static Attempt readBack(RegistryClient client, ImageReference pinned, EnvelopeCheck key,
+                                   String predicateType, ReferrerBundles.Mode storage, Digest written)
+            throws IOException, KeylessException {
+        Digest digest = pinned.digest();
+        Candidate c = null;
+        if (storage == ReferrerBundles.Mode.LEGACY) {
+            for (DescriptorTemplate layer : ImageSignatures.layers(client, pinned, attestationTag(digest),
+                    "attestation manifest").orElse(List.of())) {
+                if (written.toString().equals(layer.digest())) {
+                    c = layerCandidate(client, pinned, layer, digest, key);
+                }
             }
+        } else {
+            for (Descriptor d : client.referrers(pinned.repo(), digest)) {
+                if (d.digest().equals(written)) {
+                    try {
+                        c = referrerCandidate(ReferrerBundles.read(client, pinned, d, digest,
+                                ReferrerBundles.DSSE_ENVELOPE), digest, key);
+                    } catch (VerificationException e) {
+                        c = new Candidate("referrer " + written.shortHex(), storage, -1, null, null, false,
+                                e.getMessage());
+                    }
+                }
+            }
+        }
+        if (c == null) {
+            return null;
+        }
+        String reason = c.failure();
+        if (reason == null && !c.verified().predicateType().equals(predicateType)) {
+            reason = "attestation " + c.name() + " has predicate type " + c.verified().predicateType();
+        } else if (reason == null && !c.about()) {
+            reason = "attestation " + c.name() + " is about another image, not " + digest;
+        }
+        return c.attempt(digest, reason);
+    }
 
-            @Override
-            public boolean containsKey(Object key) {
-                return CosignLayers.SIGSTORE_BUNDLE_ANNOTATION.equals(key);
-            }
+    private static Candidate layerCandidate(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
+                                            Digest digest, EnvelopeCheck key) throws IOException, KeylessException {
+        Map<String, String> annotations = layer.annotations() == null ? Map.of() : layer.annotations();
+        String cert = annotations.get(CosignLayers.CERTIFICATE_ANNOTATION);
+        Candidate c = new Candidate(shortName(layer), ReferrerBundles.Mode.LEGACY, layer.size(),
+                cert == null ? null : SignedBy.certificate(cert), null, false, null);
+        try {
+            ImageSignatures.LayerBytes l = ImageSignatures.readLayer(client, ref, layer, ENVELOPE_TYPE,
+                    AttestLimits.maxEnvelopeBytes(), "DSSE envelope");
+            String name = l.descriptor().digest().shortHex();
+            byte[] payload = key.verify(l.bytes(), annotations, digest, name);
+            // A key-signed layer names no key: the one that verified it is the signer.
+            return judge(c.signedBy(name, c.signer() != null ? c.signer() : SignedBy.key(key.keyHint())), payload,
+                    digest);
+        } catch (VerificationException e) {
+            return c.failed(e.getMessage());
+        }
+    }
 
-            @Override
-            public Set<Map.Entry<String, String>> entrySet() {
-                return Set.of(Map.entry(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()));
-            }
-        };
+    private static Candidate referrerCandidate(ReferrerBundles.Found f, Digest digest, EnvelopeCheck key)
+            throws KeylessException {
+        JsonNode material = f.bundle().path("verificationMaterial");
+        SignedBy claimed;
+        if (material.has("publicKey")) {
+            claimed = SignedBy.key(material.path("publicKey").path("hint").asText(null));
+        } else {
+            JsonNode cert = material.has("certificate") ? material.path("certificate")
+                    : material.path("x509CertificateChain").path("certificates").path(0);
+            claimed = cert.path("rawBytes").isTextual() ? SignedBy.certificate(cert.path("rawBytes").asText())
+                    : null;
+        }
+        String name = "referrer " + f.name();
+        Candidate c = new Candidate(name, ReferrerBundles.Mode.OCI_1_1, f.envelope().length, claimed, null, false,
+                null);
+        try {
+            byte[] payload = key.verify(f.envelope(), Map.of(CosignLayers.SIGSTORE_BUNDLE_ANNOTATION, f.bundleJson()),
+                    digest, name);
+            // What verified is the key, whatever hint the bundle gives.
+            return judge(key.keyHint() == null ? c : c.signedBy(name, SignedBy.key(key.keyHint())), payload, digest);
+        } catch (VerificationException e) {
+            return c.failed(e.getMessage());
+        }
     }
 
     /** A layer's short digest, or its digest text as given when that is malformed. */
@@ -335,21 +480,17 @@ public final class ImageAttestations {
         }
     }
 
-    private static Candidate verifyOne(RegistryClient client, ImageReference ref, DescriptorTemplate layer,
-                                       Digest digest, EnvelopeCheck key)
-            throws IOException, VerificationException, KeylessException {
-        ImageSignatures.LayerBytes l = ImageSignatures.readLayer(client, ref, layer, ENVELOPE_TYPE,
-                AttestLimits.maxEnvelopeBytes(),
-                "DSSE envelope");
-        Descriptor d = l.descriptor();
-        byte[] envelope = l.bytes();
-        byte[] payload = key.verify(envelope, layer.annotations() == null ? Map.of() : layer.annotations(), digest,
-                d.digest().shortHex());
-        return judge(d.digest().shortHex(), payload, digest);
+    /** A verified payload: an in-toto statement, about the digest or not, of some predicate type. */
+    private static Candidate judge(Candidate c, byte[] payload, Digest digest) {
+        try {
+            return judged(c, payload, digest);
+        } catch (VerificationException e) {
+            return c.failed(e.getMessage());
+        }
     }
 
-    /** A verified payload: an in-toto statement, about the digest or not, of some predicate type. */
-    private static Candidate judge(String name, byte[] payload, Digest digest) throws VerificationException {
+    private static Candidate judged(Candidate c, byte[] payload, Digest digest) throws VerificationException {
+        String name = c.name();
         // Streamed: the type, predicate type and subjects are read, the predicate only checked to be JSON.
         String type = null;
         String predicateType = "";
@@ -383,6 +524,7 @@ public final class ImageAttestations {
         if (!STATEMENT_V1.equals(type) && !"https://in-toto.io/Statement/v0.1".equals(type)) {
             throw new VerificationException("attestation " + name + " is not an in-toto statement");
         }
-        return new Candidate(name, new Verified(digest, predicateType, payload), about, null);
+        return new Candidate(name, c.storage(), c.size(), c.signer(), new Verified(digest, predicateType, payload),
+                about, null);
     }
 }

@@ -1,6 +1,9 @@
 package dev.distill.attest.image;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.AttestLimits;
 import dev.distill.attest.VerificationException;
 import dev.distill.attest.bundle.BlobSignatures;
@@ -15,6 +18,7 @@ import dev.distill.oci.wire.ManifestTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +83,16 @@ public final class ReferrerBundles {
                 List.of(Artifact.Blob.of(ARTIFACT_TYPE, bundle, null)), subject, annotations);
     }
 
-    /** One bundle found: its referrer manifest's digest (short, for messages), its bytes and their JSON. */
-    public record Found(String name, byte[] bytes, JsonNode bundle) {
-        /** The bundle's JSON text. */
+    /**
+     * One bundle found: its referrer manifest's digest (short, for messages), the bundle's size in bytes, the bundle
+     * as JSON, and for a DSSE bundle its envelope's bytes as stored. The JSON of a DSSE bundle leaves the envelope's
+     * payload out (it is the bulk of an attestation, and the envelope holds it), as a legacy layer's bundle
+     * annotation does; the bundle blob itself is not kept.
+     */
+    public record Found(String name, long size, JsonNode bundle, byte[] envelope) {
+        /** The bundle's JSON text (of a DSSE bundle, without the envelope's payload). */
         public String bundleJson() {
-            return new String(bytes, StandardCharsets.UTF_8);
+            return bundle.toString();
         }
     }
 
@@ -112,7 +121,7 @@ public final class ReferrerBundles {
         return out;
     }
 
-    private static Found read(RegistryClient client, ImageReference ref, Descriptor d, Digest subject,
+    static Found read(RegistryClient client, ImageReference ref, Descriptor d, Digest subject,
                               String content) throws IOException, VerificationException {
         RegistryClient.Manifest m = client.manifest(ref.repo(), d.digest().toString());
         ManifestTemplate manifest = Json.read(m.bytes(), ManifestTemplate.class, "referrer " + d.digest());
@@ -124,17 +133,53 @@ public final class ReferrerBundles {
         }
         byte[] bytes = ImageSignatures.readBlob(client, ref, manifest.layers().get(0),
                 AttestLimits.maxEnvelopeBytes(), "bundle").bytes();
-        JsonNode bundle;
-        try {
-            bundle = AttestLimits.json().readTree(bytes);
+        return parse(d.digest().shortHex(), bytes, content);
+    }
+
+    /**
+     * Reads a bundle as a stream: everything but a DSSE envelope's payload into a tree, and the envelope's bytes as
+     * they stand in the bundle (one copy of the payload in memory, never a tree or a string of it). A field given
+     * twice is refused.
+     */
+    static Found parse(String name, byte[] bytes, String content) throws VerificationException {
+        ObjectNode bundle = AttestLimits.strictJson().createObjectNode();
+        byte[] envelope = null;
+        try (JsonParser p = AttestLimits.strictJson().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new VerificationException("its bundle is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("dsseEnvelope") || value != JsonToken.START_OBJECT) {
+                    bundle.set(field, p.readValueAsTree());
+                    continue;
+                }
+                long start = p.currentTokenLocation().getByteOffset();
+                ObjectNode dsse = bundle.putObject(field);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    p.nextToken();
+                    if (f.equals("payload")) {
+                        p.skipChildren();
+                    } else {
+                        dsse.set(f, p.readValueAsTree());
+                    }
+                }
+                long end = p.currentTokenLocation().getByteOffset() + 1;
+                envelope = Arrays.copyOfRange(bytes, (int) start, (int) end);
+            }
+            if (p.nextToken() != null) {
+                throw new VerificationException("its bundle is not valid JSON");
+            }
         } catch (IOException e) {
             throw new VerificationException("its bundle is not valid JSON");
         }
-        boolean message = bundle != null && bundle.has("messageSignature");
-        boolean dsse = bundle != null && bundle.has("dsseEnvelope");
+        boolean message = bundle.has("messageSignature");
+        boolean dsse = envelope != null;
         if (message == dsse || (content.equals(MESSAGE_SIGNATURE) != message)) {
             throw new VerificationException("its bundle does not hold a " + content.replace('-', ' '));
         }
-        return new Found(d.digest().shortHex(), bytes, bundle);
+        return new Found(name, bytes.length, bundle, envelope);
     }
 }

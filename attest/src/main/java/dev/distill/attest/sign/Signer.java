@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -147,12 +148,10 @@ public final class Signer implements AutoCloseable {
                 throw new SigningException("the signing service returned a bundle without a signature");
             }
             b.remove("messageSignature");
-            ObjectNode dsse = b.putObject("dsseEnvelope");
-            dsse.put("payload", statement);
-            dsse.put("payloadType", Dsse.IN_TOTO);
-            dsse.putArray("signatures").addObject().put("sig", signature.asText()).put("keyid", "");
-            return AttestLimits.json().writeValueAsString(b) + "\n";
-        } catch (IOException | ClassCastException e) {
+            // The one envelope writer that key signing uses too.
+            return BlobSignatures.withEnvelope(b, Dsse.envelope(Dsse.IN_TOTO, statement,
+                    Base64.getDecoder().decode(signature.asText())));
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw new SigningException("the signing service returned an unreadable bundle", e);
         }
     }

@@ -7,6 +7,7 @@ import dev.distill.attest.image.ImageAttestations;
 import dev.distill.attest.image.ImageSignatures;
 import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.Identity;
+import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.sign.Signer;
 import dev.distill.attest.sign.SigningException;
 import dev.distill.attest.verify.ImageVerifier;
@@ -100,12 +101,13 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         ImageReference pinned = ref.withDigest(digest);
         byte[] statement = ImageAttestations.statement(ref, digest, predicateType, predicate);
         String bundle = signer.signStatement(statement);
+        ImageVerifier verifier = verifier(signer, bundle);
         Written w;
-        String name;
+        Digest written;
         if (mode == ReferrerBundles.Mode.OCI_1_1) {
             w = referrer(pinned, digest, () -> ReferrerBundles.push(client, pinned, m.descriptor(), bundle,
                     ReferrerBundles.DSSE_ENVELOPE, predicateType));
-            name = "referrer " + w.manifest().shortHex();
+            written = w.manifest();
         } else {
             ImageAttestations.Signed layer = CosignLayers.attestationLayer(bundle);
             Map<String, String> annotations = new LinkedHashMap<>(layer.annotations());
@@ -113,18 +115,16 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
             String tag = ImageAttestations.attestationTag(digest);
             w = tagged(pinned, tag, () -> ImageSignatures.append(client, pinned, tag, ImageAttestations.ENVELOPE_TYPE,
                     layer.envelope(), annotations, "attestation manifest"));
-            name = Digest.sha256(layer.envelope()).shortHex();
+            written = Digest.sha256(layer.envelope());
         }
-        List<ImageAttestations.Attempt> attempts = new ArrayList<>();
         String reason;
         try {
-            ImageAttestations.verify(client, pinned, verifier(signer, bundle).attestations(), "the signer",
-                    predicateType, attempts);
-            Optional<ImageAttestations.Attempt> ours = attempts.stream().filter(a -> a.name().equals(name))
-                    .findFirst();
-            reason = ours.isPresent() ? ours.get().reason()
-                    : missing(attempts.stream().map(ImageAttestations.Attempt::reason).toList());
-        } catch (VerificationException | IOException | RuntimeException e) {
+            // Only what was just written is read back: the image's other attestations are not this command's to
+            // judge, and each would cost its own envelope in memory.
+            ImageAttestations.Attempt ours = ImageAttestations.readBack(client, pinned, verifier.attestations(),
+                    predicateType, mode, written);
+            reason = ours == null ? "the registry does not return it" : ours.reason();
+        } catch (IOException | KeylessException | RuntimeException e) {
             reason = e.getMessage();
         } catch (OutOfMemoryError e) {
             // What was just written is undone whatever stops its verification; the memory is free again here.
