@@ -54,7 +54,7 @@ public final class RegistryClient {
 
     /**
      * Reads a body-less answer (a HEAD's) to its end before closing it: the JDK client closes a connection whose
-     * body is closed before its end arrived, and about one HEAD in six then opened a new connection.
+     * body is closed before its end arrived (566 connections for 5,500 HEADs of a tag; RegistryConnectionsTest).
      */
     private static void drain(HttpResponse<InputStream> r) throws IOException {
         try (InputStream body = r.body()) {
