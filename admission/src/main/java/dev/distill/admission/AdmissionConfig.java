@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, InetSocketAddress listen,
                               ImageAttestations.EnvelopeCheck attestations, SigstoreInstance signers, String trust,
                               RegistryOptions registry, Duration deadline, long maxBodyBytes, int maxInFlight,
-                              Duration cacheTtl, long cacheSize, Duration reloadInterval, Duration shutdownGrace,
-                              Consumer<String> log) {
+                              Duration cacheTtl, long cacheSize, Duration tagTtl, Duration reloadInterval,
+                              Duration shutdownGrace, Consumer<String> log) {
 
     /** The API server's own limit on an object is 3 MiB of request; an AdmissionReview carries two objects. */
     public static final long DEFAULT_MAX_BODY = 7L * 1024 * 1024;
@@ -33,7 +33,10 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
         return new Builder(policies, tlsCert, tlsKey, attestations, signers, trust);
     }
 
-    /** The defaults are the command's: 0.0.0.0:8443, a 10 s deadline, 64 requests in flight, 10,000 decisions. */
+    /**
+     * The defaults are the command's: 0.0.0.0:8443, a 10 s deadline, 64 requests in flight, 10,000 decisions kept
+     * 5 min, tag resolutions kept 30 s.
+     */
     public static final class Builder {
         private final List<Path> policies;
         private final Path tlsCert;
@@ -48,6 +51,7 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
         private int maxInFlight = 64;
         private Duration cacheTtl = Duration.ofMinutes(5);
         private long cacheSize = 10_000;
+        private Duration tagTtl = Duration.ofSeconds(30);
         private Duration reloadInterval = Duration.ofSeconds(10);
         private Duration shutdownGrace = Duration.ofSeconds(15);
         private Consumer<String> log = line -> { };
@@ -93,6 +97,12 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
             return this;
         }
 
+        /** How long a tag's resolution to a digest is reused; zero resolves on every review. */
+        public Builder tagTtl(Duration d) {
+            tagTtl = d;
+            return this;
+        }
+
         public Builder reloadInterval(Duration d) {
             reloadInterval = d;
             return this;
@@ -116,12 +126,16 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
             positive(deadline, "the deadline");
             positive(cacheTtl, "the cache TTL");
             positive(reloadInterval, "the reload interval");
+            if (tagTtl == null || tagTtl.isNegative()) {
+                throw new IllegalArgumentException("the tag TTL must be zero or positive");
+            }
             if (maxBodyBytes < 1024 || maxInFlight < 1 || cacheSize < 1 || shutdownGrace.isNegative()) {
                 throw new IllegalArgumentException("the body limit (at least 1024 bytes), requests in flight and "
                         + "cache size must be positive");
             }
             return new AdmissionConfig(policies, tlsCert, tlsKey, listen, attestations, signers, trust, registry,
-                    deadline, maxBodyBytes, maxInFlight, cacheTtl, cacheSize, reloadInterval, shutdownGrace, log);
+                    deadline, maxBodyBytes, maxInFlight, cacheTtl, cacheSize, tagTtl, reloadInterval, shutdownGrace,
+                    log);
         }
 
         private static void positive(Duration d, String what) {

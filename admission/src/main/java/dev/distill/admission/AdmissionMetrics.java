@@ -29,6 +29,11 @@ final class AdmissionMetrics {
             .register(registry);
     private final Counter cacheMisses = Counter.builder().name("distill_admission_cache_misses_total")
             .help("Image decisions that started a verification").register(registry);
+    private final Counter tagCacheHits = Counter.builder().name("distill_admission_tag_cache_hits_total")
+            .help("Image tags whose digest came from the tag cache (--tag-ttl), or joined to a resolution in flight")
+            .register(registry);
+    private final Counter tagResolutions = Counter.builder().name("distill_admission_tag_resolutions_total")
+            .help("Image tags resolved against their registry (one HEAD each)").register(registry);
     private final Counter registryErrors = Counter.builder().name("distill_admission_registry_errors_total")
             .help("Images denied because a registry could not be read").register(registry);
     private final Counter reloads = Counter.builder().name("distill_admission_reloads_total")
@@ -51,6 +56,14 @@ final class AdmissionMetrics {
 
     void cache(boolean hit) {
         (hit ? cacheHits : cacheMisses).inc();
+    }
+
+    void tagCacheHit() {
+        tagCacheHits.inc();
+    }
+
+    void tagResolved() {
+        tagResolutions.inc();
     }
 
     void registryError() {

@@ -82,7 +82,8 @@ public final class AdmissionServer implements AutoCloseable {
         RegistryClient client = new RegistryClient(config.registry());
         PolicyGate gate = new PolicyGate(client, config.attestations(), config.signers(), this::audit);
         this.decisions = new Decisions(gate, config.cacheTtl(), config.cacheSize(), verifiers, metrics);
-        this.reviewer = new Reviewer(client, decisions, policies::current, verifiers, config.deadline(), metrics);
+        Tags tags = new Tags(client, config.tagTtl(), config.cacheSize(), verifiers, metrics);
+        this.reviewer = new Reviewer(tags, decisions, policies::current, config.deadline(), metrics);
         try {
             this.http = HttpsServer.create(config.listen(), 128);
         } catch (BindException e) {
@@ -148,11 +149,12 @@ public final class AdmissionServer implements AutoCloseable {
         try {
             if (tls.reload()) {
                 metrics.reload("tls", true);
-                log.event("tls-reloaded", Map.of("certificate", config.tlsCert().toString()));
+                log.event("tls-reloaded", Map.of("certificate", config.tlsCert().toString(), "served",
+                        tls.served()));
             }
         } catch (IOException | RuntimeException e) {
             metrics.reload("tls", false);
-            log.event("tls-reload-failed", Map.of("reason", String.valueOf(e.getMessage())));
+            log.event("tls-reload-failed", Map.of("reason", String.valueOf(e.getMessage()), "kept", tls.served()));
         }
     }
 

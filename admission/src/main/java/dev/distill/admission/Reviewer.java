@@ -4,7 +4,6 @@ import dev.distill.attest.policy.Policy;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.NetworkFailure;
-import dev.distill.oci.registry.RegistryClient;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -28,7 +26,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One AdmissionReview in, one out: every image of the object resolved to a digest once per request, each digest
+ * One AdmissionReview in, one out: every image of the object resolved to a digest once per request ({@link Tags}), each digest
  * decided ({@link Decisions}), and the answer built within the deadline. Fails closed: an image that could not be
  * resolved or verified in time, an object that cannot be read, a kind not understood, or an image no policy
  * covers is a denial that says why. {@code /mutate} admits what {@code /validate} admits and pins each image to the
@@ -48,19 +46,17 @@ final class Reviewer {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private final RegistryClient client;
+    private final Tags tags;
     private final Decisions decisions;
     private final Supplier<Policies.Loaded> policies;
-    private final Executor pool;
     private final Duration deadline;
     private final AdmissionMetrics metrics;
 
-    Reviewer(RegistryClient client, Decisions decisions, Supplier<Policies.Loaded> policies, Executor pool,
-             Duration deadline, AdmissionMetrics metrics) {
-        this.client = client;
+    Reviewer(Tags tags, Decisions decisions, Supplier<Policies.Loaded> policies, Duration deadline,
+             AdmissionMetrics metrics) {
+        this.tags = tags;
         this.decisions = decisions;
         this.policies = policies;
-        this.pool = pool;
         this.deadline = deadline;
         this.metrics = metrics;
     }
@@ -166,8 +162,7 @@ final class Reviewer {
                 refused.put(s.image(), "not an image reference");
                 continue;
             }
-            pending.put(s.image(), CompletableFuture.supplyAsync(() -> resolve(ref), pool)
-                    .thenCompose(d -> decisions.decide(ref.withDigest(d), loaded)));
+            pending.put(s.image(), tags.digest(ref).thenCompose(d -> decisions.decide(ref.withDigest(d), loaded)));
         }
         long left = deadline.toNanos() - (System.nanoTime() - start);
         try {
@@ -244,14 +239,6 @@ final class Reviewer {
             return "the registry could not be read: " + e.getMessage();
         }
         return "verification failed: " + e.getMessage();
-    }
-
-    private Digest resolve(ImageReference ref) {
-        try {
-            return client.resolve(ref);
-        } catch (IOException e) {
-            throw new CompletionException(e);
-        }
     }
 
     /** The reference as written, its tag replaced by the digest verified: {@code name@sha256:...}. */

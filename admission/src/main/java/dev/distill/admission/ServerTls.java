@@ -4,16 +4,21 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -36,6 +41,7 @@ final class ServerTls {
     private final Path keyFile;
     private volatile X509KeyManager current;
     private volatile String fingerprint;
+    private volatile String rejected;
     private final SSLContext context;
 
     ServerTls(Path certFile, Path keyFile) throws IOException {
@@ -55,16 +61,40 @@ final class ServerTls {
         return context;
     }
 
-    /** Reads the files again when they changed; true when the new pair is served. A bad pair is thrown. */
+    /**
+     * Reads the files again when they changed; true when the new pair is served. A bad pair is thrown once, and the
+     * pair loaded before stays; the same bad files are not tried again until they change.
+     */
     boolean reload() throws IOException {
         String now = fingerprint();
-        if (now.equals(fingerprint)) {
+        if (now.equals(fingerprint) || now.equals(rejected)) {
             return false;
         }
-        X509KeyManager next = read();
+        X509KeyManager next;
+        try {
+            next = read();
+        } catch (IOException | RuntimeException e) {
+            rejected = now;
+            throw e;
+        }
         current = next;
         fingerprint = now;
+        rejected = null;
         return true;
+    }
+
+    /** The certificate served now, for the log: its subject and the SHA-256 of its DER encoding. */
+    String served() {
+        X509Certificate[] chain = current.getCertificateChain("server");
+        if (chain == null || chain.length == 0) {
+            return "";
+        }
+        try {
+            return chain[0].getSubjectX500Principal().getName() + " sha256:" + HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return chain[0].getSubjectX500Principal().getName();
+        }
     }
 
     private String fingerprint() throws IOException {
@@ -83,6 +113,9 @@ final class ServerTls {
             throw new IOException("TLS certificate " + certFile + ": no certificate in it");
         }
         PrivateKey key = privateKey();
+        if (!pairs(key, chain.get(0).getPublicKey())) {
+            throw new IOException("TLS key " + keyFile + " is not the key of the certificate " + certFile);
+        }
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -99,6 +132,36 @@ final class ServerTls {
             throw bad("TLS key " + keyFile + " does not go with the certificate " + certFile, e);
         }
         throw new IllegalStateException("no X.509 key manager in this JVM");
+    }
+
+    /**
+     * Whether the private key is the certificate's: a key store takes any key with any certificate, and a mismatched
+     * pair would fail every handshake, so a test signature made with the key must verify with the certificate's.
+     */
+    private static boolean pairs(PrivateKey key, PublicKey pub) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed448" -> "Ed448";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // a kind of key we cannot test is left to the handshake
+        }
+        try {
+            byte[] probe = "distill admission TLS key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] sig = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(pub);
+            verifier.update(probe);
+            return verifier.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private PrivateKey privateKey() throws IOException {

@@ -81,6 +81,54 @@ class AdmissionServerTest {
         assertTrue(log.get(log.size() - 1).contains("\"event\":\"stopped\""), String.join("\n", log));
     }
 
+    @Test
+    void aGoodPolicyReloadJudgesTheNextReviewAndNeverAnswersFromTheOldPolicysDecisions() throws Exception {
+        TestTls tls = TestTls.make(dir);
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), "images:\n  - glob: 127.0.0.1:1/app/**\n"
+                + "    attestations: [spdx]\n");
+        List<String> log = new CopyOnWriteArrayList<>();
+        AdmissionConfig config = AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
+                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
+                SigstoreInstance.publicGood(), "test key")
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).deadline(Duration.ofSeconds(5))
+                .log(log::add).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(tls.client()).connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String image = "127.0.0.1:1/other/app@sha256:" + "0".repeat(64);
+        try (AdmissionServer s = AdmissionServer.start(config)) {
+            String base = "https://127.0.0.1:" + s.address().getPort();
+            String before = denial(http, base, "r-1", image);
+            assertTrue(before.contains("no policy and no section of one applies to 127.0.0.1:1/other/app"), before);
+
+            // The new policy covers the image: it is verified now (and its registry is down), not answered from
+            // the decision cached under the old policy.
+            Files.writeString(policy, "images:\n  - glob: 127.0.0.1:1/**\n    attestations: [spdx]\n");
+            s.reload();
+            assertTrue(log.stream().anyMatch(l -> l.contains("\"event\":\"policy-reloaded\"")), String.join("\n", log));
+            String after = denial(http, base, "r-2", image);
+            assertTrue(after.contains("image " + image + ": the registry could not be read"), after);
+            String metrics = get(http, base + "/metrics").body();
+            assertTrue(metrics.contains("distill_admission_reloads_total{result=\"ok\",what=\"policy\"} 1")
+                    || metrics.contains("distill_admission_reloads_total{what=\"policy\",result=\"ok\"} 1"), metrics);
+        }
+    }
+
+    /** POSTs a review of a Pod of one image and returns the denial's message (it must be denied). */
+    private static String denial(HttpClient http, String base, String uid, String image) throws Exception {
+        AdmissionReview review = new AdmissionReviewBuilder().withApiVersion("admission.k8s.io/v1")
+                .withKind("AdmissionReview").withNewRequest().withUid(uid).withOperation("CREATE")
+                .withNamespace("default").withNewKind("", "Pod", "v1")
+                .withObject(new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
+                        .addNewContainer().withName("app").withImage(image).endContainer().endSpec().build())
+                .endRequest().build();
+        HttpResponse<String> r = post(http, base + "/validate", Reviewer.JSON.writeValueAsString(review));
+        assertEquals(200, r.statusCode(), r.body());
+        AdmissionReview answer = Reviewer.JSON.readValue(r.body(), AdmissionReview.class);
+        assertEquals(uid, answer.getResponse().getUid());
+        assertFalse(answer.getResponse().getAllowed(), r.body());
+        return answer.getResponse().getStatus().getMessage();
+    }
+
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -86,6 +86,12 @@ final class AdmissionCommand implements Callable<Integer> {
             description = "At most this many decisions are cached (default 10000).")
     long cacheSize;
 
+    @Option(names = "--tag-ttl", paramLabel = "D", defaultValue = "30s",
+            description = "How long an image tag's resolution to a digest is reused (default 30s; 0 resolves the "
+                    + "tag on every review). A tag moved in the registry is noticed only after this; /mutate pins "
+                    + "the digest that was verified.")
+    String tagTtl;
+
     @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "64",
             description = "Reviews handled at once; more are answered 429 (default 64).")
     int maxInFlight;
@@ -124,7 +130,8 @@ final class AdmissionCommand implements Callable<Integer> {
         try {
             config = AdmissionConfig.builder(policies, tlsCert, tlsKey, check, signers, trust)
                     .listen(address(listen, cl)).deadline(duration(deadline, "--deadline", cl))
-                    .cache(duration(cacheTtl, "--cache-ttl", cl), cacheSize).maxInFlight(maxInFlight)
+                    .cache(duration(cacheTtl, "--cache-ttl", cl), cacheSize).tagTtl(duration(tagTtl, "--tag-ttl", cl))
+                    .maxInFlight(maxInFlight)
                     .shutdownGrace(duration(shutdownGrace, "--shutdown-grace", cl)).registry(registryOptions())
                     .log(line -> {
                         synchronized (out) {

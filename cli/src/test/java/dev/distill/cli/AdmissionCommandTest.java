@@ -133,7 +133,8 @@ class AdmissionCommandTest {
         assertEquals(0, SbomCommandTest.run(PW, "key", "generate", "--output-key-prefix", a).code());
         assertEquals(0, SbomCommandTest.run(PW, "key", "generate", "--output-key-prefix", b).code());
         SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + image("app/concurrent"));
-        for (String repo : List.of("app/signed", "app/base", "app/concurrent")) {
+        SignCommandTest.skopeo(dir, "oci:../fixtures/layered:latest", "docker://" + image("app/moving"));
+        for (String repo : List.of("app/signed", "app/base", "app/concurrent", "app/moving")) {
             MainTest.Result s = SbomCommandTest.run(PW, "sign", "registry:" + image(repo), "--key", a + ".key");
             assertEquals(0, s.code(), s.err());
             MainTest.Result at = SbomCommandTest.run(PW, "attest", "registry:" + image(repo), "--type", "spdx",
@@ -354,6 +355,47 @@ class AdmissionCommandTest {
             out.put(c[0], (long) Double.parseDouble(m.group(1)));
         }
         return out;
+    }
+
+    @Test
+    void aMovedTagIsJudgedByTheDigestItHadUntilTheTagTtlEndsAndAtOnceWithTagTtlZero() throws Exception {
+        String img = image("app/moving");
+        String signed = digest("app/moving");
+        AdmissionResponse first = post(webhook, "/mutate", pod("move-1", img));
+        assertTrue(first.getAllowed(), String.valueOf(first.getStatus()));
+        assertEquals(registry.host() + "/app/moving@" + signed, pinnedImage(first));
+
+        // The tag now names an image nobody signed in this repository.
+        SignCommandTest.skopeo(dir, "oci:../fixtures/distroless-base:latest", "docker://" + img);
+        String moved = digest("app/moving");
+        assertFalse(moved.equals(signed));
+        AdmissionResponse within = post(webhook, "/mutate", pod("move-2", img));
+        assertTrue(within.getAllowed(), "within --tag-ttl (30 s) the tag's resolution is reused: "
+                + within.getStatus());
+        assertEquals(registry.host() + "/app/moving@" + signed, pinnedImage(within), "and /mutate pins the digest "
+                + "that was verified, not what the tag names now");
+
+        Path[] tls = tls(Files.createDirectories(dir.resolve("tag-ttl0")));
+        try (Webhook w = Webhook.start(dir, "tag-ttl0", Map.of(), "admission", "--policy",
+                dir.resolve("policy.yaml").toString(), "--tls-cert", tls[0].toString(), "--tls-key",
+                tls[1].toString(), "--key", dir.resolve("a") + ".pub", "--listen", "127.0.0.1:0", "--tag-ttl", "0")) {
+            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting(tls[0])).build().send(
+                    HttpRequest.newBuilder(URI.create(w.base() + "/validate")).POST(HttpRequest.BodyPublishers
+                            .ofString(JSON.writeValueAsString(pod("move-3", img)))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            AdmissionResponse now = JSON.readValue(r.body(), AdmissionReview.class).getResponse();
+            assertFalse(now.getAllowed(), "with --tag-ttl 0 the tag is resolved on every review");
+            assertTrue(now.getStatus().getMessage().startsWith("distill: denied: image " + img + " (" + moved + ")"),
+                    now.getStatus().getMessage());
+        }
+    }
+
+    /** The one image a /mutate answer's patch writes. */
+    private static String pinnedImage(AdmissionResponse r) {
+        JsonArray patch = Json.createReader(new StringReader(new String(Base64.getDecoder().decode(r.getPatch()),
+                StandardCharsets.UTF_8))).readArray();
+        assertEquals(1, patch.size(), patch.toString());
+        return patch.getJsonObject(0).getString("value");
     }
 
     static Deployment deployment(String name, String init, String... images) {

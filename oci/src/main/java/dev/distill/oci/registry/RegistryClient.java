@@ -13,6 +13,7 @@ import dev.distill.oci.wire.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -50,6 +51,16 @@ public final class RegistryClient {
     public record Manifest(byte[] bytes, String mediaType, Digest digest) {
         public Descriptor descriptor() {
             return new Descriptor(mediaType, digest, bytes.length, null, null);
+        }
+    }
+
+    /**
+     * Reads a body-less answer (a HEAD's) to its end before closing it: the JDK client closes a connection whose
+     * body is closed before its end arrived (566 connections for 5,500 HEADs of a tag; RegistryConnectionsTest).
+     */
+    private static void drain(HttpResponse<InputStream> r) throws IOException {
+        try (InputStream body = r.body()) {
+            body.transferTo(OutputStream.nullOutputStream());
         }
     }
 
@@ -141,7 +152,7 @@ public final class RegistryClient {
     public Optional<Descriptor> head(Repository repo, String reference) throws IOException {
         HttpResponse<InputStream> r = http.send(call("HEAD", repo,
                 path(repo, "manifests", reference), Map.of("Accept", MANIFEST_ACCEPT), null, false));
-        r.body().close();
+        drain(r);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -190,7 +201,7 @@ public final class RegistryClient {
     public boolean hasBlob(Repository repo, Digest digest) throws IOException {
         HttpResponse<InputStream> r = http.send(call("HEAD", repo,
                 path(repo, "blobs", digest.toString()), Map.of(), null, false));
-        r.body().close();
+        drain(r);
         if (r.statusCode() == 200) {
             return true;
         }

@@ -38,6 +38,7 @@ public final class FaultProxy implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Set<InetSocketAddress> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FaultProxy(String target) throws IOException {
         this.target = target;
@@ -59,6 +60,11 @@ public final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /** How many client connections the proxy has accepted (distinct client addresses and ports). */
+    public int connections() {
+        return clients.size();
+    }
+
     public FaultProxy inject(String method, String pathContains, Kind kind, int times) {
         faults.add(new Fault(method, pathContains, kind, new AtomicInteger(times)));
         return this;
@@ -76,6 +82,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        clients.add(ex.getRemoteAddress());
         try (ex) {
             Kind fault = take(ex);
             if (fault == Kind.STATUS_500 || fault == Kind.STATUS_503) {
