@@ -2,11 +2,11 @@ package dev.distill.sbom.tree;
 
 import dev.distill.oci.ImageException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 
 /**
@@ -15,9 +15,7 @@ import java.util.Optional;
  * {@link FileTreeBuilder}; close it to delete spooled contents.
  */
 public final class FileTree implements AutoCloseable {
-    /** The squashed view by path, and the same entries sorted by path. */
-    private final Map<String, FileEntry> entries;
-    private final List<FileEntry> sorted;
+    private final NavigableMap<String, FileEntry> entries;
     private final List<FileEntry> hidden;
     private final Map<FileEntry, FileContent> contents;
     private final Map<FileEntry, Object> inspections;
@@ -27,14 +25,13 @@ public final class FileTree implements AutoCloseable {
     private final Scope scope;
     private final int maxSymlinkHops;
 
-    FileTree(FileEntry[] sorted, Map<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
+    FileTree(NavigableMap<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
              Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops,
              List<String> captureGlobs, java.util.Set<String> matched) {
         this.inspections = inspections;
         this.captureGlobs = java.util.Set.copyOf(captureGlobs);
         this.matched = matched;
-        this.entries = Collections.unmodifiableMap(entries);
-        this.sorted = Collections.unmodifiableList(Arrays.asList(sorted));
+        this.entries = Collections.unmodifiableNavigableMap(entries);
         this.hidden = List.copyOf(hidden);
         this.contents = contents;
         this.layers = List.copyOf(layers);
@@ -44,7 +41,7 @@ public final class FileTree implements AutoCloseable {
 
     /** The squashed filesystem, sorted by path. */
     public Collection<FileEntry> entries() {
-        return sorted;
+        return entries.values();
     }
 
     /** Entries that upper layers deleted or replaced (only kept in the all-layers scope), in the order hidden. */
@@ -146,18 +143,11 @@ public final class FileTree implements AutoCloseable {
         GlobMatcher m = GlobMatcher.of(globs);
         List<FileEntry> out = new ArrayList<>();
         // Globs the tree was built to capture were matched while streaming: look only at those paths.
-        if (captureGlobs.containsAll(globs)) {
-            for (String path : matched) {
-                FileEntry e = entries.get(path);
-                if (e != null && m.matches(path)) {
-                    out.add(e);
-                }
-            }
-        } else {
-            for (FileEntry e : sorted) {
-                if (m.matches(e.path())) {
-                    out.add(e);
-                }
+        Iterable<String> candidates = captureGlobs.containsAll(globs) ? matched : entries.keySet();
+        for (String path : candidates) {
+            FileEntry e = entries.get(path);
+            if (e != null && m.matches(path)) {
+                out.add(e);
             }
         }
         for (FileEntry e : hiddenEntries()) {
@@ -170,7 +160,7 @@ public final class FileTree implements AutoCloseable {
 
     /** Regular files (hardlinks included) in the squashed view. */
     public long fileCount() {
-        return sorted.stream().filter(FileEntry::isFile).count();
+        return entries.values().stream().filter(FileEntry::isFile).count();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +50,7 @@ public final class FileTreeBuilder {
     private final TreeLimits limits;
     private final LimitsGuard guard;
     private final GlobMatcher capture;
-    private final PathIndex entries = new PathIndex();
+    private final TreeMap<String, FileEntry> entries = new TreeMap<>();
     private final List<FileEntry> hidden = new ArrayList<>();
     private final Map<FileEntry, FileContent> contents = new HashMap<>();
     private final Map<FileEntry, Object> inspections = new HashMap<>();
@@ -95,7 +96,7 @@ public final class FileTreeBuilder {
             } else {
                 b.readConcurrently(image.layers(), progress);
             }
-            return new FileTree(b.entries.sorted(), b.entries.map(), b.hidden, b.contents, b.inspections, b.layers, options.scope(),
+            return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
                     options.limits().maxSymlinkHops(), options.captureGlobs(), b.matched);
         } catch (IOException | RuntimeException e) {
             b.allContents.forEach(FileContent::release);
@@ -497,11 +498,11 @@ public final class FileTreeBuilder {
     /** Applies a whiteout named {@code base} in the directory {@code parent} (where its parent path led). */
     private void whiteout(String base, String parent, int layer) {
         if (base.equals(OPAQUE)) {
-            removeUnder(parent, layer);
+            removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
         } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
             String victim = child(parent, base.substring(WHITEOUT.length()));
             removeAt(victim, layer);
-            removeUnder(victim, layer);
+            removeUnder(victim + "/", layer);
         }
     }
 
@@ -699,21 +700,16 @@ public final class FileTreeBuilder {
         if (known != null) {
             return known;
         }
-        // A path leads elsewhere when one of its directories is a symlink: its own parent's placement (cached, so
-        // one lookup here rather than one per ancestor) says whether one above it is.
         String resolved = parent;
-        if (!parent.equals("/")) {
-            int slash = parent.lastIndexOf('/');
-            String up = slash == 0 ? "/" : parent.substring(0, slash);
-            boolean redirected;
-            try {
-                redirected = !placeParent(up).equals(up);
-            } catch (ImageException e) {
-                redirected = true; // resolved below, to fail with this path's own message
+        for (int i = parent.indexOf('/', 1); ; i = parent.indexOf('/', i + 1)) {
+            String prefix = i < 0 ? parent : parent.substring(0, i);
+            FileEntry e = entries.get(prefix);
+            if (e != null && e.isSymlink()) {
+                resolved = PathResolver.resolve(entries, parent, true, limits.maxSymlinkHops());
+                break;
             }
-            FileEntry e = redirected ? null : entries.get(parent);
-            if (redirected || e != null && e.isSymlink()) {
-                resolved = PathResolver.resolve(entries.map(), parent, true, limits.maxSymlinkHops());
+            if (i < 0) {
+                break;
             }
         }
         if (placed.size() >= MAX_PLACED) {
@@ -732,10 +728,10 @@ public final class FileTreeBuilder {
         if (captureMatch) {
             matched.add(path);
         }
-        FileEntry old = entries.put(path, entry);
+        FileEntry old = entries.put(path, entry); // one walk down the map: most paths are new
         if (old != null && !(old.isDirectory() && entry.isDirectory())) {
             removed(old);
-            removeUnder(path, Integer.MAX_VALUE);
+            removeUnder(path + "/", Integer.MAX_VALUE);
         }
         if (entry.isSymlink()) {
             placed.clear();
@@ -751,14 +747,15 @@ public final class FileTreeBuilder {
         }
     }
 
-    /**
-     * Removes the entries below directory {@code dir} that layers below {@code layer} wrote, in path order (for
-     * the root, the root's own entry too).
-     */
-    private void removeUnder(String dir, int layer) {
-        for (FileEntry e : entries.under(dir)) {
+    /** Removes entries below {@code prefix} (which ends in '/') that layers below {@code layer} wrote. */
+    private void removeUnder(String prefix, int layer) {
+        String upper = prefix.substring(0, prefix.length() - 1) + (char) ('/' + 1);
+        var sub = entries.subMap(prefix, true, upper, false);
+        var it = sub.values().iterator();
+        while (it.hasNext()) {
+            FileEntry e = it.next();
             if (e.layer() < layer) {
-                entries.remove(e.path());
+                it.remove();
                 removed(e);
             }
         }
