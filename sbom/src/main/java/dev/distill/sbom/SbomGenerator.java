@@ -62,7 +62,8 @@ public final class SbomGenerator {
         List<Cataloger> catalogers = Catalogers.all();
         TreeOptions treeOptions = TreeOptions.defaults().withScope(options.scope()).withLimits(options.limits())
                 .withCaptureGlobs(Catalogers.globs(catalogers)).withDigestFiles(true)
-                .withInspectors(Catalogers.inspectors(catalogers)).withRecordShadowed(recordShadowed);
+                .withInspectors(Catalogers.inspectors(catalogers)).withRecordShadowed(recordShadowed)
+                .withLayerThreads(options.layerThreads());
         try (FileTree tree = FileTreeBuilder.build(image, treeOptions, progress)) {
             List<LayerInfo> layers = new ArrayList<>();
             for (LayerSummary l : tree.layers()) {

@@ -4,6 +4,7 @@ import dev.distill.oci.BlobStore;
 import dev.distill.oci.Compression;
 import dev.distill.oci.ImageException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,7 +75,42 @@ public final class TarStore implements BlobStore {
         if (e == null) {
             throw new ImageException(name + ": missing " + path);
         }
-        return tar.getInputStream(e);
+        return new Serialized(tar.getInputStream(e), tar);
+    }
+
+    /**
+     * One file's stream. commons-compress's {@link TarFile} reads an entry by positioning its one channel and then
+     * reading it, so streams of two entries read on two threads (layers decoded concurrently) would interleave: each
+     * read holds the archive's lock. Callers read in blocks of 64 KiB, so the lock is taken rarely.
+     */
+    private static final class Serialized extends FilterInputStream {
+        private final Object lock;
+
+        Serialized(InputStream in, Object lock) {
+            super(in);
+            this.lock = lock;
+        }
+
+        @Override
+        public int read() throws IOException {
+            synchronized (lock) {
+                return in.read();
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            synchronized (lock) {
+                return in.read(b, off, len);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            synchronized (lock) {
+                return in.skip(n);
+            }
+        }
     }
 
     @Override

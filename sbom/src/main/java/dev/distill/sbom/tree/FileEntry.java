@@ -62,6 +62,15 @@ public final class FileEntry {
                 to.hardlink() ? to.linkTarget : to.path, true, layer, to.pool, to.digest);
     }
 
+    /**
+     * This entry filed at another path (a layer wrote it through a symlinked directory), with its digests when
+     * {@code keepDigests}.
+     */
+    FileEntry at(String newPath, boolean keepDigests) {
+        return new FileEntry(newPath, type(), mode(), uid, gid, size, linkTarget, hardlink(), layer,
+                keepDigests ? pool : null, keepDigests ? digest : -1);
+    }
+
     public String path() {
         return path;
     }

@@ -7,8 +7,10 @@ import dev.distill.oci.LimitExceededException;
 import dev.distill.oci.ProgressEvent;
 import dev.distill.oci.ReadAheadInputStream;
 import dev.distill.oci.TarReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -25,13 +33,22 @@ import java.util.function.Consumer;
  * clear a directory of lower layers' entries, a non-directory replaces whatever was at its path, and entry names
  * are placed through symlinked parent directories resolved inside the root. Nothing is extracted; only the
  * contents that match the capture globs are kept.
+ *
+ * <p>With more than one {@linkplain TreeOptions#layerThreads() layer thread}, layers are decoded (decompressed,
+ * digest-checked, split into entries, their files digested, captured and inspected) by {@link LayerDecoder}s on a
+ * pool, a bounded number at a time, while this thread applies the decoded batches in layer order. The tree is the
+ * one the serial reader makes: an entry that lands elsewhere than it was written (through a symlinked directory)
+ * has its capture and inspection decided again where it lands, its content read a second time if needed, and a
+ * layer whose decoding failed, or that would cross a limit over all layers, is read again in order by the serial
+ * reader, so that it fails (or not) exactly as that does.
  */
 public final class FileTreeBuilder {
-    private static final String WHITEOUT = ".wh.";
+    private static final String WHITEOUT = LayerDecoder.WHITEOUT;
     private static final String OPAQUE = ".wh..wh..opq";
 
     private final TreeOptions options;
     private final TreeLimits limits;
+    private final LimitsGuard guard;
     private final GlobMatcher capture;
     private final TreeMap<String, FileEntry> entries = new TreeMap<>();
     private final List<FileEntry> hidden = new ArrayList<>();
@@ -45,8 +62,6 @@ public final class FileTreeBuilder {
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private final byte[] drain = new byte[1 << 16];
-    private long totalEntries;
-    private long totalBytes;
     /**
      * Parent directories already placed, and where they led. Placing resolves every ancestor, and the entries of a
      * layer do not come grouped by directory (a tar of a million files visits tens of thousands of directories in
@@ -59,6 +74,7 @@ public final class FileTreeBuilder {
     private FileTreeBuilder(TreeOptions options) {
         this.options = options;
         this.limits = options.limits();
+        this.guard = new LimitsGuard(limits, 0, 0);
         this.capture = GlobMatcher.of(options.captureGlobs());
     }
 
@@ -73,10 +89,12 @@ public final class FileTreeBuilder {
         try {
             if (image.rootDirectory() != null) {
                 new DirectoryWalker(b, image.reference()).walk(image.rootDirectory());
-            } else {
+            } else if (Math.min(options.layerThreads(), image.layers().size()) <= 1) {
                 for (Layer layer : image.layers()) {
                     b.layers.add(b.readLayer(layer, image.layers().size(), progress));
                 }
+            } else {
+                b.readConcurrently(image.layers(), progress);
             }
             return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
                     options.limits().maxSymlinkHops(), options.captureGlobs(), b.matched);
@@ -89,7 +107,7 @@ public final class FileTreeBuilder {
     private LayerSummary readLayer(Layer layer, int layers, Consumer<ProgressEvent> progress) throws IOException {
         String where = layer.describe();
         long entryCount = 0;
-        try (Layer.LayerStream stream = layer.open(limits.maxTotalBytes() - totalBytes,
+        try (Layer.LayerStream stream = layer.open(guard.bytesLeft(),
                 " (all layers together; raise with --max-total-bytes)");
              InputStream source = new ProgressStream(readAhead(stream, layer), stream, layer, layers, progress)) {
             TarReader tar = new TarReader(source);
@@ -105,9 +123,213 @@ public final class FileTreeBuilder {
             stream.finish();
             progress.accept(new ProgressEvent.LayerRead(layer.index() + 1, layers, layer.digest(),
                     layer.descriptor().size(), layer.descriptor().size()));
-            totalBytes += stream.uncompressedBytes();
+            guard.addLayerBytes(stream.uncompressedBytes());
             return new LayerSummary(layer.index(), layer.digest(), layer.diffId(), layer.descriptor().mediaType(),
                     stream.compression(), stream.compressedBytes(), stream.uncompressedBytes(), entryCount);
+        }
+    }
+
+    /**
+     * Decodes the layers on a pool of {@link TreeOptions#layerThreads()} threads and applies them here in order. At
+     * most one more layer than there are threads is decoded or waiting at a time, so what is held beyond the tree
+     * is bounded by that many layers' entries (each layer within the limits), whatever the number of layers.
+     */
+    private void readConcurrently(List<Layer> all, Consumer<ProgressEvent> progress) throws IOException {
+        int threads = Math.min(options.layerThreads(), all.size());
+        Consumer<ProgressEvent> shared = event -> {
+            synchronized (progress) {
+                progress.accept(event);
+            }
+        };
+        AtomicInteger named = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "distill-layer-decoder-" + named.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        int window = threads + 1;
+        List<LayerDecoder> decoders = new ArrayList<>();
+        List<Future<LayerDecoder.Batch>> batches = new ArrayList<>();
+        int applied = 0;
+        try {
+            for (int i = 0; i < all.size(); i++) {
+                while (batches.size() < all.size() && batches.size() < i + window) {
+                    LayerDecoder d = new LayerDecoder(options, capture, all.get(batches.size()), all.size(),
+                            guard.entries(), guard.bytes(), shared);
+                    decoders.add(d);
+                    batches.add(pool.submit(d::decode));
+                }
+                LayerDecoder.Batch batch = await(batches.get(i), all.get(i));
+                applied = i + 1;
+                apply(batch, all.get(i), all.size(), shared);
+            }
+        } finally {
+            decoders.forEach(LayerDecoder::cancel);
+            pool.shutdownNow();
+            awaitStop(pool);
+            for (int i = applied; i < batches.size(); i++) {
+                Future<LayerDecoder.Batch> f = batches.get(i);
+                if (f.isDone() && !f.isCancelled()) {
+                    try {
+                        f.get().release();
+                    } catch (ExecutionException | InterruptedException ignored) {
+                        // nothing was kept
+                    }
+                }
+            }
+        }
+    }
+
+    private static LayerDecoder.Batch await(Future<LayerDecoder.Batch> batch, Layer layer) throws IOException {
+        try {
+            return batch.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(layer.describe() + ": interrupted while it was read");
+        } catch (ExecutionException e) {
+            // the decoder keeps IOExceptions and RuntimeExceptions as the batch's failure: this is an Error
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits a bounded time for the decoders to stop; each stops at its next entry, or when its read fails. */
+    private static void awaitStop(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                return; // a stream that ignores interrupts; its daemon thread ends with its read
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Applies a decoded layer as {@link #readLayer} would have read it. A layer that failed to decode, or whose
+     * entries or bytes would take the image over a limit, is read again by {@code readLayer} itself: it fails there
+     * at the same entry, with the same message, as the serial reader would.
+     */
+    private void apply(LayerDecoder.Batch batch, Layer layer, int layerCount, Consumer<ProgressEvent> progress)
+            throws IOException {
+        allContents.addAll(batch.spooled);
+        if (batch.failure != null
+                || guard.entries() + batch.items.size() > limits.maxEntries()
+                || guard.bytes() + batch.sparseBytes + batch.summary.uncompressedSize() > limits.maxTotalBytes()) {
+            batch.release();
+            layers.add(readLayer(layer, layerCount, progress));
+            return;
+        }
+        String where = layer.describe();
+        int index = layer.index();
+        Rereader again = null;
+        try {
+            for (int i = 0; i < batch.items.size(); i++) {
+                guard.countEntry(where);
+                Object item = batch.items.get(i);
+                String path = item instanceof FileEntry e ? e.path() : ((LayerDecoder.Special) item).path();
+                if (path.equals("/")) {
+                    if (item instanceof FileEntry e) {
+                        put(path, e, batch.matched.get(i));
+                    }
+                    continue;
+                }
+                int slash = path.lastIndexOf('/');
+                String written = slash == 0 ? "/" : path.substring(0, slash);
+                String parent = placeParent(written);
+                String target = parent.equals(written) ? path : child(parent, path.substring(slash + 1));
+                if (item instanceof LayerDecoder.Special s) {
+                    switch (s.kind()) {
+                        case WHITEOUT -> whiteout(path.substring(slash + 1), parent, index);
+                        case HARDLINK -> hardlink(target, s.name(), s.linkName(), s.linked(), index, where);
+                        case SKIP -> { }
+                    }
+                    continue;
+                }
+                FileEntry e = (FileEntry) item;
+                FileContent content = batch.contents.get(e);
+                Object inspection = batch.inspections.get(e);
+                if (target.equals(path)) {
+                    put(path, e, batch.matched.get(i));
+                } else {
+                    // written through a symlinked directory: capture and inspection are decided where it lands
+                    if (content != null) {
+                        content.release();
+                        content = null;
+                    }
+                    inspection = null;
+                    boolean matches = capture.matches(target);
+                    if (e.isFile() && (matches || inspectorFor(options, target, e.mode(), e.size()) != null)) {
+                        if (again == null) {
+                            again = new Rereader(layer);
+                        }
+                        addFile(target, e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget(), index,
+                                again.contentOf(i));
+                        continue;
+                    }
+                    e = e.at(target, e.isFile() && options.digestFiles());
+                    put(target, e, matches);
+                }
+                if (content != null) {
+                    contents.put(e, content);
+                }
+                if (inspection != null) {
+                    inspections.put(e, inspection);
+                }
+            }
+            if (again != null) {
+                again.finish();
+            }
+        } finally {
+            if (again != null) {
+                again.close();
+            }
+        }
+        guard.addLayerBytes(batch.sparseBytes);
+        guard.addLayerBytes(batch.summary.uncompressedSize());
+        layers.add(batch.summary);
+    }
+
+    /**
+     * A layer read a second time, from the start to its end, for the contents of entries that a symlinked
+     * directory placed where a capture glob or an inspector wants them; its digests are checked again at the end.
+     */
+    private final class Rereader implements Closeable {
+        private final Layer.LayerStream stream;
+        private final TarReader tar;
+        private final InputStream content;
+        private final String where;
+        private int at = -1;
+
+        Rereader(Layer layer) throws IOException {
+            this.where = layer.describe();
+            this.stream = layer.open(limits.maxTotalBytes(), " (all layers together; raise with --max-total-bytes)");
+            this.tar = new TarReader(stream);
+            this.content = new TarContent(tar.content(), where);
+        }
+
+        /** The content of the layer's entry number {@code index} (counted from 0; later than the last asked). */
+        InputStream contentOf(int index) throws IOException {
+            while (at < index) {
+                if (nextEntry(tar, where) == null) {
+                    throw new ImageException(where + ": has fewer entries the second time it is read");
+                }
+                at++;
+            }
+            return content;
+        }
+
+        void finish() throws IOException {
+            while (nextEntry(tar, where) != null) {
+                at++;
+            }
+            stream.finish();
+        }
+
+        @Override
+        public void close() throws IOException {
+            stream.close();
         }
     }
 
@@ -115,7 +337,7 @@ public final class FileTreeBuilder {
      * Tells the listener how many compressed bytes of the layer have been read, at the start and then about every
      * megabyte (counted where the layer's stream reads them, possibly on the read-ahead thread).
      */
-    private static final class ProgressStream extends java.io.FilterInputStream {
+    static final class ProgressStream extends java.io.FilterInputStream {
         private static final long STEP = 1 << 20;
         private final Layer.LayerStream layerStream;
         private final Layer layer;
@@ -160,7 +382,7 @@ public final class FileTreeBuilder {
      * The current tar entry's content, as the catalogers and digests read it: the tar reader's failures there (a
      * stream that ends inside an entry) become an {@link ImageException} naming the layer, like those of the headers.
      */
-    private static final class TarContent extends java.io.FilterInputStream {
+    static final class TarContent extends java.io.FilterInputStream {
         private final String where;
 
         TarContent(InputStream entryContent, String where) {
@@ -199,7 +421,7 @@ public final class FileTreeBuilder {
      * of the total; reading the tar entries and filing them is most of the rest). Smaller layers are not worth a
      * thread.
      */
-    private static InputStream readAhead(Layer.LayerStream stream, Layer layer) {
+    static InputStream readAhead(Layer.LayerStream stream, Layer layer) {
         if (layer.descriptor().size() < READ_AHEAD_MIN_BYTES) {
             return stream;
         }
@@ -210,7 +432,7 @@ public final class FileTreeBuilder {
     private static final int READ_AHEAD_CHUNK = 1 << 18;
     private static final int READ_AHEAD_DEPTH = 8;
 
-    private static TarReader.Entry nextEntry(TarReader tar, String where) throws IOException {
+    static TarReader.Entry nextEntry(TarReader tar, String where) throws IOException {
         try {
             return tar.next();
         } catch (IOException e) {
@@ -247,27 +469,13 @@ public final class FileTreeBuilder {
         String target = parent.equals(written) ? path : child(parent, path.substring(slash + 1));
 
         if (path.startsWith(WHITEOUT, slash + 1)) {
-            String base = path.substring(slash + 1);
-            if (base.equals(OPAQUE)) {
-                removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
-            } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
-                String victim = child(parent, base.substring(WHITEOUT.length()));
-                removeAt(victim, layer);
-                removeUnder(victim + "/", layer);
-            }
+            whiteout(path.substring(slash + 1), parent, layer);
             return;
         }
 
         if (te.kind() == TarReader.Kind.HARDLINK) {
             String linked = normalize(te.linkName(), where + ", hardlink '" + te.name() + "'");
-            int s = linked.lastIndexOf('/');
-            linked = child(placeParent(s <= 0 ? "/" : linked.substring(0, s)), linked.substring(s + 1));
-            FileEntry to = entries.get(linked);
-            if (to == null || !to.isFile()) {
-                throw new ImageException(where + ": entry '" + te.name() + "' is a hardlink to '"
-                        + te.linkName() + "', which is " + (to == null ? "missing" : "not a regular file"));
-            }
-            addHardlink(target, to, layer);
+            hardlink(target, te.name(), te.linkName(), linked, layer, where);
             return;
         }
         EntryType type = typeOf(te);
@@ -287,6 +495,30 @@ public final class FileTreeBuilder {
                 type == EntryType.SYMLINK ? te.linkName() : null, layer, data);
     }
 
+    /** Applies a whiteout named {@code base} in the directory {@code parent} (where its parent path led). */
+    private void whiteout(String base, String parent, int layer) {
+        if (base.equals(OPAQUE)) {
+            removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
+        } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
+            String victim = child(parent, base.substring(WHITEOUT.length()));
+            removeAt(victim, layer);
+            removeUnder(victim + "/", layer);
+        }
+    }
+
+    /** Files a hardlink at {@code target} to {@code linked} (normalised, not yet placed) as entry {@code name}. */
+    private void hardlink(String target, String name, String linkName, String linked, int layer, String where)
+            throws ImageException {
+        int s = linked.lastIndexOf('/');
+        String at = child(placeParent(s <= 0 ? "/" : linked.substring(0, s)), linked.substring(s + 1));
+        FileEntry to = entries.get(at);
+        if (to == null || !to.isFile()) {
+            throw new ImageException(where + ": entry '" + name + "' is a hardlink to '" + linkName + "', which is "
+                    + (to == null ? "missing" : "not a regular file"));
+        }
+        addHardlink(target, to, layer);
+    }
+
     /**
      * Adds a non-hardlink entry. A regular file's content is read from {@code data} when it is to be captured or
      * digested: both happen in the same pass.
@@ -296,13 +528,13 @@ public final class FileTreeBuilder {
         FileContent content = null;
         int digest = -1;
         Object inspection = null;
-        ContentInspector inspector = type == EntryType.FILE ? inspectorFor(path, mode, size) : null;
+        ContentInspector inspector = type == EntryType.FILE ? inspectorFor(options, path, mode, size) : null;
         boolean matches = capture.matches(path);
         boolean captured = type == EntryType.FILE && matches;
         if (captured || inspector != null || type == EntryType.FILE && options.digestFiles()) {
             HashingInputStream hashing = new HashingInputStream(data, sha256Digest, sha1Digest);
             if (captured) {
-                content = readContent(path, hashing, size);
+                content = readContent(path, hashing, size, options.spoolThreshold(), allContents);
             }
             if (inspector != null) {
                 if (content != null) {
@@ -330,7 +562,7 @@ public final class FileTreeBuilder {
         }
     }
 
-    private ContentInspector inspectorFor(String path, int mode, long size) {
+    static ContentInspector inspectorFor(TreeOptions options, String path, int mode, long size) {
         for (ContentInspector i : options.inspectors()) {
             if (i.wants(path, mode, size)) {
                 return i;
@@ -340,7 +572,7 @@ public final class FileTreeBuilder {
     }
 
     /** Runs an inspector; its own failures become a {@link InspectionFailure}, the stream's propagate. */
-    private static Object inspect(ContentInspector inspector, String path, InputStream in) throws IOException {
+    static Object inspect(ContentInspector inspector, String path, InputStream in) throws IOException {
         try {
             return inspector.inspect(path, in);
         } catch (ImageException e) {
@@ -351,7 +583,7 @@ public final class FileTreeBuilder {
         }
     }
 
-    private static EntryType typeOf(TarReader.Entry te) {
+    static EntryType typeOf(TarReader.Entry te) {
         return switch (te.kind()) {
             case FILE -> EntryType.FILE;
             case SYMLINK -> EntryType.SYMLINK;
@@ -364,43 +596,23 @@ public final class FileTreeBuilder {
     }
 
     void countEntry(String where) throws LimitExceededException {
-        if (++totalEntries > limits.maxEntries()) {
-            throw new LimitExceededException(where + ": more than " + limits.maxEntries()
-                    + " entries (raise with --max-entries)");
-        }
+        guard.countEntry(where);
     }
 
     void countBytes(long n, String where) throws LimitExceededException {
-        totalBytes += n;
-        if (totalBytes > limits.maxTotalBytes()) {
-            throw new LimitExceededException(where + ": more than " + limits.maxTotalBytes()
-                    + " bytes of content (raise with --max-total-bytes)");
-        }
+        guard.countBytes(n, where);
     }
 
     void checkPathLength(String path, String where) throws LimitExceededException {
-        if (path.length() > limits.maxPathLength()) {
-            throw new LimitExceededException(where + ": a path of " + path.length() + " characters, over the limit of "
-                    + limits.maxPathLength() + " (raise with --max-path-length)");
-        }
+        guard.checkPathLength(path, where);
     }
 
-    /**
-     * Symlink targets obey the path limit too (Linux's is PATH_MAX): resolving costs time in the target's length at
-     * every hop, and no real link is longer than a path.
-     */
     void checkLinkLength(String path, String linkTarget, String where) throws LimitExceededException {
-        if (linkTarget.length() > limits.maxPathLength()) {
-            throw new LimitExceededException(where + ": symlink '" + path + "' has a target of " + linkTarget.length()
-                    + " characters, over the limit of " + limits.maxPathLength() + " (raise with --max-path-length)");
-        }
+        guard.checkLinkLength(path, linkTarget, where);
     }
 
     void checkFileSize(String path, long size, String where) throws LimitExceededException {
-        if (size > limits.maxFileSize()) {
-            throw new LimitExceededException(where + ": '" + path + "' is " + size + " bytes, over the limit of "
-                    + limits.maxFileSize() + " (raise with --max-file-size)");
-        }
+        guard.checkFileSize(path, size, where);
     }
 
     /** Whether a regular file's content will be read (to capture or to digest it). */
@@ -567,9 +779,13 @@ public final class FileTreeBuilder {
         }
     }
 
-    /** Reads a captured file's content: small ones into memory, larger ones into a temp file. */
-    FileContent readContent(String path, InputStream in, long size) throws IOException {
-        if (size <= options.spoolThreshold()) {
+    /**
+     * Reads a captured file's content: small ones into memory, larger ones into a temp file (listed in
+     * {@code spooled}, so that a failed build can delete it).
+     */
+    static FileContent readContent(String path, InputStream in, long size, long spoolThreshold,
+                                   List<FileContent> spooled) throws IOException {
+        if (size <= spoolThreshold) {
             byte[] bytes = in.readNBytes((int) size);
             if (bytes.length != size) {
                 throw new ImageException("'" + path + "' is truncated: " + bytes.length + " of " + size + " bytes");
@@ -578,7 +794,7 @@ public final class FileTreeBuilder {
         }
         Path spool = Files.createTempFile("distill-content-", ".bin");
         FileContent c = FileContent.spooled(spool, size);
-        allContents.add(c);
+        spooled.add(c);
         try (OutputStream out = Files.newOutputStream(spool)) {
             in.transferTo(out);
         }

@@ -13,14 +13,29 @@ import java.util.List;
  * @param inspectors content inspectors; the first that wants a file sees it
  * @param recordShadowed keep the metadata of entries upper layers deleted or replaced ({@link FileTree#shadowed})
  *     without widening the scope catalogers see
+ * @param layerThreads how many layers are decompressed, digest-checked and split into entries at once, each on a
+ *     thread of its own (1: one after the other on the calling thread); the tree is the same either way
  */
 public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
-                          boolean digestFiles, List<ContentInspector> inspectors, boolean recordShadowed) {
+                          boolean digestFiles, List<ContentInspector> inspectors, boolean recordShadowed,
+                          int layerThreads) {
     public static final long DEFAULT_SPOOL_THRESHOLD = 1L << 20;
+    /** One thread a core, up to four: a layer's decoding is one stream's work, and few images have more layers. */
+    public static final int DEFAULT_LAYER_THREADS = Math.max(1, Math.min(4,
+            Runtime.getRuntime().availableProcessors()));
 
     public TreeOptions {
         captureGlobs = List.copyOf(captureGlobs);
         inspectors = List.copyOf(inspectors);
+        if (layerThreads < 1) {
+            throw new IllegalArgumentException("layerThreads must be at least 1");
+        }
+    }
+
+    public TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
+                       boolean digestFiles, List<ContentInspector> inspectors, boolean recordShadowed) {
+        this(scope, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed,
+                DEFAULT_LAYER_THREADS);
     }
 
     public TreeOptions(Scope scope, TreeLimits limits, List<String> captureGlobs, long spoolThreshold,
@@ -28,12 +43,19 @@ public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGl
         this(scope, limits, captureGlobs, spoolThreshold, digestFiles, List.of(), false);
     }
 
+    public TreeOptions withLayerThreads(int threads) {
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed,
+                threads);
+    }
+
     public TreeOptions withRecordShadowed(boolean record) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, record);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, record,
+                layerThreads);
     }
 
     public TreeOptions withInspectors(List<ContentInspector> list) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, list, recordShadowed);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digestFiles, list,
+                recordShadowed, layerThreads);
     }
 
     public static TreeOptions defaults() {
@@ -41,22 +63,27 @@ public record TreeOptions(Scope scope, TreeLimits limits, List<String> captureGl
     }
 
     public TreeOptions withScope(Scope s) {
-        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed);
+        return new TreeOptions(s, limits, captureGlobs, spoolThreshold, digestFiles, inspectors,
+                recordShadowed, layerThreads);
     }
 
     public TreeOptions withLimits(TreeLimits l) {
-        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles, inspectors, recordShadowed);
+        return new TreeOptions(scope, l, captureGlobs, spoolThreshold, digestFiles, inspectors,
+                recordShadowed, layerThreads);
     }
 
     public TreeOptions withCaptureGlobs(List<String> globs) {
-        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles, inspectors, recordShadowed);
+        return new TreeOptions(scope, limits, globs, spoolThreshold, digestFiles, inspectors, recordShadowed,
+                layerThreads);
     }
 
     public TreeOptions withDigestFiles(boolean digest) {
-        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest, inspectors, recordShadowed);
+        return new TreeOptions(scope, limits, captureGlobs, spoolThreshold, digest, inspectors,
+                recordShadowed, layerThreads);
     }
 
     public TreeOptions withSpoolThreshold(long bytes) {
-        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles, inspectors, recordShadowed);
+        return new TreeOptions(scope, limits, captureGlobs, bytes, digestFiles, inspectors, recordShadowed,
+                layerThreads);
     }
 }
