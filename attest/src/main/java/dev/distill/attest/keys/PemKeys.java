@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -37,7 +38,10 @@ public final class PemKeys {
             "1.2.840.113549.1.1.1", "RSA",
             "1.3.101.112", "Ed25519");
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /** BouncyCastle's provider, made only when an encrypted key is opened: its set-up is slow to start. */
+    private static final class Bc {
+        static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+    }
 
     private PemKeys() {
     }
@@ -61,7 +65,7 @@ public final class PemKeys {
                 // BouncyCastle's provider: through the JDK's providers the PBES2 keys openssl writes (PBKDF2 with
                 // HMAC-SHA256, AES-256-CBC) did not open.
                 info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(BC).build(password));
+                        .setProvider(Bc.PROVIDER).build(password));
             } catch (PKCSException | OperatorCreationException e) {
                 throw new KeyException(name + ": wrong password, or an encryption distill cannot open", e);
             }
@@ -115,7 +119,7 @@ public final class PemKeys {
         return a;
     }
 
-    private static final java.util.Set<String> TYPES = java.util.Set.of("PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
+    private static final Set<String> TYPES = Set.of("PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
             "EC PRIVATE KEY", "RSA PRIVATE KEY", "PUBLIC KEY");
 
     private static Object parse(String pemText, String name) throws KeyException {
