@@ -39,7 +39,11 @@ import java.util.Objects;
 public final class Verifier {
     /** How far a trusted time may lie ahead of this machine's clock (clock skew), no more. */
     public static final Duration CLOCK_SKEW = TrustedRoots.CLOCK_SKEW;
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Made on first use: an ObjectMapper's set-up is a tenth of an offline blob verification, which needs none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final PublicKey key;
     private final Identity identity;
@@ -186,7 +190,7 @@ public final class Verifier {
         }
         JsonNode statement;
         try {
-            statement = JSON.readTree(dsse.payload());
+            statement = Json.MAPPER.readTree(dsse.payload());
         } catch (IOException e) {
             throw new VerificationException("the envelope's payload is not JSON");
         }
