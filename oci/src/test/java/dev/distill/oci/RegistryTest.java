@@ -152,7 +152,7 @@ class RegistryTest {
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
         Digest emptyDigest = Digest.sha256(empty);
         client.pushBlob(repo, emptyDigest, empty.length, () -> new ByteArrayInputStream(empty), null, 0);
-        assertEquals(RegistryClient.ReferrersSupport.TAG_SCHEMA, client.probeReferrers(repo, subject.manifestDigest()),
+        assertEquals(RegistryClient.ReferrersSupport.TAG_SCHEMA, client.referrersSupport(repo, subject.manifestDigest()),
                 "distribution 2.8 has no referrers API");
         for (String type : List.of("application/vnd.dev.sigstore.bundle.v0.3+json", "application/spdx+json")) {
             ManifestTemplate m = new ManifestTemplate(2, MediaTypes.OCI_MANIFEST, type,

@@ -338,15 +338,12 @@ public final class RegistryClient {
     /** How a registry lists the manifests that refer to another. */
     public enum ReferrersSupport { API, TAG_SCHEMA }
 
-    /** Asks the referrers endpoint; registries without it answer 404 (distribution 2.8) and get the tag schema. */
-    public ReferrersSupport probeReferrers(Repository repo, Digest subject) throws IOException {
-        HttpResponse<InputStream> r = http.send(call("GET", repo,
-                path(repo, "referrers", subject.toString()), Map.of("Accept", MediaTypes.OCI_INDEX), null,
-                false));
-        String type = r.headers().firstValue("Content-Type").orElse("");
-        r.body().close();
-        return r.statusCode() == 200 && type.startsWith(MediaTypes.OCI_INDEX) ? ReferrersSupport.API
-                : ReferrersSupport.TAG_SCHEMA;
+    /**
+     * How the registry lists {@code subject}'s referrers: by the referrers API, or (a 404 there, as distribution 2.8
+     * answers) by the fallback tag schema. The same request as {@link #referrers}.
+     */
+    public ReferrersSupport referrersSupport(Repository repo, Digest subject) throws IOException {
+        return listing(repo, subject).support();
     }
 
     /** The tag of the fallback referrers index: {@code sha256-<hex>}. */
@@ -414,14 +411,12 @@ public final class RegistryClient {
             }
         }
         byte[] manifest = artifact.manifest();
-        Map<String, String> annotations = artifact.annotations() == null || artifact.annotations().isEmpty() ? null
-                : artifact.annotations();
         Descriptor subject = artifact.subject();
         if (subject == null) {
             return putManifest(repo, tag, MediaTypes.OCI_MANIFEST, manifest);
         }
         return pushReferrer(repo, subject.digest(), MediaTypes.OCI_MANIFEST, artifact.artifactType(), manifest,
-                annotations);
+                artifact.annotations());
     }
 
     /**
@@ -445,7 +440,7 @@ public final class RegistryClient {
             }
         }
         entries.add(new DescriptorTemplate(mediaType, digest.toString(), (long) manifest.length, null,
-                annotations == null || annotations.isEmpty() ? null : annotations, null, artifactType));
+                Artifact.orNull(annotations), null, artifactType));
         byte[] index = Json.write(new IndexTemplate(2, MediaTypes.OCI_INDEX, entries, null));
         putManifest(repo, referrersTag(subject), MediaTypes.OCI_INDEX, index);
         return digest;
