@@ -5,8 +5,14 @@ import dev.distill.oci.SourceOptions;
 import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.sbom.tree.TreeLimits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command that reads an image shares: platform selection and the safety limits. */
 final class ImageOptions {
@@ -16,7 +22,7 @@ final class ImageOptions {
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Speak plain http to this registry (loopback registries always may); repeatable.")
-    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+    List<String> insecureRegistries = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Longest wait to connect to a registry or for its answer (default: 60).")
@@ -40,10 +46,14 @@ final class ImageOptions {
             description = "Symlinks followed resolving one path (default: 40).")
     Integer maxSymlinkHops;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     SourceOptions sourceOptions() {
         SourceOptions base = platform == null ? SourceOptions.defaults() : new SourceOptions(platform, true);
-        return base.withRegistry(RegistryOptions.defaults().withInsecureHosts(java.util.Set.copyOf(insecureRegistries))
-                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds))));
+        return base.withRegistry(RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecureRegistries))
+                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                .withCredentials(RegistryMixin.credentials(mixee)));
     }
 
     TreeLimits limits() {
@@ -81,7 +91,7 @@ final class ImageOptions {
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            String v = value.trim().toUpperCase(java.util.Locale.ROOT);
+            String v = value.trim().toUpperCase(Locale.ROOT);
             long unit = 1;
             if (!v.isEmpty() && "KMGT".indexOf(v.charAt(v.length() - 1)) >= 0) {
                 unit = 1L << (10 * ("KMGT".indexOf(v.charAt(v.length() - 1)) + 1));

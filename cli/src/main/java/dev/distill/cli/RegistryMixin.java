@@ -1,12 +1,20 @@
 package dev.distill.cli;
 
+import dev.distill.oci.Image;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.ImageSources;
+import dev.distill.oci.SourceOptions;
+import dev.distill.oci.registry.CredentialStore;
 import dev.distill.oci.registry.RegistryClient;
 import dev.distill.oci.registry.RegistryOptions;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The registry options of the commands that talk to a registry directly (sign, verify, attest...). */
 final class RegistryMixin {
@@ -23,13 +31,26 @@ final class RegistryMixin {
     }
 
     /** The image at the (pinned) reference, read from the registry with these options. */
-    dev.distill.oci.Image open(dev.distill.oci.ImageReference ref) throws java.io.IOException {
-        return dev.distill.oci.ImageSources.open("registry:" + ref, dev.distill.oci.SourceOptions.defaults()
+    Image open(ImageReference ref) throws IOException {
+        return ImageSources.open("registry:" + ref, SourceOptions.defaults()
                 .withRegistry(options()));
     }
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     private RegistryOptions options() {
         return RegistryOptions.defaults().withInsecureHosts(Set.copyOf(insecure))
-                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+                .withTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                .withCredentials(credentials(mixee));
+    }
+
+    /**
+     * Registry credentials from the environment {@link Main#run} was given (the process's, from the shell), not
+     * from {@link System#getenv} behind its back.
+     */
+    static CredentialStore credentials(CommandSpec command) {
+        return command.root().userObject() instanceof Main main ? CredentialStore.fromEnvironment(main.env())
+                : CredentialStore.fromEnvironment();
     }
 }
