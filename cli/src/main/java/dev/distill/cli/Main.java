@@ -105,13 +105,27 @@ public final class Main implements Runnable {
             if (main.feedback != null) {
                 main.feedback.clear();
             }
-            int code = report(e, err);
+            OutOfMemoryError oom = outOfMemory(e);
+            int code = oom != null ? outOfMemory(args, err) : report(e, err);
             if (main.stacktrace) {
                 e.printStackTrace(err);
             }
             return code;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Thrown through picocli, which handles exceptions only. The frames that held the memory are gone by
+            // here, so there is room to say it in one line; what attest had stored is undone before it got here.
+            if (main.feedback != null) {
+                main.feedback.clear();
+            }
+            code = outOfMemory(args, err);
+            if (main.stacktrace) {
+                e.printStackTrace(err);
+            }
+        }
         if (main.feedback != null) {
             main.feedback.clear();
         }
@@ -158,6 +172,34 @@ public final class Main implements Runnable {
         for (Class<?> c : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+    }
+
+    /** The OutOfMemoryError in the cause chain (a thread of a library may have met it), or null. */
+    private static OutOfMemoryError outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError o) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** One line for a run that ran out of heap: what it was doing and how to give it more; exit 3. */
+    static int outOfMemory(String[] args, PrintWriter err) {
+        String command = "distill";
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                command = a;
+                break;
+            }
+        }
+        // The commands that take the option.
+        boolean attestations = command.equals("attest") || command.equals("verify-attestation");
+        err.println("distill: error: out of memory while running " + command + ": raise the Java heap "
+                + "(DISTILL_JAVA_OPTS=-Xmx2g for the distill script, JAVA_TOOL_OPTIONS=-Xmx2g for java -jar)"
+                + (attestations ? " or lower --max-attestation-bytes" : ""));
+        err.flush();
+        return BAD_INPUT;
     }
 
     /** One line naming the input and what is wrong; the exit code for it. */

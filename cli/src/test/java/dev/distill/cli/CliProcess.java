@@ -40,6 +40,12 @@ final class CliProcess {
     /** Runs a command line to completion (at most a minute) and returns its exit code, stdout and stderr. */
     static MainTest.Result exec(Path dir, Map<String, String> env, List<String> command)
             throws IOException, InterruptedException {
+        return exec(dir, env, command, 60);
+    }
+
+    /** The same, for at most {@code seconds}. */
+    static MainTest.Result exec(Path dir, Map<String, String> env, List<String> command, long seconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -48,8 +54,8 @@ final class CliProcess {
         pb.environment().putAll(env);
         Process p = pb.start();
         try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("distill did not finish in 60 s: " + command);
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new AssertionError("distill did not finish in " + seconds + " s: " + command);
             }
         } finally {
             p.destroyForcibly();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distill.attest.dsse.Dsse;
+import dev.distill.attest.dsse.ExactBytes;
 import dev.distill.attest.keys.KeyTypes;
 import dev.distill.oci.Digest;
 import java.io.IOException;
@@ -17,7 +19,9 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,6 +71,41 @@ public final class BlobSignatures {
         verification.putObject("publicKey").put("hint", hint(publicKey));
         verification.putArray("tlogEntries");
         return withEnvelope(material, envelopeJson);
+    }
+
+    /**
+     * A DSSE bundle signed with a key: the public key's hint, no log entry, and the envelope of one signature over
+     * the payload (as {@link #dsseBundle(ObjectNode, String, byte[], byte[])} writes it).
+     */
+    public static byte[] dsseBundle(PublicKey publicKey, String payloadType, byte[] payload, byte[] signature)
+            throws IOException {
+        ObjectNode material = new ObjectMapper().createObjectNode();
+        material.put("mediaType", BUNDLE_V03);
+        ObjectNode verification = material.putObject("verificationMaterial");
+        verification.putObject("publicKey").put("hint", hint(publicKey));
+        verification.putArray("tlogEntries");
+        return dsseBundle(material, payloadType, payload, signature);
+    }
+
+    /**
+     * The bundle {@code rest} (media type and verification material) with a DSSE envelope as its last field, and a
+     * newline: UTF-8 JSON written as a stream into an array of its exact size, the payload's base64 straight from
+     * its bytes. The same bytes as {@link #withEnvelope} makes of the same envelope.
+     */
+    public static byte[] dsseBundle(ObjectNode rest, String payloadType, byte[] payload, byte[] signature)
+            throws IOException {
+        return ExactBytes.of(payload, (g, p) -> {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = rest.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                g.writeFieldName(f.getKey());
+                g.writeTree(f.getValue());
+            }
+            g.writeFieldName("dsseEnvelope");
+            Dsse.write(g, payloadType, p, signature);
+            g.writeEndObject();
+            g.writeRaw('\n');
+        });
     }
 
     /**

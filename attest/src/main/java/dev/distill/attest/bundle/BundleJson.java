@@ -66,7 +66,7 @@ public final class BundleJson {
     }
 
     /** The lowerCamelCase JSON name protobuf gives a field written in snake_case (unchanged otherwise). */
-    static String jsonName(String name) {
+    public static String jsonName(String name) {
         StringBuilder sb = new StringBuilder(name.length());
         boolean upper = false;
         for (int i = 0; i < name.length(); i++) {

@@ -12,7 +12,9 @@ import dev.distill.attest.keys.KeyTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.distill.oci.Digest;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -47,7 +49,7 @@ public final class Dsse {
     }
 
     /** Feeds the pre-authentication encoding to a signature without copying the payload into it. */
-    private static void update(Signature s, String payloadType, byte[] payload) throws SignatureException {
+    public static void update(Signature s, String payloadType, byte[] payload) throws SignatureException {
         byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
         s.update(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
         s.update(type);
@@ -55,32 +57,56 @@ public final class Dsse {
         s.update(payload);
     }
 
-    /** An envelope with one signature, as compact JSON, written as a stream (the payload may be large). */
-    public static byte[] sign(PrivateKey key, String payloadType, byte[] payload) throws GeneralSecurityException {
+    /** The SHA-256 of the pre-authentication encoding, without a copy of the payload. */
+    public static byte[] paeSha256(String payloadType, byte[] payload) {
+        MessageDigest d = Digest.newSha256();
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        d.update(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
+        d.update(type);
+        d.update((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
+        d.update(payload);
+        return d.digest();
+    }
+
+    /** The signature over the pre-authentication encoding (what an envelope's one signature is). */
+    public static byte[] signature(PrivateKey key, String payloadType, byte[] payload)
+            throws GeneralSecurityException {
         Signature s = KeyTypes.signing(key);
         update(s, payloadType, payload);
-        return envelope(payloadType, payload, s.sign());
+        return s.sign();
+    }
+
+    /** An envelope with one signature, as compact JSON, written as a stream (the payload may be large). */
+    public static byte[] sign(PrivateKey key, String payloadType, byte[] payload) throws GeneralSecurityException {
+        return envelope(payloadType, payload, signature(key, payloadType, payload));
     }
 
     /** The envelope JSON: payload type, base64 payload, one signature with an empty key id. */
     public static byte[] envelope(String payloadType, byte[] payload, byte[] signature) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length / 3 * 4 + 512);
-        try (JsonGenerator g = AttestLimits.json().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("payloadType", payloadType);
-            g.writeFieldName("payload");
-            g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, payload, 0, payload.length);
-            g.writeArrayFieldStart("signatures");
-            g.writeStartObject();
-            g.writeStringField("keyid", "");
-            g.writeStringField("sig", Base64.getEncoder().encodeToString(signature));
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
+        try {
+            return ExactBytes.of(payload, (g, p) -> write(g, payloadType, p, signature));
         } catch (IOException e) {
-            throw new IllegalStateException("writing to memory failed", e);
+            throw new IllegalStateException("writing to memory failed: " + e.getMessage(), e);
         }
-        return out.toByteArray();
+    }
+
+    /**
+     * Writes the envelope object to {@code g}, the payload as base64 straight from its bytes (never a string of
+     * it): the one envelope writer, for envelopes alone and inside bundles.
+     */
+    public static void write(JsonGenerator g, String payloadType, byte[] payload, byte[] signature)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("payloadType", payloadType);
+        g.writeFieldName("payload");
+        g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, payload, 0, payload.length);
+        g.writeArrayFieldStart("signatures");
+        g.writeStartObject();
+        g.writeStringField("keyid", "");
+        g.writeStringField("sig", Base64.getEncoder().encodeToString(signature));
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /**

@@ -60,7 +60,7 @@ public final class CosignLayers {
      * writes it (one signature, empty key id), an empty signature annotation, and for a keyless bundle the
      * certificate, chain and Sigstore bundle as for signatures.
      */
-    public static ImageAttestations.Signed attestationLayer(String bundleJson) throws SigningException {
+    public static ImageAttestations.Signed attestationLayer(byte[] bundleJson) throws SigningException {
         // Read as a stream: the envelope's payload may be hundreds of megabytes, the rest is small.
         String mediaType = null;
         JsonNode material = null;

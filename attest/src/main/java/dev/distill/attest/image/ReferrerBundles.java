@@ -66,8 +66,14 @@ public final class ReferrerBundles {
     /** Pushes the bundle as a referrer of the image {@code subject}; returns the referrer manifest's digest. */
     public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, String bundleJson,
                               String content, String predicateType) throws IOException {
-        return client.pushArtifact(ref.repo(), null, artifact(subject, bundleJson.getBytes(StandardCharsets.UTF_8),
-                content, predicateType));
+        return push(client, ref, subject, bundleJson.getBytes(StandardCharsets.UTF_8), content, predicateType);
+    }
+
+    /** As {@link #push(RegistryClient, ImageReference, Descriptor, String, String, String)}, the bundle as UTF-8
+     * bytes (pushed as they are: a large attestation's bundle is not copied). */
+    public static Digest push(RegistryClient client, ImageReference ref, Descriptor subject, byte[] bundle,
+                              String content, String predicateType) throws IOException {
+        return client.pushArtifact(ref.repo(), null, artifact(subject, bundle, content, predicateType));
     }
 
     /** The referrer manifest {@link #push} writes for the bundle: the same bytes for the same bundle. */

@@ -104,7 +104,7 @@ final class StorageConversion {
     static ImageAttestations.Signed layerOf(byte[] bundle, String name) throws ImageException {
         ImageAttestations.Signed layer;
         try {
-            layer = CosignLayers.attestationLayer(new String(bundle, StandardCharsets.UTF_8));
+            layer = CosignLayers.attestationLayer(bundle);
         } catch (SigningException e) {
             throw new ImageException("referrer " + name + " cannot be stored as a .att layer: "
                     + e.getMessage().replace("the signer returned ", "it is "));

@@ -13,6 +13,7 @@ import dev.distill.attest.keys.KeyException;
 import dev.distill.oci.Digest;
 import dev.sigstore.oidc.client.OidcClients;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -111,11 +112,15 @@ public final class Signer implements AutoCloseable {
         return messages.signDigest(Digest.newSha256().digest(content)) + "\n";
     }
 
-    /** A DSSE bundle whose envelope (payload type in-toto) carries {@code statement}. */
-    public String signStatement(byte[] statement) throws AttestException {
+    /**
+     * A DSSE bundle (UTF-8 JSON) whose envelope (payload type in-toto) carries {@code statement}. Bytes, not a
+     * string: an SBOM's bundle may be hundreds of megabytes, and is written once, straight into its array.
+     */
+    public byte[] signStatement(byte[] statement) throws AttestException {
         if (key != null) {
             try {
-                return BlobSignatures.dsseBundle(publicKey, Dsse.sign(key, Dsse.IN_TOTO, statement));
+                return BlobSignatures.dsseBundle(publicKey, Dsse.IN_TOTO, statement, Dsse.signature(key, Dsse.IN_TOTO,
+                        statement));
             } catch (GeneralSecurityException | IOException e) {
                 throw new SigningException("the key cannot sign: " + e.getMessage(), e);
             }
@@ -124,12 +129,11 @@ public final class Signer implements AutoCloseable {
             statements = KeylessSigning.open(instance, tokens, true);
         }
         if (statement.length <= FULL_LOG_LIMIT) {
-            return statements.attest(statement);
+            return statements.attest(statement).getBytes(StandardCharsets.UTF_8);
         }
         // Logged as the digest of the envelope's pre-authentication encoding (a Rekor v2 hashedrekord, as
         // sigstore-java 2.2 and cosign's hashed variant log envelopes): the log's request size limit never applies.
-        byte[] pae = Dsse.pae(Dsse.IN_TOTO, statement);
-        String signed = statements.signDigest(Digest.newSha256().digest(pae));
+        String signed = statements.signDigest(Dsse.paeSha256(Dsse.IN_TOTO, statement));
         return dsseBundle(signed, statement);
     }
 
@@ -140,7 +144,7 @@ public final class Signer implements AutoCloseable {
     public static final int FULL_LOG_LIMIT = 64 << 10;
 
     /** A message-signature bundle over an envelope's PAE digest, turned into the DSSE bundle it stands for. */
-    private static String dsseBundle(String messageBundle, byte[] statement) throws SigningException {
+    private static byte[] dsseBundle(String messageBundle, byte[] statement) throws SigningException {
         try {
             ObjectNode b = (ObjectNode) AttestLimits.json().readTree(messageBundle);
             JsonNode signature = b.path("messageSignature").path("signature");
@@ -148,9 +152,9 @@ public final class Signer implements AutoCloseable {
                 throw new SigningException("the signing service returned a bundle without a signature");
             }
             b.remove("messageSignature");
-            // The one envelope writer that key signing uses too.
-            return BlobSignatures.withEnvelope(b, Dsse.envelope(Dsse.IN_TOTO, statement,
-                    Base64.getDecoder().decode(signature.asText())));
+            // The one bundle writer that key signing uses too.
+            return BlobSignatures.dsseBundle(b, Dsse.IN_TOTO, statement, Base64.getDecoder().decode(
+                    signature.asText()));
         } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw new SigningException("the signing service returned an unreadable bundle", e);
         }

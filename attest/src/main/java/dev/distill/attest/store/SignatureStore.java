@@ -12,10 +12,12 @@ import dev.distill.attest.sign.Signer;
 import dev.distill.attest.sign.SigningException;
 import dev.distill.attest.verify.ImageVerifier;
 import dev.distill.attest.verify.SigstoreBundle;
+import dev.distill.oci.Descriptor;
 import dev.distill.oci.Digest;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.registry.RegistryClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,30 +101,17 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         RegistryClient.Manifest m = client.manifest(ref.repo(), ref.identifier());
         Digest digest = m.digest();
         ImageReference pinned = ref.withDigest(digest);
-        byte[] statement = ImageAttestations.statement(ref, digest, predicateType, predicate);
-        String bundle = signer.signStatement(statement);
+        // The bundle holds the statement; nothing else keeps it (a large one would be in memory twice).
+        byte[] bundle = signer.signStatement(ImageAttestations.statement(ref, digest, predicateType, predicate));
         ImageVerifier verifier = verifier(signer, bundle);
-        Written w;
-        Digest written;
-        if (mode == ReferrerBundles.Mode.OCI_1_1) {
-            w = referrer(pinned, digest, () -> ReferrerBundles.push(client, pinned, m.descriptor(), bundle,
-                    ReferrerBundles.DSSE_ENVELOPE, predicateType));
-            written = w.manifest();
-        } else {
-            ImageAttestations.Signed layer = CosignLayers.attestationLayer(bundle);
-            Map<String, String> annotations = new LinkedHashMap<>(layer.annotations());
-            annotations.put("predicateType", predicateType);
-            String tag = ImageAttestations.attestationTag(digest);
-            w = tagged(pinned, tag, () -> ImageSignatures.append(client, pinned, tag, ImageAttestations.ENVELOPE_TYPE,
-                    layer.envelope(), annotations, "attestation manifest"));
-            written = Digest.sha256(layer.envelope());
-        }
+        Written w = store(pinned, m.descriptor(), predicateType, bundle);
+        bundle = null; // the registry has it: the read-back needs the memory it takes
         String reason;
         try {
             // Only what was just written is read back: the image's other attestations are not this command's to
             // judge, and each would cost its own envelope in memory.
             ImageAttestations.Attempt ours = ImageAttestations.readBack(client, pinned, verifier.attestations(),
-                    predicateType, mode, written);
+                    predicateType, mode, w.written());
             reason = ours == null ? "the registry does not return it" : ours.reason();
         } catch (IOException | KeylessException | RuntimeException e) {
             reason = e.getMessage();
@@ -161,8 +150,33 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         return done;
     }
 
-    /** What one write changed: the tag it moved or made, what the tag held before, the manifest it wrote. */
-    private record Written(String tag, Optional<RegistryClient.Manifest> before, Digest manifest) {
+    /**
+     * What one write changed: the tag it moved or made, what the tag held before, the manifest it wrote, and what
+     * was written for the image (the referrer manifest, or the digest of the layer appended to the .att manifest).
+     */
+    private record Written(String tag, Optional<RegistryClient.Manifest> before, Digest manifest, Digest written) {
+        Written(String tag, Optional<RegistryClient.Manifest> before, Digest manifest) {
+            this(tag, before, manifest, manifest);
+        }
+
+        Written layer(Digest layer) {
+            return new Written(tag, before, manifest, layer);
+        }
+    }
+
+    /** Stores an attestation's bundle: as a referrer (oci-1-1), or as an envelope layer of the .att manifest. */
+    private Written store(ImageReference pinned, Descriptor subject, String predicateType, byte[] bundle)
+            throws IOException, AttestException {
+        if (mode == ReferrerBundles.Mode.OCI_1_1) {
+            return referrer(pinned, pinned.digest(), () -> ReferrerBundles.push(client, pinned, subject, bundle,
+                    ReferrerBundles.DSSE_ENVELOPE, predicateType));
+        }
+        ImageAttestations.Signed layer = CosignLayers.attestationLayer(bundle);
+        Map<String, String> annotations = new LinkedHashMap<>(layer.annotations());
+        annotations.put("predicateType", predicateType);
+        String tag = ImageAttestations.attestationTag(pinned.digest());
+        return tagged(pinned, tag, () -> ImageSignatures.append(client, pinned, tag, ImageAttestations.ENVELOPE_TYPE,
+                layer.envelope(), annotations, "attestation manifest")).layer(Digest.sha256(layer.envelope()));
     }
 
     @FunctionalInterface
@@ -187,7 +201,7 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
         List<ImageSignatures.Outcome> outcomes = new ArrayList<>();
         String reason;
         try {
-            ImageSignatures.verify(client, pinned, verifier(signer, bundle).signatures(), "the signer", outcomes);
+            ImageSignatures.verify(client, pinned, verifier(signer, bundle.getBytes(StandardCharsets.UTF_8)).signatures(), "the signer", outcomes);
             List<String> others = new ArrayList<>();
             outcomes.forEach(o -> others.addAll(o.reasons()));
             reason = missing(others);
@@ -216,11 +230,16 @@ public record SignatureStore(RegistryClient client, ReferrerBundles.Mode mode) {
      * How what the signer just made is verified when read back: with its public key, or keyless for exactly the
      * identity and issuer of the certificate in the bundle, against the signer's trusted root.
      */
-    private static ImageVerifier verifier(Signer signer, String bundle) throws AttestException {
+    private static ImageVerifier verifier(Signer signer, byte[] bundle) throws AttestException {
         if (!signer.keyless()) {
             return ImageVerifier.byKey(signer.publicKey(), "the signing key");
         }
-        X509Certificate cert = SigstoreBundle.parse(bundle).certificates().get(0);
+        // Only the verification material is read: the bundle of a large attestation is mostly its payload.
+        List<X509Certificate> certs = SigstoreBundle.certificates(bundle);
+        if (certs.isEmpty()) {
+            throw new SigningException("the signing service returned a bundle without a certificate");
+        }
+        X509Certificate cert = certs.get(0);
         return ImageVerifier.byIdentity(new Identity(Identity.subjectOf(cert), null, Identity.issuerOf(cert), null,
                 Map.of()), signer.instance());
     }

@@ -1,7 +1,6 @@
 package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distill.attest.bundle.BundleJson;
 import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
@@ -11,9 +10,7 @@ import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.image.CosignLayers;
 import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.oci.Digest;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HexFormat;
 
 /** The keyless checks of image signature and attestation layers, through the {@link Verifier}. */
@@ -43,25 +40,25 @@ public final class ImageChecks {
                     throw new VerificationException("payload type '" + dsse.path("payloadType").asText()
                             + "' is not " + Dsse.IN_TOTO);
                 }
-                JsonNode layer = BundleJson.parse(new String(envelope, StandardCharsets.UTF_8), "its envelope");
-                String signed = bundle;
+                // The layer's envelope is read as a stream, its payload decoded once from the base64 (a predicate of
+                // hundreds of megabytes is never held as text, nor twice).
+                byte[] layerPayload = Dsse.parse(envelope).payload();
+                SigstoreBundle signed;
                 if (!dsse.has("payload")) {
                     // The annotation holds the bundle without its payload, which is the layer's (a manifest has
                     // no room for the statement): the layer's payload goes back in, and must verify.
-                    ((ObjectNode) dsse).set("payload", layer.path("payload"));
-                    signed = b.toString();
+                    signed = SigstoreBundle.parse(b, layerPayload);
+                } else {
+                    signed = SigstoreBundle.parse(b, null);
                 }
                 byte[] payload = Verifier.builder().identity(who).trustedRoot(instance).build().verify(signed,
                         Verifier.Artifact.ofDigest(HexFormat.of().parseHex(image.hex()))).payload();
-                byte[] layerPayload = Base64.getDecoder().decode(layer.path("payload").asText(""));
                 if (payload == null || !MessageDigest.isEqual(payload, layerPayload)) {
                     throw new VerificationException("the envelope differs from the one its Sigstore bundle signs");
                 }
                 return payload;
             } catch (VerificationException e) {
                 throw new VerificationException("attestation " + name + ": " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new VerificationException("attestation " + name + ": malformed base64 in its envelope");
             }
         };
     }

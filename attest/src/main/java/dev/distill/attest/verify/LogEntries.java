@@ -79,7 +79,7 @@ final class LogEntries {
                 // A message signature's artifact digest; for a DSSE envelope, the digest of its PAE (the hashed
                 // logging of cosign and sigstore-java 2.2, which keeps the log's size limit off the envelope).
                 expectHash(spec.path("data").path("hash"), "sha256", dsse == null ? artifactDigest
-                        : sha256(dsse.pae()), "digest");
+                        : dsse.paeSha256(), "digest");
                 expectEqual(decode(spec.path("signature").path("content"), "signature"), signature, "signature");
                 signer.expect(decode(spec.path("signature").path("publicKey").path("content"), "public key"), true);
             }
@@ -87,7 +87,7 @@ final class LogEntries {
                 JsonNode h = spec.path("hashedRekordV002");
                 expectAlgorithm(h.path("data").path("algorithm"));
                 expectEqual(decode(h.path("data").path("digest"), "digest"), dsse == null ? artifactDigest
-                        : sha256(dsse.pae()), "digest");
+                        : dsse.paeSha256(), "digest");
                 expectEqual(decode(h.path("signature").path("content"), "signature"), signature, "signature");
                 signer.expectVerifier(h.path("signature").path("verifier"));
             }

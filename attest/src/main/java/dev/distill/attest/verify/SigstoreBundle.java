@@ -1,10 +1,14 @@
 package dev.distill.attest.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.distill.attest.AttestLimits;
 import dev.distill.attest.bundle.BundleJson;
 import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -37,9 +41,9 @@ public record SigstoreBundle(String mediaType, List<X509Certificate> certificate
 
     /** A DSSE envelope: exactly one signature (the bundle format allows no more). */
     public record Envelope(String payloadType, byte[] payload, byte[] signature) {
-        /** The pre-authentication encoding the signature is over. */
-        public byte[] pae() {
-            return Dsse.pae(payloadType, payload);
+        /** The SHA-256 of the pre-authentication encoding the signature is over (no copy of the payload made). */
+        public byte[] paeSha256() {
+            return Dsse.paeSha256(payloadType, payload);
         }
     }
 
@@ -55,7 +59,15 @@ public record SigstoreBundle(String mediaType, List<X509Certificate> certificate
 
     /** Reads a bundle; every malformed or missing field is named. */
     public static SigstoreBundle parse(String json) throws VerificationException {
-        JsonNode b = BundleJson.parse(json, "the bundle");
+        return parse(BundleJson.parse(json, "the bundle"), null);
+    }
+
+    /**
+     * Reads a bundle already parsed by {@link BundleJson#parse} ({@code b}). A DSSE bundle stored without its
+     * envelope's payload (a legacy layer's annotation, a referrer's bundle as read) gets {@code payload}, the
+     * payload as decoded once from where it is stored; null to read it from the bundle. Given both, it is refused.
+     */
+    public static SigstoreBundle parse(JsonNode b, byte[] payload) throws VerificationException {
         String mediaType = field(b, "mediaType").asText("");
         if (!MEDIA_TYPES.contains(mediaType)) {
             throw new VerificationException("unsupported bundle media type '" + mediaType + "'");
@@ -107,8 +119,12 @@ public record SigstoreBundle(String mediaType, List<X509Certificate> certificate
                 throw new VerificationException("the DSSE envelope must carry exactly one signature, it has "
                         + sigs.size());
             }
-            envelope = new Envelope(field(dsse, "payloadType").asText(""), bytes(dsse.path("payload"), "DSSE payload"),
-                    bytes(sigs.get(0).path("sig"), "DSSE signature"));
+            if (payload != null && dsse.has("payload")) {
+                throw new VerificationException("the bundle's DSSE envelope carries a payload of its own besides the "
+                        + "stored one: readers could take either");
+            }
+            envelope = new Envelope(field(dsse, "payloadType").asText(""), payload != null ? payload
+                    : bytes(dsse.path("payload"), "DSSE payload"), bytes(sigs.get(0).path("sig"), "DSSE signature"));
         }
         List<LogEntry> entries = new ArrayList<>();
         for (JsonNode e : field(material, "tlogEntries")) {
@@ -120,6 +136,42 @@ public record SigstoreBundle(String mediaType, List<X509Certificate> certificate
         }
         return new SigstoreBundle(mediaType, List.copyOf(certs), key.isMissingNode() ? null : field(key, "hint")
                 .asText(null), signature, envelope, List.copyOf(entries), List.copyOf(timestamps));
+    }
+
+    /**
+     * The certificates of a bundle (UTF-8 JSON), leaf first, reading only its verification material: the rest (a
+     * DSSE envelope of hundreds of megabytes) is skipped, never parsed. Empty for a key-signed bundle.
+     */
+    public static List<X509Certificate> certificates(byte[] json) throws VerificationException {
+        JsonNode material = null;
+        try (JsonParser p = AttestLimits.strictJson().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new VerificationException("the bundle is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (BundleJson.jsonName(name).equals("verificationMaterial")) {
+                    material = p.readValueAsTree();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new VerificationException("the bundle is not valid JSON");
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        if (material == null) {
+            return certs;
+        }
+        JsonNode cert = field(material, "certificate");
+        if (!cert.isMissingNode()) {
+            certs.add(certificate(field(cert, "rawBytes")));
+        }
+        for (JsonNode c : field(field(material, "x509CertificateChain"), "certificates")) {
+            certs.add(certificate(field(c, "rawBytes")));
+        }
+        return certs;
     }
 
     /** Whether the signer is a key (not a certificate). */

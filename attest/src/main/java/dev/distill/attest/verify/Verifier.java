@@ -1,14 +1,17 @@
 package dev.distill.attest.verify;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.distill.attest.AttestLimits;
 import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
 import dev.distill.attest.keyless.Identity;
 import dev.distill.attest.keyless.KeylessException;
+import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.attest.keyless.TrustedRoots;
 import dev.distill.attest.keys.KeyTypes;
-import dev.distill.attest.keyless.SigstoreInstance;
 import dev.sigstore.fulcio.client.FulcioVerifier;
 import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.trustroot.TransparencyLog;
@@ -39,11 +42,6 @@ import java.util.Objects;
 public final class Verifier {
     /** How far a trusted time may lie ahead of this machine's clock (clock skew), no more. */
     public static final Duration CLOCK_SKEW = TrustedRoots.CLOCK_SKEW;
-
-    /** Made on first use: an ObjectMapper's set-up is a tenth of an offline blob verification, which needs none. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     private final PublicKey key;
     private final Identity identity;
@@ -120,7 +118,12 @@ public final class Verifier {
     }
 
     public Verified verify(String bundleJson, Artifact artifact) throws VerificationException, KeylessException {
-        SigstoreBundle b = SigstoreBundle.parse(bundleJson);
+        return verify(SigstoreBundle.parse(bundleJson), artifact);
+    }
+
+    /** Verifies a bundle already read ({@link SigstoreBundle#parse(JsonNode, byte[])}: a large envelope's payload
+     * decoded once, from where it is stored). */
+    public Verified verify(SigstoreBundle b, Artifact artifact) throws VerificationException, KeylessException {
         if (identity != null && b.keySigned()) {
             throw new VerificationException("the bundle is signed with a key, not keyless: verify it with --key");
         }
@@ -184,23 +187,61 @@ public final class Verifier {
         if (!Dsse.IN_TOTO.equals(dsse.payloadType())) {
             throw new VerificationException("payload type '" + dsse.payloadType() + "' is not " + Dsse.IN_TOTO);
         }
-        if (!signedBy(signerKey, dsse.pae(), dsse.signature(), false)) {
+        if (!signedByPae(signerKey, dsse)) {
             throw new VerificationException(key != null ? "the DSSE signature does not verify with the given key"
                     : "the DSSE signature was not valid for the certificate's key");
         }
-        JsonNode statement;
-        try {
-            statement = Json.MAPPER.readTree(dsse.payload());
-        } catch (IOException e) {
-            throw new VerificationException("the envelope's payload is not JSON");
-        }
-        for (JsonNode s : statement == null ? List.<JsonNode>of() : statement.path("subject")) {
+        for (JsonNode s : subjects(dsse.payload())) {
             if (hex.equals(s.path("digest").path("sha256").asText())) {
                 return dsse.payload();
             }
         }
         throw new VerificationException("the attestation is about another artifact: sha256:" + hex
                 + " does not match any subject's digest");
+    }
+
+    /**
+     * The statement's subjects, read as a stream: the predicate (an SBOM of hundreds of megabytes) is skipped,
+     * never made a tree. A subject given twice is refused: readers could take either.
+     */
+    private static JsonNode subjects(byte[] statement) throws VerificationException {
+        JsonNode subjects = null;
+        try (JsonParser p = AttestLimits.json().createParser(statement)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new VerificationException("the envelope's payload is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("subject")) {
+                    if (subjects != null) {
+                        throw new VerificationException("the statement gives its subject twice");
+                    }
+                    subjects = p.readValueAsTree();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new VerificationException("the envelope's payload is not JSON");
+            }
+        } catch (IOException e) {
+            throw new VerificationException("the envelope's payload is not JSON");
+        }
+        return subjects == null ? JsonNodeFactory.instance.arrayNode() : subjects;
+    }
+
+    /** The envelope's signature over its pre-authentication encoding, fed to the check without a copy of it. */
+    private static boolean signedByPae(PublicKey signer, SigstoreBundle.Envelope dsse) throws VerificationException {
+        try {
+            Signature s = KeyTypes.verifying(signer);
+            Dsse.update(s, dsse.payloadType(), dsse.payload());
+            return s.verify(dsse.signature());
+        } catch (SignatureException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new VerificationException("the signature cannot be checked: " + e.getMessage());
+        }
     }
 
     /**

@@ -394,7 +394,8 @@ class KeylessTest {
         String bundle;
         try (dev.distill.attest.sign.Signer signer = dev.distill.attest.sign.Signer.builder().keyless(instance(),
                 IdentityTokens.resolve(stack.token(), Map.of())).build()) {
-            bundle = signer.signStatement(statement.getBytes(StandardCharsets.UTF_8));
+            bundle = new String(signer.signStatement(statement.getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8);
         }
         var entry = JSON.readTree(bundle).path("verificationMaterial").path("tlogEntries").get(0);
         assertEquals("hashedrekord", entry.path("kindVersion").path("kind").asText());
