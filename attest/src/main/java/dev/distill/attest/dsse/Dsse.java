@@ -1,18 +1,18 @@
 package dev.distill.attest.dsse;
 
-import dev.distill.attest.AttestLimits;
 import com.fasterxml.jackson.core.Base64Variant;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.distill.attest.AttestLimits;
 import dev.distill.attest.VerificationException;
 import dev.distill.attest.keys.KeyTypes;
+import dev.distill.oci.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import dev.distill.oci.Digest;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -40,32 +40,42 @@ public final class Dsse {
     /** The pre-authentication encoding. */
     public static byte[] pae(String payloadType, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(type);
-        out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(payload);
+        try {
+            pae(payloadType, payload, out::writeBytes);
+        } catch (SignatureException e) {
+            throw new IllegalStateException("a byte array does not fail", e);
+        }
         return out.toByteArray();
     }
 
     /** Feeds the pre-authentication encoding to a signature without copying the payload into it. */
     public static void update(Signature s, String payloadType, byte[] payload) throws SignatureException {
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        s.update(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
-        s.update(type);
-        s.update((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
-        s.update(payload);
+        pae(payloadType, payload, s::update);
     }
 
     /** The SHA-256 of the pre-authentication encoding, without a copy of the payload. */
     public static byte[] paeSha256(String payloadType, byte[] payload) {
         MessageDigest d = Digest.newSha256();
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        d.update(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
-        d.update(type);
-        d.update((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
-        d.update(payload);
+        try {
+            pae(payloadType, payload, d::update);
+        } catch (SignatureException e) {
+            throw new IllegalStateException("a digest does not fail", e);
+        }
         return d.digest();
+    }
+
+    /** The pre-authentication encoding in its four parts, the payload as given (not copied). */
+    private static void pae(String payloadType, byte[] payload, Sink sink) throws SignatureException {
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        sink.accept(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
+        sink.accept(type);
+        sink.accept((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
+        sink.accept(payload);
+    }
+
+    /** Where the encoding's parts go: a buffer, a digest or a signature (only the last can fail). */
+    private interface Sink {
+        void accept(byte[] part) throws SignatureException;
     }
 
     /** The signature over the pre-authentication encoding (what an envelope's one signature is). */

@@ -1,12 +1,15 @@
 package dev.distill.attest.bundle;
 
-import dev.distill.attest.VerificationException;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.distill.attest.VerificationException;
 import dev.distill.attest.dsse.Dsse;
+import dev.distill.attest.keyless.KeylessException;
 import dev.distill.attest.keys.EncryptedKeys;
+import dev.distill.attest.verify.Verifier;
+import dev.distill.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Arrays;
@@ -18,9 +21,12 @@ import java.util.Arrays;
  */
 class EnvelopeFuzzTest {
     private static final PublicKey KEY = EncryptedKeys.generate().getPublic();
+    private static final byte[] BLOB = "blob".getBytes(StandardCharsets.UTF_8);
+    /** The verifier verify-blob and every image check use, with the key. */
+    private static final Verifier VERIFIER = Verifier.builder().publicKey(KEY).build();
 
     @FuzzTest(maxDuration = "60s")
-    void neverVerifiesWithoutTheKey(byte[] input) {
+    void neverVerifiesWithoutTheKey(byte[] input) throws KeylessException {
         if (input.length == 0) {
             return;
         }
@@ -29,8 +35,8 @@ class EnvelopeFuzzTest {
             if ((input[0] & 1) == 0) {
                 Dsse.verify(rest, Dsse.IN_TOTO, KEY);
             } else {
-                BlobSignatures.verify(new String(rest, StandardCharsets.UTF_8), KEY, "blob".getBytes(
-                        StandardCharsets.UTF_8), null);
+                VERIFIER.verify(new String(rest, StandardCharsets.UTF_8), new Verifier.Artifact(
+                        Digest.newSha256().digest(BLOB), BLOB));
             }
         } catch (VerificationException e) {
             assertNotNull(e.getMessage());
