@@ -20,6 +20,11 @@ import java.util.Map;
  */
 public class SignMany {
     public static void main(String[] args) throws Exception {
+        String password = System.getenv("DISTILL_PASSWORD");
+        if (args.length != 3 || password == null) {
+            System.err.println("usage: DISTILL_PASSWORD=... java -cp distill.jar SignMany.java KEY SBOM REFERENCES-FILE");
+            System.exit(2);
+        }
         Path key = Path.of(args[0]);
         byte[] sbom = Files.readAllBytes(Path.of(args[1]));
         List<String> refs = Files.readAllLines(Path.of(args[2]));
@@ -27,7 +32,7 @@ public class SignMany {
         SignatureStore store = new SignatureStore(new RegistryClient(RegistryOptions.defaults()),
                 ReferrerBundles.Mode.LEGACY);
         try (Signer signer = Signer.builder().key(EncryptedKeys.decrypt(Files.readString(key, StandardCharsets.US_ASCII),
-                System.getenv("DISTILL_PASSWORD").toCharArray(), key.toString())).build()) {
+                password.toCharArray(), key.toString())).build()) {
             for (String r : refs) {
                 ImageReference ref = ImageReference.parse(r);
                 var digest = store.sign(ref, signer, Map.of(), false).get(0);
