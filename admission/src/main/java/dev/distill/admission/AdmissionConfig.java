@@ -1,7 +1,5 @@
 package dev.distill.admission;
 
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keyless.SigstoreInstance;
 import dev.distill.oci.registry.RegistryOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,26 +9,20 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * What the server needs: the policies, its TLS pair, who must have signed attestations (a check built by the
- * caller with attest's front doors: {@code ImageAttestations.withKey} or {@code ImageChecks.envelopeCheck}), and
- * its limits. Built with {@link #builder}; {@link Builder#build} checks every value.
- *
- * @param trust a description of {@code attestations} (the key file, or the identity): part of the policy hash,
- *              so decisions made under other signers are never reused
+ * What the server needs: the policies, its TLS pair, who must have signed attestations (a key file, or an identity
+ * and a trusted root: {@link Signers}; the server reads those files with the policies, and again when they
+ * change), and its limits. Built with {@link #builder}; {@link Builder#build} checks every value.
  */
 public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, InetSocketAddress listen,
-                              ImageAttestations.EnvelopeCheck attestations, SigstoreInstance signers, String trust,
-                              RegistryOptions registry, Duration deadline, long maxBodyBytes, int maxInFlight,
+                              Signers signers, RegistryOptions registry, Duration deadline, long maxBodyBytes, int maxInFlight,
                               Duration cacheTtl, long cacheSize, Duration tagTtl, Duration reloadInterval,
                               Duration shutdownGrace, Consumer<String> log) {
 
     /** The API server's own limit on an object is 3 MiB of request; an AdmissionReview carries two objects. */
     public static final long DEFAULT_MAX_BODY = 7L * 1024 * 1024;
 
-    public static Builder builder(List<Path> policies, Path tlsCert, Path tlsKey,
-                                  ImageAttestations.EnvelopeCheck attestations, SigstoreInstance signers,
-                                  String trust) {
-        return new Builder(policies, tlsCert, tlsKey, attestations, signers, trust);
+    public static Builder builder(List<Path> policies, Path tlsCert, Path tlsKey, Signers signers) {
+        return new Builder(policies, tlsCert, tlsKey, signers);
     }
 
     /**
@@ -41,9 +33,7 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
         private final List<Path> policies;
         private final Path tlsCert;
         private final Path tlsKey;
-        private final ImageAttestations.EnvelopeCheck attestations;
-        private final SigstoreInstance signers;
-        private final String trust;
+        private final Signers signers;
         private InetSocketAddress listen = new InetSocketAddress("0.0.0.0", 8443);
         private RegistryOptions registry = RegistryOptions.defaults();
         private Duration deadline = Duration.ofSeconds(10);
@@ -56,14 +46,11 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
         private Duration shutdownGrace = Duration.ofSeconds(15);
         private Consumer<String> log = line -> { };
 
-        private Builder(List<Path> policies, Path tlsCert, Path tlsKey, ImageAttestations.EnvelopeCheck attestations,
-                        SigstoreInstance signers, String trust) {
+        private Builder(List<Path> policies, Path tlsCert, Path tlsKey, Signers signers) {
             this.policies = List.copyOf(policies);
             this.tlsCert = Objects.requireNonNull(tlsCert, "tlsCert");
             this.tlsKey = Objects.requireNonNull(tlsKey, "tlsKey");
-            this.attestations = Objects.requireNonNull(attestations, "attestations");
             this.signers = Objects.requireNonNull(signers, "signers");
-            this.trust = Objects.requireNonNull(trust, "trust");
         }
 
         public Builder listen(InetSocketAddress a) {
@@ -103,6 +90,7 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
             return this;
         }
 
+        /** How often the policy, key, trusted root and TLS files are looked at for changes. */
         public Builder reloadInterval(Duration d) {
             reloadInterval = d;
             return this;
@@ -133,7 +121,7 @@ public record AdmissionConfig(List<Path> policies, Path tlsCert, Path tlsKey, In
                 throw new IllegalArgumentException("the body limit (at least 1024 bytes), requests in flight and "
                         + "cache size must be positive");
             }
-            return new AdmissionConfig(policies, tlsCert, tlsKey, listen, attestations, signers, trust, registry,
+            return new AdmissionConfig(policies, tlsCert, tlsKey, listen, signers, registry,
                     deadline, maxBodyBytes, maxInFlight, cacheTtl, cacheSize, tagTtl, reloadInterval, shutdownGrace,
                     log);
         }

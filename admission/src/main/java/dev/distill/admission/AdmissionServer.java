@@ -3,7 +3,7 @@ package dev.distill.admission;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.distill.attest.policy.PolicyException;
+import dev.distill.attest.AttestException;
 import dev.distill.attest.policy.PolicyGate;
 import dev.distill.oci.ImageReference;
 import dev.distill.oci.ImageSources;
@@ -21,6 +21,8 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +59,7 @@ public final class AdmissionServer implements AutoCloseable {
     private final ExecutorService verifiers;
     private final ScheduledExecutorService reloader;
     private final Policies policies;
+    private final Path copies;
     private final ServerTls tls;
     private final Reviewer reviewer;
     private final Decisions decisions;
@@ -67,11 +70,19 @@ public final class AdmissionServer implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private volatile boolean ready;
 
-    private AdmissionServer(AdmissionConfig config) throws IOException, PolicyException {
+    private AdmissionServer(AdmissionConfig config) throws IOException, AttestException {
         this.config = config;
         this.log = new DecisionLog(config.log(), Clock.systemUTC());
-        this.policies = new Policies(config.policies(), config.trust());
-        this.tls = new ServerTls(config.tlsCert(), config.tlsKey());
+        RegistryClient client = new RegistryClient(config.registry());
+        this.copies = Files.createTempDirectory("distill-admission-");
+        try {
+            this.policies = new Policies(config.policies(), config.signers(), copies, (attestations, signers, files)
+                    -> new PolicyGate(client, attestations, signers, this::audit, files));
+            this.tls = new ServerTls(config.tlsCert(), config.tlsKey());
+        } catch (IOException | AttestException | RuntimeException e) {
+            deleteCopies();
+            throw e;
+        }
         this.inFlight = new Semaphore(config.maxInFlight());
         // Handlers mostly wait for verifications; the pools are apart so a burst of reviews cannot starve them.
         this.handlers = Executors.newFixedThreadPool(config.maxInFlight() + 4, named("distill-admission-http"));
@@ -79,9 +90,7 @@ public final class AdmissionServer implements AutoCloseable {
                 named("distill-admission-verify"));
         this.reloader = Executors.newSingleThreadScheduledExecutor(named("distill-admission-reload"));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(named("distill-admission-watchdog"));
-        RegistryClient client = new RegistryClient(config.registry());
-        PolicyGate gate = new PolicyGate(client, config.attestations(), config.signers(), this::audit);
-        this.decisions = new Decisions(gate, config.cacheTtl(), config.cacheSize(), verifiers, metrics);
+        this.decisions = new Decisions(config.cacheTtl(), config.cacheSize(), verifiers, metrics);
         Tags tags = new Tags(client, config.tagTtl(), config.cacheSize(), verifiers, metrics);
         this.reviewer = new Reviewer(tags, decisions, policies::current, config.deadline(), metrics);
         try {
@@ -91,6 +100,7 @@ public final class AdmissionServer implements AutoCloseable {
             IOException x = new IOException("cannot listen on " + config.listen().getHostString() + ":"
                     + config.listen().getPort() + ": " + e.getMessage().toLowerCase(java.util.Locale.ROOT));
             x.addSuppressed(e);
+            deleteCopies();
             throw x;
         }
         http.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
@@ -105,10 +115,10 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     /**
-     * Reads the policies and the TLS pair, binds, and serves; ready once it returns. A policy or TLS file that
-     * cannot be read is thrown, naming the file.
+     * Reads the policies, the keys and trusted roots they and the signers name, and the TLS pair; binds, and
+     * serves; ready once it returns. A file that cannot be read, parsed or loaded is thrown, naming the file.
      */
-    public static AdmissionServer start(AdmissionConfig config) throws IOException, PolicyException {
+    public static AdmissionServer start(AdmissionConfig config) throws IOException, AttestException {
         AdmissionServer s = new AdmissionServer(config);
         s.http.start();
         long every = config.reloadInterval().toMillis();
@@ -118,7 +128,8 @@ public final class AdmissionServer implements AutoCloseable {
         fields.put("listen", s.address().getHostString() + ":" + s.address().getPort());
         fields.put("policies", config.policies().stream().map(Object::toString).toList());
         fields.put("policyHash", s.policies.current().hash());
-        fields.put("signers", config.trust());
+        fields.put("files", s.policies.current().files().keySet().stream().map(Object::toString).toList());
+        fields.put("signers", config.signers().describe());
         s.log.event("started", fields);
         return s;
     }
@@ -133,15 +144,22 @@ public final class AdmissionServer implements AutoCloseable {
         return decisions.size();
     }
 
-    /** Looks for changed policy and TLS files now (the server also does every reload interval). */
+    /**
+     * Looks for changed policy, key, trusted root and TLS files now (the server also does every reload interval).
+     * New contents of any file a decision depends on give a new policy hash, so no decision made before is used.
+     */
     public void reload() {
         try {
-            String hash = policies.reload();
-            if (hash != null) {
+            Policies.Loaded before = policies.current();
+            Policies.Loaded next = policies.reload();
+            if (next != null) {
                 metrics.reload("policy", true);
-                log.event("policy-reloaded", Map.of("policyHash", hash));
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("policyHash", next.hash());
+                fields.put("changed", before.changedIn(next).stream().map(Object::toString).toList());
+                log.event("policy-reloaded", fields);
             }
-        } catch (IOException | PolicyException | RuntimeException e) {
+        } catch (IOException | AttestException | RuntimeException e) {
             metrics.reload("policy", false);
             log.event("policy-reload-failed", Map.of("reason", String.valueOf(e.getMessage()), "kept",
                     policies.current().hash()));
@@ -179,6 +197,7 @@ public final class AdmissionServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deleteCopies();
         log.event("stopped", Map.of());
     }
 
@@ -332,6 +351,18 @@ public final class AdmissionServer implements AutoCloseable {
             return Auditor.audit(img, SbomOptions.defaults(new ToolInfo("distill", "admission")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The private copies of trusted roots: the server's own, removed when it stops. */
+    private void deleteCopies() {
+        try (var list = Files.list(copies)) {
+            for (Path p : list.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(copies);
+        } catch (IOException e) {
+            log.event("cleanup-failed", Map.of("directory", copies.toString(), "reason", String.valueOf(e)));
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.Executor;
  * and the signatures live in the repository, so one digest under two names is two decisions. Concurrent requests
  * for the same key share one verification (Caffeine's async cache holds the future in flight); a verification
  * that fails (the registry could not be read) is not cached, so the next request tries again. All verification
- * is attest's {@link PolicyGate}, the same as {@code verify-attestation --policy}.
+ * is attest's {@link PolicyGate}, the same as {@code verify-attestation --policy}: the gate of the loaded set the
+ * decision is keyed on, holding the keys and trusted roots read with its policies.
  */
 final class Decisions {
     /** What was decided about an image: the failed checks that deny it and those that only warn. */
@@ -36,13 +37,11 @@ final class Decisions {
     private record Key(String repository, Digest digest, String policyHash) {
     }
 
-    private final PolicyGate gate;
     private final AsyncCache<Key, Decision> cache;
     private final Executor pool;
     private final AdmissionMetrics metrics;
 
-    Decisions(PolicyGate gate, Duration ttl, long maxEntries, Executor pool, AdmissionMetrics metrics) {
-        this.gate = gate;
+    Decisions(Duration ttl, long maxEntries, Executor pool, AdmissionMetrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
         this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).executor(pool).buildAsync();
@@ -81,7 +80,7 @@ final class Decisions {
                     continue; // this policy says nothing about the image; another may
                 }
                 matched = true;
-                PolicyGate.Report r = gate.evaluate(pinned, n.policy(), Set.of());
+                PolicyGate.Report r = loaded.gate().evaluate(pinned, n.policy(), Set.of());
                 String from = loaded.policies().size() > 1 ? n.file().getFileName() + ": " : "";
                 r.denials().forEach(c -> denials.add(named(from, c)));
                 r.warnings().forEach(c -> warnings.add(named(from, c)));

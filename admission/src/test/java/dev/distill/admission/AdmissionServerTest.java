@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keyless.SigstoreInstance;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
@@ -17,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,8 +32,7 @@ class AdmissionServerTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
         List<String> log = new CopyOnWriteArrayList<>();
         AdmissionConfig config = AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
-                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
-                SigstoreInstance.publicGood(), "test key")
+                Signers.key(TestTls.publicKey(dir)))
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).maxBodyBytes(4096)
                 .deadline(Duration.ofSeconds(5)).log(log::add).build();
 
@@ -88,8 +84,7 @@ class AdmissionServerTest {
                 + "    attestations: [spdx]\n");
         List<String> log = new CopyOnWriteArrayList<>();
         AdmissionConfig config = AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
-                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
-                SigstoreInstance.publicGood(), "test key")
+                Signers.key(TestTls.publicKey(dir)))
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).deadline(Duration.ofSeconds(5))
                 .log(log::add).build();
         HttpClient http = HttpClient.newBuilder().sslContext(tls.client()).connectTimeout(Duration.ofSeconds(5))

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +38,14 @@ class DecisionsTest {
     }
 
     private Decisions decisions(Duration ttl, long size) {
-        PolicyGate gate = new PolicyGate(new RegistryClient(RegistryOptions.defaults()), null, null, null);
-        return new Decisions(gate, ttl, size, pool, metrics);
+        return new Decisions(ttl, size, pool, metrics);
     }
 
     private static Policies.Loaded loaded(String hash) throws Exception {
         Policy p = Policy.parse("images:\n  - glob: registry.example/covered/**\n    attestations: [spdx]\n",
                 "policy.yaml");
-        return new Policies.Loaded(List.of(new Policies.Named(Path.of("policy.yaml"), p)), hash);
+        PolicyGate gate = new PolicyGate(new RegistryClient(RegistryOptions.defaults()), null, null, null);
+        return new Policies.Loaded(List.of(new Policies.Named(Path.of("policy.yaml"), p)), hash, gate, Map.of());
     }
 
     private static ImageReference image(String repo, int n) {

@@ -3,8 +3,6 @@ package dev.distill.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keyless.SigstoreInstance;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,8 +26,7 @@ class ResponseLatencyTest {
         TestTls tls = TestTls.make(dir);
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
         AdmissionConfig config = AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
-                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
-                SigstoreInstance.publicGood(), "test key")
+                Signers.key(TestTls.publicKey(dir)))
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
         try (AdmissionServer s = AdmissionServer.start(config)) {
             HttpClient http = HttpClient.newBuilder().sslContext(tls.client()).version(HttpClient.Version.HTTP_1_1)

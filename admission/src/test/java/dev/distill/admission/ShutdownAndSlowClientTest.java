@@ -3,8 +3,6 @@ package dev.distill.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keyless.SigstoreInstance;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,8 +30,7 @@ class ShutdownAndSlowClientTest {
     private AdmissionConfig.Builder config(TestTls tls, List<String> log) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
         return AdmissionConfig.builder(List.of(policy), tls.cert(), tls.key(),
-                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
-                SigstoreInstance.publicGood(), "test key")
+                Signers.key(TestTls.publicKey(dir)))
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).log(log::add);
     }
 

@@ -47,6 +47,13 @@ record TestTls(Path cert, Path key, SSLContext client) {
         return new TestTls(certFile, keyFile, ssl);
     }
 
+    /** A new EC public key in a PEM file {@code signer.pub} in {@code dir}: a key no image here is signed with. */
+    static Path publicKey(Path dir) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return Files.writeString(dir.resolve("signer.pub"), pem(g.generateKeyPair().getPublic()));
+    }
+
     private static String pem(Object o) throws Exception {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {

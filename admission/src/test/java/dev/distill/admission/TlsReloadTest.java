@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keyless.SigstoreInstance;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -48,8 +45,7 @@ class TlsReloadTest {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "attestations: [spdx]\n");
         List<String> log = new CopyOnWriteArrayList<>();
         AdmissionConfig config = AdmissionConfig.builder(List.of(policy), first.cert(), first.key(),
-                ImageAttestations.withKey(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic()),
-                SigstoreInstance.publicGood(), "test key")
+                Signers.key(TestTls.publicKey(dir)))
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .reloadInterval(Duration.ofMillis(100)).log(log::add).build();
         try (AdmissionServer s = AdmissionServer.start(config)) {

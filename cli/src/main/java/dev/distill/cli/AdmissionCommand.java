@@ -2,16 +2,11 @@ package dev.distill.cli;
 
 import dev.distill.admission.AdmissionConfig;
 import dev.distill.admission.AdmissionServer;
-import dev.distill.attest.image.ImageAttestations;
-import dev.distill.attest.keys.EncryptedKeys;
-import dev.distill.attest.keyless.SigstoreInstance;
-import dev.distill.attest.verify.ImageChecks;
+import dev.distill.admission.Signers;
 import dev.distill.oci.registry.CredentialStore;
 import dev.distill.oci.registry.RegistryOptions;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +30,7 @@ import picocli.CommandLine.Option;
         description = {"Serve a Kubernetes admission webhook over TLS: POST /validate admits a workload only when "
                 + "every image passes the policies (the same gate as verify-attestation --policy), POST /mutate "
                 + "also pins each image to the digest verified; /healthz, /readyz and /metrics. Decisions are "
-                + "cached per digest and policy; policy and TLS files are reloaded when they change. Fails closed. "
+                + "cached per digest and policy; the policy files, the keys and trusted roots they name, --key or --trusted-root and the TLS files are reloaded when they change. Fails closed. "
                 + "Runs until SIGTERM or SIGINT; one JSON log line per decision on standard output. "
                 + "See docs/admission.md."},
         footer = {"", "Examples:",
@@ -92,6 +87,13 @@ final class AdmissionCommand implements Callable<Integer> {
                     + "the digest that was verified.")
     String tagTtl;
 
+    @Option(names = "--reload-interval", paramLabel = "D", defaultValue = "10s",
+            description = "How often the policy files, the key files and trusted roots they or --key / "
+                    + "--trusted-root name, and the TLS files are looked at for changes (default 10s). New contents "
+                    + "are loaded and checked first (a bad file keeps the old and is logged); decisions made under "
+                    + "the old contents are not used again.")
+    String reloadInterval;
+
     @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "64",
             description = "Reviews handled at once; more are answered 429 (default 64).")
     int maxInFlight;
@@ -112,24 +114,15 @@ final class AdmissionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        who.keyless(key, cl);
-        ImageAttestations.EnvelopeCheck check;
-        String trust;
-        if (key != null) {
-            check = ImageAttestations.withKey(EncryptedKeys.readPublicKey(Files.readString(key,
-                    StandardCharsets.US_ASCII), key.toString()));
-            trust = "key " + key;
-        } else {
-            var identity = who.identity();
-            check = ImageChecks.envelopeCheck(identity, who.instance());
-            trust = identity.toString();
-        }
-        SigstoreInstance signers = who.trustedRoot != null ? who.instance() : SigstoreInstance.publicGood();
+        // The server reads the key or trusted root itself, with the policies, and again when they change.
+        Signers signers = who.keyless(key, cl) ? Signers.identity(who.identity(), who.trustedRoot)
+                : Signers.key(key);
         PrintWriter out = cl.getOut();
         AdmissionConfig config;
         try {
-            config = AdmissionConfig.builder(policies, tlsCert, tlsKey, check, signers, trust)
+            config = AdmissionConfig.builder(policies, tlsCert, tlsKey, signers)
                     .listen(address(listen, cl)).deadline(duration(deadline, "--deadline", cl))
+                    .reloadInterval(duration(reloadInterval, "--reload-interval", cl))
                     .cache(duration(cacheTtl, "--cache-ttl", cl), cacheSize).tagTtl(duration(tagTtl, "--tag-ttl", cl))
                     .maxInFlight(maxInFlight)
                     .shutdownGrace(duration(shutdownGrace, "--shutdown-grace", cl)).registry(registryOptions())

@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -388,6 +389,95 @@ class AdmissionCommandTest {
             assertTrue(now.getStatus().getMessage().startsWith("distill: denied: image " + img + " (" + moved + ")"),
                     now.getStatus().getMessage());
         }
+    }
+
+    /**
+     * The key files a decision depends on (a policy's signer key, and --key for attestations) are reloaded like the
+     * policy: a replaced key judges the next review and no decision made with the old key is used again; a file
+     * that is not a key keeps the key loaded (an image not decided before is still judged with it) and is logged.
+     */
+    @Test
+    void aReplacedKeyFileIsReloadedAndDecisionsMadeWithTheOldKeyAreNotUsed() throws Exception {
+        Path keys = Files.createDirectories(dir.resolve("reload"));
+        Path a = Path.of(dir.resolve("a") + ".pub");
+        Path b = Path.of(dir.resolve("b") + ".pub");
+        Path signerKey = Files.copy(a, keys.resolve("signer.pub"));
+        Path attestKey = Files.copy(a, keys.resolve("attest.pub"));
+        Path policy = Files.writeString(keys.resolve("policy.yaml"), "images:\n"
+                + "  - glob: " + registry.host() + "/app/**\n"
+                + "    signers:\n      - key: signer.pub\n"
+                + "    attestations: [spdx]\n");
+        Path[] tls = tls(keys);
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(tls[0])).build();
+        try (Webhook w = Webhook.start(keys, "reload", Map.of(), "admission", "--policy", policy.toString(),
+                "--tls-cert", tls[0].toString(), "--tls-key", tls[1].toString(), "--key", attestKey.toString(),
+                "--listen", "127.0.0.1:0", "--reload-interval", "200ms")) {
+            assertTrue(review(client, w, "reload-1", image("app/signed")).getAllowed(), "signed with key a");
+
+            Files.writeString(signerKey, "not a key\n");
+            awaitLog(w, "\"event\":\"policy-reload-failed\"");
+            assertTrue(Files.readString(w.out()).contains(signerKey.toString()), Files.readString(w.out()));
+            AdmissionResponse kept = review(client, w, "reload-2", image("app/base"));
+            assertTrue(kept.getAllowed(), "decided now, with the key loaded before: " + kept.getStatus());
+
+            Files.copy(b, signerKey, StandardCopyOption.REPLACE_EXISTING);
+            String signerDenial = awaitDenial(client, w, "reload-3", image("app/signed"));
+            assertTrue(signerDenial.contains("signer key " + signerKey), signerDenial);
+            assertFalse(signerDenial.contains("attestation https://spdx.dev/Document"), signerDenial);
+            awaitLog(w, "\"event\":\"policy-reloaded\",\"policyHash\":\"sha256:[0-9a-f]{64}\",\"changed\":"
+                    + "\\[\"" + Pattern.quote(signerKey.toString()) + "\"\\]");
+
+            // The signer is key a again, but attestations must now be signed with key b.
+            Files.copy(a, signerKey, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(b, attestKey, StandardCopyOption.REPLACE_EXISTING);
+            String attestDenial = "";
+            for (int i = 0; i < 100 && !attestDenial.contains("attestation https://spdx.dev/Document"); i++) {
+                attestDenial = awaitDenial(client, w, "reload-4-" + i, image("app/signed"));
+                Thread.sleep(100);
+            }
+            assertTrue(attestDenial.contains("attestation https://spdx.dev/Document")
+                    && !attestDenial.contains("signer key "), attestDenial);
+
+            String metrics = client.send(HttpRequest.newBuilder(URI.create(w.base() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher ok = Pattern.compile("(?m)^distill_admission_reloads_total\\{(?=[^}]*result=\"ok\")"
+                    + "(?=[^}]*what=\"policy\")[^}]*} (\\d+)").matcher(metrics);
+            assertTrue(ok.find() && Double.parseDouble(ok.group(1)) >= 2, metrics);
+            assertTrue(Pattern.compile("(?m)^distill_admission_reloads_total\\{(?=[^}]*result=\"failed\")"
+                    + "(?=[^}]*what=\"policy\")").matcher(metrics).find(), metrics);
+        }
+    }
+
+    private static AdmissionResponse review(HttpClient client, Webhook w, String uid, String image)
+            throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(w.base() + "/validate"))
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        pod(uid, image)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readValue(r.body(), AdmissionReview.class).getResponse();
+    }
+
+    /** Reviews the image until it is denied (at most 10 s: the reload interval is 200 ms); the denial's message. */
+    private static String awaitDenial(HttpClient client, Webhook w, String uid, String image) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            AdmissionResponse r = review(client, w, uid + "-" + i, image);
+            if (!r.getAllowed()) {
+                return r.getStatus().getMessage();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(image + " still admitted 10 s after its key changed: " + Files.readString(w.out()));
+    }
+
+    private static void awaitLog(Webhook w, String regex) throws Exception {
+        Pattern p = Pattern.compile(regex);
+        for (int i = 0; i < 100; i++) {
+            if (p.matcher(Files.readString(w.out())).find()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no log line matching " + regex + " within 10 s: " + Files.readString(w.out()));
     }
 
     /** The one image a /mutate answer's patch writes. */

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,7 +58,9 @@ class AdmissionKeylessTest {
                 assertEquals(0, a.code(), a.err());
             }
             // app/ must be signed by the stack's identity, with its SBOM attested by it; other/ by someone else.
-            Path policy = Files.writeString(dir.resolve("policy.yaml"), "trustedRoot: " + stack.trustedRoot() + "\n"
+            // The policy's trusted root is a copy, replaced below.
+            Path root = Files.copy(stack.trustedRoot(), dir.resolve("policy-trusted-root.json"));
+            Path policy = Files.writeString(dir.resolve("policy.yaml"), "trustedRoot: " + root + "\n"
                     + "images:\n"
                     + "  - glob: " + registry.host() + "/app/**\n"
                     + "    signers:\n"
@@ -73,7 +77,8 @@ class AdmissionKeylessTest {
             try (AdmissionCommandTest.Webhook w = AdmissionCommandTest.Webhook.start(dir, "keyless", Map.of(),
                     "admission", "--policy", policy.toString(), "--tls-cert", tls[0].toString(), "--tls-key",
                     tls[1].toString(), "--certificate-identity", stack.identity(), "--certificate-oidc-issuer",
-                    stack.issuer(), "--trusted-root", stack.trustedRoot().toString(), "--listen", "127.0.0.1:0")) {
+                    stack.issuer(), "--trusted-root", stack.trustedRoot().toString(), "--listen", "127.0.0.1:0",
+                    "--reload-interval", "200ms")) {
                 AdmissionResponse ok = post(http, w, AdmissionCommandTest.pod("keyless-ok", mine));
                 assertTrue(ok.getAllowed(), String.valueOf(ok.getStatus()));
 
@@ -83,6 +88,32 @@ class AdmissionKeylessTest {
                 assertTrue(why.startsWith("distill: denied: image " + theirs + " (sha256:") && why.contains(
                         "someone@else.example"), why);
                 assertFalse(why.contains("image " + mine), why);
+
+                // The policy's trusted root now names another CA (the webhook's own TLS certificate): a trusted root
+                // that loads, under which the stack's signing certificates no longer verify. The next review of the
+                // image admitted above is judged under it, not answered from the cache.
+                ObjectNode changed = (ObjectNode) JSON.readTree(Files.readString(root));
+                String otherCa = Files.readString(tls[0]).replaceAll("-----[A-Z ]+-----|\\s", "");
+                for (JsonNode ca : changed.path("certificateAuthorities")) {
+                    for (JsonNode cert : ca.path("certChain").path("certificates")) {
+                        ((ObjectNode) cert).put("rawBytes", otherCa);
+                    }
+                }
+                Files.writeString(root, JSON.writeValueAsString(changed));
+                AdmissionResponse after = null;
+                for (int i = 0; i < 100 && (after == null || after.getAllowed()); i++) {
+                    Thread.sleep(100);
+                    after = post(http, w, AdmissionCommandTest.pod("keyless-root-" + i, mine));
+                }
+                assertFalse(after.getAllowed(), "still admitted 10 s after its trusted root changed");
+                String rootDenial = after.getStatus().getMessage();
+                assertTrue(rootDenial.contains("image " + mine) && rootDenial.contains(" signer " + stack.identity()
+                        + " from " + stack.issuer() + "': ") && rootDenial.contains("not verifiable against CAs"),
+                        rootDenial);
+                assertFalse(rootDenial.contains("attestation https://spdx.dev/Document"), "the attestations are "
+                        + "judged against --trusted-root, which did not change: " + rootDenial);
+                String log = Files.readString(w.out());
+                assertTrue(log.contains("\"event\":\"policy-reloaded\"") && log.contains(root.toString()), log);
             }
         }
     }

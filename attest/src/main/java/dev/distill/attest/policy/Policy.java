@@ -231,6 +231,28 @@ public final class Policy {
         return trustedRoot;
     }
 
+    /**
+     * Every file the policy refers to, in the order written: its trusted root, then its signers' key files (top
+     * level, then sections). A judgement depends on their contents as much as on the policy's text.
+     */
+    public List<Path> files() {
+        Set<Path> out = new LinkedHashSet<>();
+        if (trustedRoot != null) {
+            out.add(trustedRoot);
+        }
+        List<RuleSet> sets = new ArrayList<>();
+        sets.add(base);
+        sections.forEach(s -> sets.add(s.rules()));
+        for (RuleSet set : sets) {
+            for (Rule rule : set.rules()) {
+                if (rule instanceof SignersRule s) {
+                    s.signers().stream().filter(signer -> signer.key() != null).forEach(signer -> out.add(signer.key()));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** The rule sets that apply to an image ({@code registry/repository}): the top level and matching sections. */
     public List<RuleSet> forImage(String image) {
         List<RuleSet> out = new ArrayList<>();

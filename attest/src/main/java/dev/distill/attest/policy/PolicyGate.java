@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -38,9 +40,43 @@ import java.util.function.Function;
  * @param signerInstance the Sigstore instance for the policy's identity signers when the policy names no
  *                       trusted root of its own
  * @param audit the audit of an image by digest (asked for only by filesystem rules)
+ * @param signerFiles where the key files and trusted roots the policy's signers name are read from
  */
 public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck attestations,
-                         SigstoreInstance signerInstance, Function<ImageReference, AuditReport> audit) {
+                         SigstoreInstance signerInstance, Function<ImageReference, AuditReport> audit,
+                         SignerFiles signerFiles) {
+
+    /** A gate that reads the policy's key files and trusted root from disk at each evaluation. */
+    public PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck attestations,
+                      SigstoreInstance signerInstance, Function<ImageReference, AuditReport> audit) {
+        this(client, attestations, signerInstance, audit, SignerFiles.FROM_DISK);
+    }
+
+    /**
+     * The public keys and trusted roots a policy's signers name ({@link Policy#files}). A command reads them from
+     * disk when it runs; a server that judges many images under one loaded policy gives the contents it loaded
+     * (and checked) with the policy, so that its decisions follow one consistent set of files.
+     */
+    public interface SignerFiles {
+        /** The public key in a signer's key file. */
+        PublicKey key(Path file) throws IOException, KeyException;
+
+        /** The Sigstore instance of a policy's trusted root file. */
+        SigstoreInstance trustedRoot(Path file) throws KeylessException;
+
+        SignerFiles FROM_DISK = new SignerFiles() {
+            @Override
+            public PublicKey key(Path file) throws IOException, KeyException {
+                return EncryptedKeys.readPublicKey(Files.readString(file, StandardCharsets.US_ASCII),
+                        file.toString());
+            }
+
+            @Override
+            public SigstoreInstance trustedRoot(Path file) throws KeylessException {
+                return SigstoreInstance.of(file, null);
+            }
+        };
+    }
 
     /**
      * The outcome: the digest judged, every check, passed or not, and every attestation considered as evidence
@@ -152,10 +188,9 @@ public record PolicyGate(RegistryClient client, ImageAttestations.EnvelopeCheck 
     private ImageSignatures.SignatureCheck signatureCheck(Policy.Signer signer, Policy policy)
             throws IOException, KeyException, KeylessException {
         if (signer.key() != null) {
-            return ImageSignatures.withKey(EncryptedKeys.readPublicKey(Files.readString(signer.key(),
-                    StandardCharsets.US_ASCII), signer.key().toString()));
+            return ImageSignatures.withKey(signerFiles.key(signer.key()));
         }
-        SigstoreInstance instance = policy.trustedRoot() != null ? SigstoreInstance.of(policy.trustedRoot(), null)
+        SigstoreInstance instance = policy.trustedRoot() != null ? signerFiles.trustedRoot(policy.trustedRoot())
                 : signerInstance;
         return ImageChecks.signatureCheck(new Identity(signer.identity(), signer.identityRegexp(), signer.issuer(),
                 signer.issuerRegexp(), Map.of()), instance);
