@@ -228,23 +228,28 @@ final class EntryPool {
         return length - olength;
     }
 
-    /** Stores a uid and gid that do not fit in 32 bits and returns where. */
-    int addIds(long uid, long gid) {
+    /** Stores a uid, gid and layer that do not fit in an entry's fields and returns where. */
+    int addIds(long uid, long gid, int layer) {
         if (ids == null) {
-            ids = new long[8];
-        } else if (2 * idCount + 2 > ids.length) {
+            ids = new long[12];
+        } else if (3 * idCount + 3 > ids.length) {
             ids = Arrays.copyOf(ids, ids.length * 2);
         }
-        ids[2 * idCount] = uid;
-        ids[2 * idCount + 1] = gid;
+        ids[3 * idCount] = uid;
+        ids[3 * idCount + 1] = gid;
+        ids[3 * idCount + 2] = layer;
         return idCount++;
     }
 
     long uid(int index) {
-        return ids[2 * index];
+        return ids[3 * index];
     }
 
     long gid(int index) {
-        return ids[2 * index + 1];
+        return ids[3 * index + 1];
+    }
+
+    int layer(int index) {
+        return (int) ids[3 * index + 2];
     }
 }

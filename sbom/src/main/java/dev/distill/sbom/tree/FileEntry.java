@@ -4,16 +4,20 @@ package dev.distill.sbom.tree;
  * One path of the image's filesystem.
  *
  * <p>A tree holds one of these per file, a million for a large image, so it is a class laid out to be small rather
- * than a record (56 bytes): the entry keeps its directory's path (one string shared by the entries of a directory)
+ * than a record (48 bytes): the entry keeps its directory's path (one string shared by the entries of a directory)
  * and its name and digests in an {@link EntryPool} (a dozen bytes for a short name, 52 for the digests), not a path
- * string of its own; the type, the hardlink flag and the mode share one int, and uid and gid are ints (ids beyond 32
- * bits are in the pool). Entries are compared by identity: trees key their maps by instance.
+ * string of its own; the type, the hardlink flag, the mode and the layer share one int, uid and gid another (larger
+ * ids and layers are in the pool). Entries are compared by identity: trees key their maps by instance.
  */
 public final class FileEntry {
     private static final EntryType[] TYPES = EntryType.values();
     private static final int HARDLINK = 1 << 12;
     private static final int WIDE_IDS = 1 << 13;
     private static final int TYPE_SHIFT = 14;
+    private static final int LAYER_SHIFT = 17;
+    /** The largest layer index, plus one, kept in {@link #bits}; uid and gid below this are kept in {@link #ids}. */
+    private static final int SMALL = 1 << 15;
+    private static final int ID_SMALL = 1 << 16;
 
     /** The directory's path ("/" for the root's children; "" for the root itself). */
     private final String dir;
@@ -23,11 +27,12 @@ public final class FileEntry {
     private final int name;
     private final int digest;
     private final long size;
-    /** The uid and gid, or when {@link #WIDE_IDS} is set, where both are in the pool (in {@code uid}). */
-    private final int uid;
-    private final int gid;
-    private final int layer;
-    /** Mode in bits 0-11, hardlink in bit 12, wide ids in bit 13, the type's ordinal from bit 14. */
+    /** uid in the upper 16 bits, gid in the lower, or when {@link #WIDE_IDS} is set, where uid, gid and layer are. */
+    private final int ids;
+    /**
+     * Mode in bits 0-11, hardlink in bit 12, wide ids in bit 13, the type's ordinal in bits 14-16, the layer plus
+     * one from bit 17 (0 when {@link #WIDE_IDS} is set).
+     */
     private final int bits;
 
     /**
@@ -59,11 +64,10 @@ public final class FileEntry {
         this.name = pool.addName(path, path.lastIndexOf('/') + 1);
         this.digest = digest;
         this.size = size;
-        this.layer = layer;
-        boolean wide = uid >>> 32 != 0 || gid >>> 32 != 0;
-        this.uid = wide ? pool.addIds(uid, gid) : (int) uid;
-        this.gid = wide ? 0 : (int) gid;
-        this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE_IDS : 0) | type.ordinal() << TYPE_SHIFT;
+        boolean wide = uid < 0 || uid >= ID_SMALL || gid < 0 || gid >= ID_SMALL || layer < -1 || layer + 1 >= SMALL;
+        this.ids = wide ? pool.addIds(uid, gid, layer) : (int) uid << 16 | (int) gid;
+        this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE_IDS : 0) | type.ordinal() << TYPE_SHIFT
+                | (wide ? 0 : layer + 1) << LAYER_SHIFT;
     }
 
     /** The directory part of an absolute, normalised path: "/" for "/usr", "" for "/". */
@@ -86,7 +90,7 @@ public final class FileEntry {
      * stored in {@code pool}, with its digests (copied to {@code pool}) when {@code keepDigests}.
      */
     FileEntry at(String newDir, String newPath, EntryPool to, boolean keepDigests) {
-        return new FileEntry(newDir, newPath, to, type(), mode(), uid(), gid(), size, linkTarget, hardlink(), layer,
+        return new FileEntry(newDir, newPath, to, type(), mode(), uid(), gid(), size, linkTarget, hardlink(), layer(),
                 keepDigests ? copyDigest(to) : -1);
     }
 
@@ -118,7 +122,7 @@ public final class FileEntry {
     }
 
     public EntryType type() {
-        return TYPES[bits >>> TYPE_SHIFT];
+        return TYPES[bits >>> TYPE_SHIFT & 7];
     }
 
     public int mode() {
@@ -126,11 +130,11 @@ public final class FileEntry {
     }
 
     public long uid() {
-        return (bits & WIDE_IDS) != 0 ? pool.uid(uid) : Integer.toUnsignedLong(uid);
+        return (bits & WIDE_IDS) != 0 ? pool.uid(ids) : ids >>> 16;
     }
 
     public long gid() {
-        return (bits & WIDE_IDS) != 0 ? pool.gid(uid) : Integer.toUnsignedLong(gid);
+        return (bits & WIDE_IDS) != 0 ? pool.gid(ids) : ids & 0xffff;
     }
 
     public long size() {
@@ -146,7 +150,7 @@ public final class FileEntry {
     }
 
     public int layer() {
-        return layer;
+        return (bits & WIDE_IDS) != 0 ? pool.layer(ids) : (bits >>> LAYER_SHIFT) - 1;
     }
 
     /** SHA-256 of the content, or null. */
@@ -188,6 +192,6 @@ public final class FileEntry {
 
     @Override
     public String toString() {
-        return "FileEntry[" + path() + ", " + type() + ", layer " + layer + "]";
+        return "FileEntry[" + path() + ", " + type() + ", layer " + layer() + "]";
     }
 }

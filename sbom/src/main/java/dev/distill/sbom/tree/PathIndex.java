@@ -229,6 +229,12 @@ final class PathIndex {
      * {@code removed} of each in path order.
      */
     void removeUnder(String dir, int layer, Consumer<FileEntry> removed) {
+        if (dir.equals("/") && root != null && root.layer() < layer) {
+            // below "/" is everything, the root's own entry first (as a sorted map's range from "/" has it)
+            removed.accept(root);
+            root = null;
+            count--;
+        }
         Dir d = dirs.get(dir);
         if (d != null) {
             walk(d, layer, removed);
