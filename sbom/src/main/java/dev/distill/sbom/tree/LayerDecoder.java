@@ -58,8 +58,7 @@ final class LayerDecoder {
     private final MessageDigest sha256 = Digest.newSha256();
     private final MessageDigest sha1 = HashingInputStream.newSha1();
     private final EntryPool pool = new EntryPool();
-    /** One string per directory the layer writes to, shared by its entries. */
-    private final Map<String, String> dirs = new HashMap<>();
+    private final DirNames dirs = new DirNames();
     private final byte[] drain = new byte[1 << 16];
     private volatile boolean cancelled;
 
@@ -189,9 +188,7 @@ final class LayerDecoder {
             }
             digest = pool.add(sha256, sha1);
         }
-        String dir = slash == 0 ? "/" : path.substring(0, slash);
-        String shared = dirs.putIfAbsent(dir, dir);
-        FileEntry entry = new FileEntry(shared == null ? dir : shared, path, pool, type, te.mode(), te.uid(), te.gid(),
+        FileEntry entry = new FileEntry(dirs.of(path, slash), path, pool, type, te.mode(), te.uid(), te.gid(),
                 size, type == EntryType.SYMLINK ? te.linkName() : null, false, layer.index(), digest);
         batch.items.add(entry);
         batch.matched.set(index, matches);
