@@ -1,5 +1,6 @@
 package dev.distill.sbom.tree;
 
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -174,7 +175,7 @@ final class EntryPool {
         int length = length(b, at);
         int start = start(b, at);
         if ((header(b, at) & WIDE) == 0) {
-            return new String(b, start, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(b, start, length, StandardCharsets.ISO_8859_1);
         }
         char[] chars = new char[length];
         for (int i = 0; i < length; i++) {
