@@ -79,10 +79,9 @@ final class DirectoryWalker {
         };
         int perm = mode & 07777;
         switch (type) {
-            case SYMLINK -> builder.put(path, new FileEntry(path, type, perm, uid, gid, 0,
-                    Files.readSymbolicLink(p).toString(), false, -1));
+            case SYMLINK -> builder.put(path, type, perm, uid, gid, Files.readSymbolicLink(p).toString(), -1);
             case FILE -> addFile(p, path, perm, uid, gid, size, a);
-            default -> builder.put(path, new FileEntry(path, type, perm, uid, gid, 0, null, false, -1));
+            default -> builder.put(path, type, perm, uid, gid, null, -1);
         }
         return type == EntryType.DIRECTORY;
     }

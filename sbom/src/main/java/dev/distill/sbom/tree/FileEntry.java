@@ -4,23 +4,35 @@ package dev.distill.sbom.tree;
  * One path of the image's filesystem.
  *
  * <p>A tree holds one of these per file, a million for a large image, so it is a class laid out to be small rather
- * than a record: the type, the hardlink flag and the mode share one int, and the digests are 52 bytes in the tree's
- * {@link DigestPool} (64 bytes and 52, where a record of the same values took 72 bytes and two arrays of 88).
- * Entries are compared by identity: trees key their maps by instance.
+ * than a record (48 bytes): the entry keeps its directory's path (one string shared by the entries of a directory)
+ * and its name and digests in an {@link EntryPool} (a dozen bytes for a short name, 52 for the digests), not a path
+ * string of its own; the type, the hardlink flag, the mode and the layer share one int, uid and gid another (larger
+ * ids and layers are in the pool). Entries are compared by identity: trees key their maps by instance.
  */
 public final class FileEntry {
     private static final EntryType[] TYPES = EntryType.values();
+    private static final int HARDLINK = 1 << 12;
+    private static final int WIDE_IDS = 1 << 13;
+    private static final int TYPE_SHIFT = 14;
+    private static final int LAYER_SHIFT = 17;
+    /** The largest layer index, plus one, kept in {@link #bits}; uid and gid below this are kept in {@link #ids}. */
+    private static final int SMALL = 1 << 15;
+    private static final int ID_SMALL = 1 << 16;
 
-    private final String path;
+    /** The directory's path ("/" for the root's children; "" for the root itself). */
+    private final String dir;
     private final String linkTarget;
-    /** Where the content's SHA-256 and SHA-1 are, or null. */
-    private final DigestPool pool;
+    /** Where the name, the content's SHA-256 and SHA-1 (when digested), and wide ids are. */
+    private final EntryPool pool;
+    private final int name;
     private final int digest;
     private final long size;
-    private final long uid;
-    private final long gid;
-    private final int layer;
-    /** Mode in bits 0-11, hardlink in bit 12, the type's ordinal from bit 13. */
+    /** uid in the upper 16 bits, gid in the lower, or when {@link #WIDE_IDS} is set, where uid, gid and layer are. */
+    private final int ids;
+    /**
+     * Mode in bits 0-11, hardlink in bit 12, wide ids in bit 13, the type's ordinal in bits 14-16, the layer plus
+     * one from bit 17 (0 when {@link #WIDE_IDS} is set).
+     */
     private final int bits;
 
     /**
@@ -36,47 +48,81 @@ public final class FileEntry {
      */
     public FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
                      boolean hardlink, int layer) {
-        this(path, type, mode, uid, gid, size, linkTarget, hardlink, layer, null, -1);
+        this(dirOf(path), path, new EntryPool(), type, mode, uid, gid, size, linkTarget, hardlink, layer, -1);
     }
 
     /**
-     * As the public constructor, with the content's SHA-256 and SHA-1 (computed while streaming when the tree was
-     * asked to digest files, or the file was captured) at {@code digest} in {@code pool}; a null pool for none.
+     * An entry named by the characters of {@code path} after its last '/', in the directory {@code dir} (a string
+     * equal to the characters before it, "/" for the root's children, "" for the root), with its name stored in
+     * {@code pool}, and its digests at {@code digest} there (or -1 for none).
      */
-    FileEntry(String path, EntryType type, int mode, long uid, long gid, long size, String linkTarget,
-              boolean hardlink, int layer, DigestPool pool, int digest) {
-        this.path = path;
+    FileEntry(String dir, String path, EntryPool pool, EntryType type, int mode, long uid, long gid, long size,
+              String linkTarget, boolean hardlink, int layer, int digest) {
+        this.dir = dir;
         this.linkTarget = linkTarget;
         this.pool = pool;
+        this.name = pool.addName(path, path.lastIndexOf('/') + 1);
         this.digest = digest;
         this.size = size;
-        this.uid = uid;
-        this.gid = gid;
-        this.layer = layer;
-        this.bits = (mode & 07777) | (hardlink ? 1 << 12 : 0) | type.ordinal() << 13;
+        boolean wide = uid < 0 || uid >= ID_SMALL || gid < 0 || gid >= ID_SMALL || layer < -1 || layer + 1 >= SMALL;
+        this.ids = wide ? pool.addIds(uid, gid, layer) : (int) uid << 16 | (int) gid;
+        this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE_IDS : 0) | type.ordinal() << TYPE_SHIFT
+                | (wide ? 0 : layer + 1) << LAYER_SHIFT;
     }
 
-    /** A hardlink to {@code to} at {@code path}: the target's metadata and digests (shared, not copied). */
-    static FileEntry hardlink(String path, FileEntry to, int layer) {
-        return new FileEntry(path, EntryType.FILE, to.mode(), to.uid, to.gid, to.size,
-                to.hardlink() ? to.linkTarget : to.path, true, layer, to.pool, to.digest);
+    /** The directory part of an absolute, normalised path: "/" for "/usr", "" for "/". */
+    static String dirOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return path.length() == 1 ? "" : slash == 0 ? "/" : path.substring(0, slash);
     }
 
     /**
-     * This entry filed at another path (a layer wrote it through a symlinked directory), with its digests when
-     * {@code keepDigests}.
+     * A hardlink to {@code to} at {@code path} (in {@code dir}), its name stored in {@code pool}: the target's
+     * metadata, and its digests copied to {@code pool}.
      */
-    FileEntry at(String newPath, boolean keepDigests) {
-        return new FileEntry(newPath, type(), mode(), uid, gid, size, linkTarget, hardlink(), layer,
-                keepDigests ? pool : null, keepDigests ? digest : -1);
+    static FileEntry hardlink(String dir, String path, EntryPool pool, FileEntry to, int layer) {
+        return new FileEntry(dir, path, pool, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size,
+                to.hardlink() ? to.linkTarget : to.path(), true, layer, to.copyDigest(pool));
+    }
+
+    /**
+     * This entry filed at another path (in {@code dir}; a layer wrote it through a symlinked directory), its name
+     * stored in {@code pool}, with its digests (copied to {@code pool}) when {@code keepDigests}.
+     */
+    FileEntry at(String newDir, String newPath, EntryPool to, boolean keepDigests) {
+        return new FileEntry(newDir, newPath, to, type(), mode(), uid(), gid(), size, linkTarget, hardlink(), layer(),
+                keepDigests ? copyDigest(to) : -1);
+    }
+
+    private int copyDigest(EntryPool to) {
+        return digest < 0 ? -1 : to.copy(pool, digest);
+    }
+
+    /** The directory's path as filed: "/" for the root's children, "" for the root. */
+    String dir() {
+        return dir;
+    }
+
+    /** Compares this entry's name with characters {@code from} to {@code to} of {@code s} (and a '/'). */
+    int compareName(String s, int from, int to, boolean slash) {
+        return pool.compare(name, s, from, to, slash);
+    }
+
+    /** Compares this entry's name with another's. */
+    int compareName(FileEntry other) {
+        return pool.compare(name, other.pool, other.name);
     }
 
     public String path() {
-        return path;
+        if (dir.isEmpty()) {
+            return "/";
+        }
+        String n = pool.name(name);
+        return dir.length() == 1 ? "/" + n : dir + "/" + n;
     }
 
     public EntryType type() {
-        return TYPES[bits >>> 13];
+        return TYPES[bits >>> TYPE_SHIFT & 7];
     }
 
     public int mode() {
@@ -84,11 +130,11 @@ public final class FileEntry {
     }
 
     public long uid() {
-        return uid;
+        return (bits & WIDE_IDS) != 0 ? pool.uid(ids) : ids >>> 16;
     }
 
     public long gid() {
-        return gid;
+        return (bits & WIDE_IDS) != 0 ? pool.gid(ids) : ids & 0xffff;
     }
 
     public long size() {
@@ -100,31 +146,31 @@ public final class FileEntry {
     }
 
     public boolean hardlink() {
-        return (bits & 1 << 12) != 0;
+        return (bits & HARDLINK) != 0;
     }
 
     public int layer() {
-        return layer;
+        return (bits & WIDE_IDS) != 0 ? pool.layer(ids) : (bits >>> LAYER_SHIFT) - 1;
     }
 
     /** SHA-256 of the content, or null. */
     public byte[] sha256Bytes() {
-        return pool == null ? null : pool.copy(digest, 0, DigestPool.SHA256);
+        return digest < 0 ? null : pool.copy(digest, 0, EntryPool.SHA256);
     }
 
     /** SHA-1 of the content, or null. */
     public byte[] sha1Bytes() {
-        return pool == null ? null : pool.copy(digest, DigestPool.SHA256, DigestPool.SIZE - DigestPool.SHA256);
+        return digest < 0 ? null : pool.copy(digest, EntryPool.SHA256, EntryPool.SIZE - EntryPool.SHA256);
     }
 
     /** Hex SHA-256 of the content, or null. */
     public String sha256() {
-        return pool == null ? null : pool.hex(digest, 0, DigestPool.SHA256);
+        return digest < 0 ? null : pool.hex(digest, 0, EntryPool.SHA256);
     }
 
     /** Hex SHA-1 of the content, or null. */
     public String sha1() {
-        return pool == null ? null : pool.hex(digest, DigestPool.SHA256, DigestPool.SIZE - DigestPool.SHA256);
+        return digest < 0 ? null : pool.hex(digest, EntryPool.SHA256, EntryPool.SIZE - EntryPool.SHA256);
     }
 
     public boolean isFile() {
@@ -141,12 +187,11 @@ public final class FileEntry {
 
     /** The entry's name, the last path element. */
     public String name() {
-        int slash = path.lastIndexOf('/');
-        return path.substring(slash + 1);
+        return pool.name(name);
     }
 
     @Override
     public String toString() {
-        return "FileEntry[" + path + ", " + type() + ", layer " + layer + "]";
+        return "FileEntry[" + path() + ", " + type() + ", layer " + layer() + "]";
     }
 }

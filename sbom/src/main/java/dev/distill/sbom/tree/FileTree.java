@@ -4,10 +4,11 @@ import dev.distill.oci.ImageException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The filesystem of an image: the squashed view (what a container sees), optionally the entries that upper layers
@@ -15,23 +16,25 @@ import java.util.Optional;
  * {@link FileTreeBuilder}; close it to delete spooled contents.
  */
 public final class FileTree implements AutoCloseable {
-    private final NavigableMap<String, FileEntry> entries;
+    private final PathIndex entries;
+    /** The squashed view in path order, made when first asked for. */
+    private List<FileEntry> sorted;
     private final List<FileEntry> hidden;
     private final Map<FileEntry, FileContent> contents;
     private final Map<FileEntry, Object> inspections;
-    private final java.util.Set<String> captureGlobs;
-    private final java.util.Set<String> matched;
+    private final Set<String> captureGlobs;
+    private final Set<String> matched;
     private final List<LayerSummary> layers;
     private final Scope scope;
     private final int maxSymlinkHops;
 
-    FileTree(NavigableMap<String, FileEntry> entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
+    FileTree(PathIndex entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
              Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops,
-             List<String> captureGlobs, java.util.Set<String> matched) {
+             List<String> captureGlobs, Set<String> matched) {
         this.inspections = inspections;
-        this.captureGlobs = java.util.Set.copyOf(captureGlobs);
+        this.captureGlobs = Set.copyOf(captureGlobs);
         this.matched = matched;
-        this.entries = Collections.unmodifiableNavigableMap(entries);
+        this.entries = entries;
         this.hidden = List.copyOf(hidden);
         this.contents = contents;
         this.layers = List.copyOf(layers);
@@ -40,8 +43,13 @@ public final class FileTree implements AutoCloseable {
     }
 
     /** The squashed filesystem, sorted by path. */
-    public Collection<FileEntry> entries() {
-        return entries.values();
+    public synchronized Collection<FileEntry> entries() {
+        if (sorted == null) {
+            List<FileEntry> all = new ArrayList<>(entries.size());
+            entries.forEach(all::add);
+            sorted = Collections.unmodifiableList(all);
+        }
+        return sorted;
     }
 
     /** Entries that upper layers deleted or replaced (only kept in the all-layers scope), in the order hidden. */
@@ -68,7 +76,7 @@ public final class FileTree implements AutoCloseable {
                 out.add(e);
             }
         }
-        out.sort(java.util.Comparator.comparingInt(FileEntry::layer));
+        out.sort(Comparator.comparingInt(FileEntry::layer));
         FileEntry current = entries.get(path);
         if (current != null) {
             out.add(current);
@@ -96,7 +104,7 @@ public final class FileTree implements AutoCloseable {
 
     /** Where {@code path} leads inside the image, symlinks followed (absolute ones from the image root). */
     public String realPath(String path) throws ImageException {
-        return PathResolver.resolve(entries, path, true, maxSymlinkHops);
+        return PathResolver.resolve(entries::get, path, true, maxSymlinkHops);
     }
 
     /** The entry {@code path} leads to, symlinks followed inside the root; empty when nothing is there. */
@@ -109,7 +117,7 @@ public final class FileTree implements AutoCloseable {
      * element: what {@code lstat} would see in a chroot. Package databases list paths this way.
      */
     public Optional<FileEntry> resolveParents(String path) throws ImageException {
-        return entry(PathResolver.resolve(entries, path, false, maxSymlinkHops));
+        return entry(PathResolver.resolve(entries::get, path, false, maxSymlinkHops));
     }
 
     /** The captured content of an entry, when it matched a capture glob. */
@@ -134,7 +142,7 @@ public final class FileTree implements AutoCloseable {
                 out.add(e);
             }
         }
-        out.sort(java.util.Comparator.comparing(FileEntry::path));
+        out.sort(Comparator.comparing(FileEntry::path));
         return out;
     }
 
@@ -143,11 +151,18 @@ public final class FileTree implements AutoCloseable {
         GlobMatcher m = GlobMatcher.of(globs);
         List<FileEntry> out = new ArrayList<>();
         // Globs the tree was built to capture were matched while streaming: look only at those paths.
-        Iterable<String> candidates = captureGlobs.containsAll(globs) ? matched : entries.keySet();
-        for (String path : candidates) {
-            FileEntry e = entries.get(path);
-            if (e != null && m.matches(path)) {
-                out.add(e);
+        if (captureGlobs.containsAll(globs)) {
+            for (String path : matched) {
+                FileEntry e = entries.get(path);
+                if (e != null && m.matches(path)) {
+                    out.add(e);
+                }
+            }
+        } else {
+            for (FileEntry e : entries()) {
+                if (m.matches(e.path())) {
+                    out.add(e);
+                }
             }
         }
         for (FileEntry e : hiddenEntries()) {
@@ -160,7 +175,7 @@ public final class FileTree implements AutoCloseable {
 
     /** Regular files (hardlinks included) in the squashed view. */
     public long fileCount() {
-        return entries.values().stream().filter(FileEntry::isFile).count();
+        return entries().stream().filter(FileEntry::isFile).count();
     }
 
     @Override

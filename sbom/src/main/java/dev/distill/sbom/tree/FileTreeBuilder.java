@@ -1,24 +1,29 @@
 package dev.distill.sbom.tree;
 
+import dev.distill.oci.Digest;
 import dev.distill.oci.Image;
 import dev.distill.oci.ImageException;
 import dev.distill.oci.Layer;
 import dev.distill.oci.LimitExceededException;
 import dev.distill.oci.ProgressEvent;
 import dev.distill.oci.ReadAheadInputStream;
+import dev.distill.oci.Streams;
 import dev.distill.oci.TarReader;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,15 +55,16 @@ public final class FileTreeBuilder {
     private final TreeLimits limits;
     private final LimitsGuard guard;
     private final GlobMatcher capture;
-    private final TreeMap<String, FileEntry> entries = new TreeMap<>();
+    private final PathIndex entries = new PathIndex();
     private final List<FileEntry> hidden = new ArrayList<>();
     private final Map<FileEntry, FileContent> contents = new HashMap<>();
     private final Map<FileEntry, Object> inspections = new HashMap<>();
     /** Paths that matched a capture glob, so catalogers' lookups need not scan every entry. */
-    private final java.util.Set<String> matched = new java.util.TreeSet<>();
-    private final java.security.MessageDigest sha256Digest = dev.distill.oci.Digest.newSha256();
-    private final java.security.MessageDigest sha1Digest = HashingInputStream.newSha1();
-    private final DigestPool digests = new DigestPool();
+    private final Set<String> matched = new TreeSet<>();
+    private final MessageDigest sha256Digest = Digest.newSha256();
+    private final MessageDigest sha1Digest = HashingInputStream.newSha1();
+    /** Names and digests of the entries this thread makes (those of decoded layers are in their decoders' pools). */
+    private final EntryPool pool = new EntryPool();
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private final byte[] drain = new byte[1 << 16];
@@ -228,31 +234,35 @@ public final class FileTreeBuilder {
             for (int i = 0; i < batch.items.size(); i++) {
                 guard.countEntry(where);
                 Object item = batch.items.get(i);
-                String path = item instanceof FileEntry e ? e.path() : ((LayerDecoder.Special) item).path();
-                if (path.equals("/")) {
-                    if (item instanceof FileEntry e) {
-                        put(path, e, batch.matched.get(i));
-                    }
-                    continue;
-                }
-                int slash = path.lastIndexOf('/');
-                String written = slash == 0 ? "/" : path.substring(0, slash);
-                String parent = placeParent(written);
-                String target = parent.equals(written) ? path : child(parent, path.substring(slash + 1));
                 if (item instanceof LayerDecoder.Special s) {
+                    String path = s.path();
+                    if (path.equals("/")) {
+                        continue;
+                    }
+                    int slash = path.lastIndexOf('/');
+                    String parent = placeParent(slash == 0 ? "/" : path.substring(0, slash));
                     switch (s.kind()) {
                         case WHITEOUT -> whiteout(path.substring(slash + 1), parent, index);
-                        case HARDLINK -> hardlink(target, s.name(), s.linkName(), s.linked(), index, where);
+                        case HARDLINK -> hardlink(child(parent, path.substring(slash + 1)), s.name(), s.linkName(),
+                                s.linked(), index, where);
                         case SKIP -> { }
                     }
                     continue;
                 }
                 FileEntry e = (FileEntry) item;
+                // the entry's directory as written: no path string is made for the entries that land there
+                String written = e.dir();
+                if (written.isEmpty()) {
+                    put(e, batch.matched.get(i));
+                    continue;
+                }
+                String parent = placeParent(written);
                 FileContent content = batch.contents.get(e);
                 Object inspection = batch.inspections.get(e);
-                if (target.equals(path)) {
-                    put(path, e, batch.matched.get(i));
+                if (parent.equals(written)) {
+                    put(e, batch.matched.get(i));
                 } else {
+                    String target = child(parent, e.name());
                     // written through a symlinked directory: capture and inspection are decided where it lands
                     if (content != null) {
                         content.release();
@@ -268,8 +278,8 @@ public final class FileTreeBuilder {
                                 again.contentOf(i));
                         continue;
                     }
-                    e = e.at(target, e.isFile() && options.digestFiles());
-                    put(target, e, matches);
+                    e = e.at(entries.dirPath(parent), target, pool, e.isFile() && options.digestFiles());
+                    put(e, matches);
                 }
                 if (content != null) {
                     contents.put(e, content);
@@ -337,7 +347,7 @@ public final class FileTreeBuilder {
      * Tells the listener how many compressed bytes of the layer have been read, at the start and then about every
      * megabyte (counted where the layer's stream reads them, possibly on the read-ahead thread).
      */
-    static final class ProgressStream extends java.io.FilterInputStream {
+    static final class ProgressStream extends FilterInputStream {
         private static final long STEP = 1 << 20;
         private final Layer.LayerStream layerStream;
         private final Layer layer;
@@ -362,7 +372,7 @@ public final class FileTreeBuilder {
 
         @Override
         public int read() throws IOException {
-            return dev.distill.oci.Streams.readOne(this);
+            return Streams.readOne(this);
         }
 
         @Override
@@ -382,7 +392,7 @@ public final class FileTreeBuilder {
      * The current tar entry's content, as the catalogers and digests read it: the tar reader's failures there (a
      * stream that ends inside an entry) become an {@link ImageException} naming the layer, like those of the headers.
      */
-    static final class TarContent extends java.io.FilterInputStream {
+    static final class TarContent extends FilterInputStream {
         private final String where;
 
         TarContent(InputStream entryContent, String where) {
@@ -392,7 +402,7 @@ public final class FileTreeBuilder {
 
         @Override
         public int read() throws IOException {
-            return dev.distill.oci.Streams.readOne(this);
+            return Streams.readOne(this);
         }
 
         @Override
@@ -406,7 +416,7 @@ public final class FileTreeBuilder {
 
         @Override
         public long skip(long n) throws IOException {
-            return dev.distill.oci.Streams.skipByReading(this, n);
+            return Streams.skipByReading(this, n);
         }
 
         @Override
@@ -457,8 +467,8 @@ public final class FileTreeBuilder {
         checkPathLength(path, where);
         if (path.equals("/")) {
             if (te.kind() == TarReader.Kind.DIRECTORY) {
-                put(path, new FileEntry("/", EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null, false,
-                        layer));
+                put(new FileEntry("", "/", pool, EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null,
+                        false, layer, -1), capture.matches(path));
             }
             return;
         }
@@ -498,11 +508,11 @@ public final class FileTreeBuilder {
     /** Applies a whiteout named {@code base} in the directory {@code parent} (where its parent path led). */
     private void whiteout(String base, String parent, int layer) {
         if (base.equals(OPAQUE)) {
-            removeUnder(parent.equals("/") ? "/" : parent + "/", layer);
+            removeUnder(parent, layer);
         } else if (!base.startsWith(WHITEOUT + WHITEOUT)) { // .wh..wh.* are aufs metadata, not deletions
             String victim = child(parent, base.substring(WHITEOUT.length()));
             removeAt(victim, layer);
-            removeUnder(victim + "/", layer);
+            removeUnder(victim, layer);
         }
     }
 
@@ -549,11 +559,11 @@ public final class FileTreeBuilder {
             while (hashing.read(drain, 0, drain.length) >= 0) {
                 // digested as it passes
             }
-            digest = digests.add(sha256Digest, sha1Digest);
+            digest = pool.add(sha256Digest, sha1Digest);
         }
-        FileEntry entry = new FileEntry(path, type, mode, uid, gid, size, linkTarget, false, layer,
-                digest < 0 ? null : digests, digest);
-        put(path, entry, matches);
+        FileEntry entry = new FileEntry(entries.dirPath(FileEntry.dirOf(path)), path, pool, type, mode, uid, gid, size,
+                linkTarget, false, layer, digest);
+        put(entry, matches);
         if (content != null) {
             contents.put(entry, content);
         }
@@ -622,8 +632,8 @@ public final class FileTreeBuilder {
 
     /** Adds a hardlink: a regular file with its target's metadata, digest and captured content. */
     void addHardlink(String path, FileEntry to, int layer) {
-        FileEntry entry = FileEntry.hardlink(path, to, layer);
-        put(path, entry);
+        FileEntry entry = FileEntry.hardlink(entries.dirPath(FileEntry.dirOf(path)), path, pool, to, layer);
+        put(entry, capture.matches(path));
         FileContent shared = contents.get(to);
         if (shared != null) {
             contents.put(entry, shared);
@@ -705,7 +715,7 @@ public final class FileTreeBuilder {
             String prefix = i < 0 ? parent : parent.substring(0, i);
             FileEntry e = entries.get(prefix);
             if (e != null && e.isSymlink()) {
-                resolved = PathResolver.resolve(entries, parent, true, limits.maxSymlinkHops());
+                resolved = PathResolver.resolve(entries::get, parent, true, limits.maxSymlinkHops());
                 break;
             }
             if (i < 0) {
@@ -719,19 +729,22 @@ public final class FileTreeBuilder {
         return resolved;
     }
 
-    void put(String path, FileEntry entry) {
-        put(path, entry, capture.matches(path));
+    /** Files a new entry of a directory source (no content) at {@code path}. */
+    void put(String path, EntryType type, int mode, long uid, long gid, String linkTarget, int layer) {
+        String dir = FileEntry.dirOf(path);
+        put(new FileEntry(entries.dirPath(dir), path, pool, type, mode, uid, gid, 0, linkTarget, false, layer, -1),
+                capture.matches(path));
     }
 
     /** Files an entry; {@code captureMatch} says whether its path matches a capture glob (known to the caller). */
-    private void put(String path, FileEntry entry, boolean captureMatch) {
+    private void put(FileEntry entry, boolean captureMatch) {
         if (captureMatch) {
-            matched.add(path);
+            matched.add(entry.path());
         }
-        FileEntry old = entries.put(path, entry); // one walk down the map: most paths are new
+        FileEntry old = entries.put(entry); // one search in the entry's directory: most paths are new
         if (old != null && !(old.isDirectory() && entry.isDirectory())) {
             removed(old);
-            removeUnder(path + "/", Integer.MAX_VALUE);
+            removeUnder(entry.path(), Integer.MAX_VALUE);
         }
         if (entry.isSymlink()) {
             placed.clear();
@@ -747,18 +760,9 @@ public final class FileTreeBuilder {
         }
     }
 
-    /** Removes entries below {@code prefix} (which ends in '/') that layers below {@code layer} wrote. */
-    private void removeUnder(String prefix, int layer) {
-        String upper = prefix.substring(0, prefix.length() - 1) + (char) ('/' + 1);
-        var sub = entries.subMap(prefix, true, upper, false);
-        var it = sub.values().iterator();
-        while (it.hasNext()) {
-            FileEntry e = it.next();
-            if (e.layer() < layer) {
-                it.remove();
-                removed(e);
-            }
-        }
+    /** Removes entries below the directory path {@code dir} that layers below {@code layer} wrote. */
+    private void removeUnder(String dir, int layer) {
+        entries.removeUnder(dir, layer, this::removed);
     }
 
     /** An entry left the tree: a symlink's going changes where paths lead. */

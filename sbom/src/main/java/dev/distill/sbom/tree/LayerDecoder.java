@@ -57,7 +57,8 @@ final class LayerDecoder {
     private final Consumer<ProgressEvent> progress;
     private final MessageDigest sha256 = Digest.newSha256();
     private final MessageDigest sha1 = HashingInputStream.newSha1();
-    private final DigestPool digests = new DigestPool();
+    private final EntryPool pool = new EntryPool();
+    private final DirNames dirs = new DirNames();
     private final byte[] drain = new byte[1 << 16];
     private volatile boolean cancelled;
 
@@ -129,8 +130,8 @@ final class LayerDecoder {
         int index = batch.items.size();
         if (path.equals("/")) {
             if (te.kind() == TarReader.Kind.DIRECTORY) {
-                batch.items.add(new FileEntry("/", EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0, null,
-                        false, layer.index()));
+                batch.items.add(new FileEntry("", "/", pool, EntryType.DIRECTORY, te.mode(), te.uid(), te.gid(), 0,
+                        null, false, layer.index(), -1));
                 batch.matched.set(index, capture.matches(path));
             } else {
                 batch.items.add(new Special(Special.Kind.SKIP, path, null, null, null));
@@ -185,11 +186,10 @@ final class LayerDecoder {
             while (hashing.read(drain, 0, drain.length) >= 0) {
                 // digested as it passes
             }
-            digest = digests.add(sha256, sha1);
+            digest = pool.add(sha256, sha1);
         }
-        FileEntry entry = new FileEntry(path, type, te.mode(), te.uid(), te.gid(), size,
-                type == EntryType.SYMLINK ? te.linkName() : null, false, layer.index(),
-                digest < 0 ? null : digests, digest);
+        FileEntry entry = new FileEntry(dirs.of(path, slash), path, pool, type, te.mode(), te.uid(), te.gid(),
+                size, type == EntryType.SYMLINK ? te.linkName() : null, false, layer.index(), digest);
         batch.items.add(entry);
         batch.matched.set(index, matches);
         if (content != null) {

@@ -3,7 +3,7 @@ package dev.distill.sbom.tree;
 import dev.distill.oci.ImageException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Resolves paths inside the image root the way the kernel would inside a chroot: absolute symlink targets start at
@@ -18,7 +18,7 @@ final class PathResolver {
      * Returns the path {@code path} leads to after following symlinks in every element (the last one too when
      * {@code followLast}). Elements that do not exist are kept as written.
      */
-    static String resolve(Map<String, FileEntry> entries, String path, boolean followLast, int maxHops)
+    static String resolve(Function<String, FileEntry> entries, String path, boolean followLast, int maxHops)
             throws ImageException {
         Deque<String> todo = new ArrayDeque<>();
         pushElements(todo, path);
@@ -36,7 +36,7 @@ final class PathResolver {
             }
             int before = current.length();
             current.append('/').append(element);
-            FileEntry e = entries.get(current.toString());
+            FileEntry e = entries.apply(current.toString());
             if (e != null && e.isSymlink() && (followLast || !todo.isEmpty())) {
                 if (++hops > maxHops) {
                     throw new SymlinkLoopException("too many levels of symbolic links resolving '" + path
