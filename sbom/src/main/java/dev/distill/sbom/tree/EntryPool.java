@@ -12,6 +12,10 @@ import java.util.HexFormat;
  * million-file tree saves two million arrays and strings, and the collector as many objects to copy. Appended to
  * while the tree is built by one thread (each layer decoded on a thread of its own has a pool of its own), only read
  * after. Chunks start small and grow, so that the pool of a small layer or a single entry is a few bytes, not MiB.
+ *
+ * <p>With a {@link DigestSpill}, each full-size digest chunk moves there once it is full: a tree keeps in memory
+ * only the digests of its first 16,320 files and of the last 16,384 files of each pool, and an SBOM reads back the
+ * few it lists, through a small cache of windows of the file.
  */
 final class EntryPool {
     static final int SHA256 = 32;
@@ -32,13 +36,32 @@ final class EntryPool {
     private static final int WIDE = 0x8000;
     private static final int LONG = 0x7fff;
 
+    /** Files a window of the spill file that is read back holds, and how many windows are kept. */
+    private static final int WINDOW = 256;
+    private static final int WINDOWS = 8;
+
+    private final DigestSpill spill;
     private byte[][] chunks = new byte[1][];
+    /** Where in the spill file each chunk is, once it has moved there (its entry in {@code chunks} is then null). */
+    private long[] spilled;
     private int count;
+    private byte[][] windows;
+    private int[] windowStart;
     private byte[][] names = new byte[1][];
     private int nameChunk = -1;
     private int nameEnd;
     private long[] ids;
     private int idCount;
+
+    /** A pool that keeps every digest in memory. */
+    EntryPool() {
+        this(null);
+    }
+
+    /** A pool that moves its full-size digest chunks to {@code spill} (none when null). */
+    EntryPool(DigestSpill spill) {
+        this.spill = spill;
+    }
 
     /** Stores the digests' results (which resets them) and returns where. */
     int add(MessageDigest sha256, MessageDigest sha1) {
@@ -50,15 +73,62 @@ final class EntryPool {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        return count++;
+        return added();
     }
 
     /** Copies digest {@code index} of {@code from} here and returns where. */
     int copy(EntryPool from, int index) {
         byte[] chunk = next();
-        int off = slotOf(count) * SIZE;
-        System.arraycopy(from.chunks[chunkOf(index)], slotOf(index) * SIZE, chunk, off, SIZE);
-        return count++;
+        from.read(index, 0, chunk, slotOf(count) * SIZE, SIZE);
+        return added();
+    }
+
+    /** Counts the digest just stored, and moves its chunk to the spill file when that filled it. */
+    private int added() {
+        int index = count++;
+        int c = chunkOf(index);
+        if (spill != null && c >= GROWING && slotOf(index) == MASK) {
+            long at = spill.write(chunks[c]);
+            if (at >= 0) {
+                if (spilled == null || spilled.length < chunks.length) {
+                    spilled = spilled == null ? new long[chunks.length] : Arrays.copyOf(spilled, chunks.length);
+                }
+                spilled[c] = at;
+                chunks[c] = null;
+            }
+        }
+        return index;
+    }
+
+    /** Copies {@code length} bytes from {@code from} of digest {@code index} to {@code into} at {@code at}. */
+    private void read(int index, int from, byte[] into, int at, int length) {
+        int c = chunkOf(index);
+        byte[] chunk = chunks[c];
+        if (chunk != null) {
+            System.arraycopy(chunk, slotOf(index) * SIZE + from, into, at, length);
+            return;
+        }
+        synchronized (this) {
+            byte[] w = window(c, slotOf(index));
+            System.arraycopy(w, (slotOf(index) % WINDOW) * SIZE + from, into, at, length);
+        }
+    }
+
+    /** The window of spilled chunk {@code c} that holds slot {@code slot}, read from the spill file on a miss. */
+    private byte[] window(int c, int slot) {
+        if (windows == null) {
+            windows = new byte[WINDOWS][WINDOW * SIZE];
+            windowStart = new int[WINDOWS];
+            Arrays.fill(windowStart, -1);
+        }
+        int first = c * (1 << SHIFT) + slot / WINDOW * WINDOW; // a number for the window, unique in this pool
+        int w = (first / WINDOW) % WINDOWS;
+        if (windowStart[w] != first) {
+            windowStart[w] = -1;
+            spill.read(spilled[c] + (long) (slot / WINDOW * WINDOW) * SIZE, windows[w], WINDOW * SIZE);
+            windowStart[w] = first;
+        }
+        return windows[w];
     }
 
     private byte[] next() {
@@ -90,14 +160,19 @@ final class EntryPool {
 
     /** {@code length} bytes from {@code from} of digest {@code index}, as hex. */
     String hex(int index, int from, int length) {
+        byte[] chunk = chunks[chunkOf(index)];
+        if (chunk == null) {
+            return HexFormat.of().formatHex(copy(index, from, length));
+        }
         int off = slotOf(index) * SIZE + from;
-        return HexFormat.of().formatHex(chunks[chunkOf(index)], off, off + length);
+        return HexFormat.of().formatHex(chunk, off, off + length);
     }
 
     /** {@code length} bytes from {@code from} of digest {@code index}. */
     byte[] copy(int index, int from, int length) {
-        int off = slotOf(index) * SIZE + from;
-        return Arrays.copyOfRange(chunks[chunkOf(index)], off, off + length);
+        byte[] out = new byte[length];
+        read(index, from, out, 0, length);
+        return out;
     }
 
     /** Stores the characters {@code from} to the end of {@code s} as a name and returns where. */

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The filesystem of an image: the squashed view (what a container sees), optionally the entries that upper layers
  * hid, the captured contents of the files catalogers asked for, and a summary per layer. Built by
- * {@link FileTreeBuilder}; close it to delete spooled contents.
+ * {@link FileTreeBuilder}; close it to delete spooled contents and the file digests moved to disk.
  */
 public final class FileTree implements AutoCloseable {
     private final PathIndex entries;
@@ -27,10 +27,12 @@ public final class FileTree implements AutoCloseable {
     private final List<LayerSummary> layers;
     private final Scope scope;
     private final int maxSymlinkHops;
+    private final DigestSpill spill;
 
     FileTree(PathIndex entries, List<FileEntry> hidden, Map<FileEntry, FileContent> contents,
              Map<FileEntry, Object> inspections, List<LayerSummary> layers, Scope scope, int maxSymlinkHops,
-             List<String> captureGlobs, Set<String> matched) {
+             List<String> captureGlobs, Set<String> matched, DigestSpill spill) {
+        this.spill = spill;
         this.inspections = inspections;
         this.captureGlobs = Set.copyOf(captureGlobs);
         this.matched = matched;
@@ -181,5 +183,6 @@ public final class FileTree implements AutoCloseable {
     @Override
     public void close() {
         contents.values().forEach(FileContent::release);
+        spill.close();
     }
 }

@@ -63,8 +63,10 @@ public final class FileTreeBuilder {
     private final Set<String> matched = new TreeSet<>();
     private final MessageDigest sha256Digest = Digest.newSha256();
     private final MessageDigest sha1Digest = HashingInputStream.newSha1();
+    /** Where the pools move their full digest chunks: the tree's, closed with it. */
+    private final DigestSpill spill = new DigestSpill();
     /** Names and digests of the entries this thread makes (those of decoded layers are in their decoders' pools). */
-    private final EntryPool pool = new EntryPool();
+    private final EntryPool pool = new EntryPool(spill);
     private final List<FileContent> allContents = new ArrayList<>();
     private final List<LayerSummary> layers = new ArrayList<>();
     private final byte[] drain = new byte[1 << 16];
@@ -103,9 +105,10 @@ public final class FileTreeBuilder {
                 b.readConcurrently(image.layers(), progress);
             }
             return new FileTree(b.entries, b.hidden, b.contents, b.inspections, b.layers, options.scope(),
-                    options.limits().maxSymlinkHops(), options.captureGlobs(), b.matched);
-        } catch (IOException | RuntimeException e) {
+                    options.limits().maxSymlinkHops(), options.captureGlobs(), b.matched, b.spill);
+        } catch (IOException | RuntimeException | Error e) {
             b.allContents.forEach(FileContent::release);
+            b.spill.close();
             throw e;
         }
     }
@@ -161,7 +164,7 @@ public final class FileTreeBuilder {
             for (int i = 0; i < all.size(); i++) {
                 while (batches.size() < all.size() && batches.size() < i + window) {
                     LayerDecoder d = new LayerDecoder(options, capture, all.get(batches.size()), all.size(),
-                            guard.entries(), guard.bytes(), shared);
+                            guard.entries(), guard.bytes(), shared, spill);
                     decoders.add(d);
                     batches.add(pool.submit(d::decode));
                 }

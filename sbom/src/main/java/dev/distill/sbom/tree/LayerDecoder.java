@@ -57,7 +57,7 @@ final class LayerDecoder {
     private final Consumer<ProgressEvent> progress;
     private final MessageDigest sha256 = Digest.newSha256();
     private final MessageDigest sha1 = HashingInputStream.newSha1();
-    private final EntryPool pool = new EntryPool();
+    private final EntryPool pool;
     private final DirNames dirs = new DirNames();
     private final byte[] drain = new byte[1 << 16];
     private volatile boolean cancelled;
@@ -67,8 +67,9 @@ final class LayerDecoder {
      *     decoding starts (a lower bound: the batch stays within the limits, and the builder checks it again)
      */
     LayerDecoder(TreeOptions options, GlobMatcher capture, Layer layer, int layerCount, long entriesBefore,
-                 long bytesBefore, Consumer<ProgressEvent> progress) {
+                 long bytesBefore, Consumer<ProgressEvent> progress, DigestSpill spill) {
         this.options = options;
+        this.pool = new EntryPool(spill);
         this.capture = capture;
         this.layer = layer;
         this.layerCount = layerCount;

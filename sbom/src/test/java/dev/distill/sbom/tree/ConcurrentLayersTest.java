@@ -13,7 +13,10 @@ import dev.distill.oci.testing.ImageBuilder;
 import dev.distill.oci.testing.LayerBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,6 +74,50 @@ class ConcurrentLayersTest {
             assertEquals(serial, describe(image, OPTIONS.withLayerThreads(threads)), threads + " threads");
             assertEquals(describe(image, OPTIONS.withScope(Scope.SQUASHED).withLayerThreads(1)),
                     describe(image, OPTIONS.withScope(Scope.SQUASHED).withLayerThreads(threads)));
+        }
+    }
+
+    /**
+     * Layers of tens of thousands of files, whose digests move to the spill file chunk by chunk: every file has its
+     * own digests on one thread and on several, hardlinks in a later layer copy them out of spilled chunks, and a
+     * file relocated through a symlinked directory keeps them.
+     */
+    @Test
+    void digestsMovedToDiskReadBackAsTheFilesOwn() throws IOException {
+        LayerBuilder big = new LayerBuilder().dir("data").dir("usr").dir("usr/lib").symlink("lib", "usr/lib");
+        for (int d = 0; d < 40; d++) {
+            big.dir("data/" + d);
+            for (int f = 0; f < 1_000; f++) {
+                big.file("data/" + d + "/" + f, "file " + d + "/" + f);
+            }
+        }
+        LayerBuilder links = new LayerBuilder().dir("links");
+        for (int i = 0; i < 20_000; i++) {
+            int d = 39 - i / 1_000;
+            int f = i % 1_000;
+            links.hardlink("links/" + i, "data/" + d + "/" + f);
+        }
+        links.file("lib/moved", "through the link");
+        Path image = image(List.of(big, links));
+        String serial = describe(image, OPTIONS.withLayerThreads(1));
+        assertEquals(serial, describe(image, OPTIONS.withLayerThreads(2)));
+        try (Image img = ImageSources.open(image.toString(), SourceOptions.defaults());
+             FileTree t = FileTreeBuilder.build(img, OPTIONS.withLayerThreads(2))) {
+            for (int i = 0; i < 20_000; i += 17) {
+                String content = "file " + (39 - i / 1_000) + "/" + (i % 1_000);
+                assertEquals(sha256(content), t.entry("/links/" + i).orElseThrow().sha256(), "/links/" + i);
+                assertEquals(sha256(content), t.entry("/data/" + (39 - i / 1_000) + "/" + (i % 1_000))
+                        .orElseThrow().sha256());
+            }
+            assertEquals(sha256("through the link"), t.entry("/usr/lib/moved").orElseThrow().sha256());
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 
