@@ -68,19 +68,44 @@ class ErrorMessagesTest {
         // A plain-http server answers the TLS client hello with an http error, as a misconfigured registry would.
         try (ServerSocket plain = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> {
-                try (Socket s = plain.accept()) {
-                    s.getInputStream().read(new byte[512]);
-                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                try {
+                    for (int i = 0; i < 8; i++) {
+                        try (Socket s = plain.accept()) {
+                            answerLikeAPlainHttpServer(s);
+                        }
+                    }
                 } catch (java.io.IOException closed) {
                     // the test is over
                 }
             });
+            server.setDaemon(true);
             server.start();
             int port = plain.getLocalPort();
             assertLine("distill: error: registry registry.test:" + port + ", repository x: TLS failure: the "
                     + "handshake failed (does the server speak https?)", distill("inspect",
-                    "registry:registry.test:" + port + "/x:y"));
+                    "registry:registry.test:" + port + "/x:y", "--timeout", "10"));
+        }
+    }
+
+    /**
+     * Reads the whole client hello (one TLS record: a 5-byte header, then as many bytes as it says), answers 400 and
+     * closes only once the client has closed too, for each of a few connections. Closing with bytes unread makes
+     * the kernel reset the connection, and a reset is a broken connection, which distill retries; the server used
+     * to accept one connection and read at most 512 bytes, so a retry waited out the 60 s default timeout (as it
+     * did once in CI). {@code --timeout 10} keeps any such wait short of the test's own limit.
+     */
+    private static void answerLikeAPlainHttpServer(Socket s) throws java.io.IOException {
+        s.setSoTimeout(10_000);
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        byte[] header = new byte[5];
+        in.readFully(header);
+        in.readFully(new byte[((header[3] & 0xff) << 8) | (header[4] & 0xff)]);
+        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.shutdownOutput();
+        byte[] rest = new byte[4096];
+        while (in.read(rest) >= 0) {
+            // whatever the client still sends (an alert), until it closes
         }
     }
 

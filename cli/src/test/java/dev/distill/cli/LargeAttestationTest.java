@@ -3,10 +3,19 @@ package dev.distill.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distill.attest.image.ReferrerBundles;
 import dev.distill.attest.keyless.SigstoreStack;
+import dev.distill.oci.Descriptor;
+import dev.distill.oci.Digest;
+import dev.distill.oci.ImageReference;
+import dev.distill.oci.registry.RegistryClient;
+import dev.distill.oci.registry.RegistryOptions;
 import dev.distill.oci.testing.DockerRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +168,9 @@ class LargeAttestationTest {
                 predicate.toString(), "--registry-referrers-mode", mode), signer(signer, true)));
         assertEquals(0, attested.code(), attested.err());
         assertTrue(attested.out().startsWith("Attested "), attested.out());
+        if (signer.equals("keyless") && mode.equals("oci-1-1")) {
+            assertSigstoreJsVerifies(repo(type, signer, mode));
+        }
         if (type.equals("spdx")) {
             // The policy verifies the attestation and reads every package of the SBOM.
             MainTest.Result checked = distill("512m", args(List.of("verify-attestation", image, "--policy",
@@ -173,6 +185,38 @@ class LargeAttestationTest {
             assertTrue(verified.out().startsWith("Verified OK: 1 attestation of type https://cyclonedx.org/bom"),
                     verified.out());
         }
+    }
+
+    /**
+     * sigstore-js (@sigstore/verify 4.1.3) verifies the keyless bundle as stored in the registry: a DSSE envelope of
+     * over 50 MiB, logged as the hashedrekord of its PAE.
+     */
+    private static void assertSigstoreJsVerifies(String repo) throws Exception {
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults());
+        ImageReference ref = ImageReference.parse(registry.host() + "/" + repo + ":v1");
+        Digest subject = client.manifest(ref.repo(), "v1").digest();
+        List<String> failures = new ArrayList<>();
+        var found = ReferrerBundles.find(client, ref, subject, ReferrerBundles.DSSE_ENVELOPE, failures);
+        assertEquals(1, found.size(), "one attestation referrer; unreadable: " + failures);
+        assertEquals("hashedrekord", found.get(0).bundle().path("verificationMaterial").path("tlogEntries").get(0)
+                .path("kindVersion").path("kind").asText());
+        // The bundle blob as the registry holds it, payload and all (Found's JSON leaves the payload out).
+        List<Descriptor> referrers = client.referrers(ref.repo(), subject).stream()
+                .filter(d -> ReferrerBundles.ARTIFACT_TYPE.equals(d.artifactType())).toList();
+        assertEquals(1, referrers.size(), referrers.toString());
+        JsonNode manifest = new ObjectMapper().readTree(client.manifest(ref.repo(),
+                referrers.get(0).digest().toString()).bytes());
+        Digest layer = Digest.parse(manifest.path("layers").get(0).path("digest").asText());
+        Path b = dir.resolve(repo.replace('/', '-') + ".sigstore.json");
+        try (InputStream in = client.blob(ref.repo(), layer)) {
+            Files.copy(in, b);
+        }
+        assertTrue(Files.size(b) > MIB_50, "the whole envelope is in the bundle: " + Files.size(b));
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
+                .toAbsolutePath().toString(), stack.trustedRoot().toString(), b.toString(), b.toString(),
+                stack.identity(), stack.issuer()), out, Map.of("SIGSTORE_VERIFY", "sigstore-verify-4")),
+                "sigstore-js 4.1.3 verifies the large keyless bundle: " + out);
     }
 
     /**

@@ -409,6 +409,23 @@ class KeylessTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThrows(VerificationException.class, () -> Verify.keyless(tampered.toString(), image, exact(),
                 instance()));
+
+        // sigstore-js: @sigstore/verify 4.1.3 checks a hashedrekord against the digest of the envelope's PAE and
+        // verifies the bundle, and refuses the tampered one; 3.1.1 compares it with the payload's digest instead.
+        Path b = Files.writeString(tmp.resolve("large.sigstore.json"), bundle);
+        Path t = Files.writeString(tmp.resolve("tampered.sigstore.json"), tampered.toString());
+        Map<String, String> v4 = Map.of("SIGSTORE_VERIFY", "sigstore-verify-4");
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
+                b.toString(), b.toString(), stack.identity(), stack.issuer()), out, v4), "sigstore-js 4: " + out);
+        out.setLength(0);
+        assertNotEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
+                t.toString(), t.toString(), stack.identity(), stack.issuer()), out, v4), "sigstore-js 4: " + out);
+        assertTrue(out.toString().contains("TLOG_BODY_ERROR"), out.toString());
+        out.setLength(0);
+        assertNotEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
+                b.toString(), b.toString(), stack.identity(), stack.issuer()), out), "sigstore-js 3.1.1: " + out);
+        assertTrue(out.toString().contains("digest mismatch"), out.toString());
     }
 
     @Test
