@@ -50,7 +50,9 @@ final class EntryPool {
     private byte[][] names = new byte[1][];
     private int nameChunk = -1;
     private int nameEnd;
+    /** Wide entries' fields: uid, gid, layer and size, four longs an entry; and their link targets. */
     private long[] ids;
+    private String[] links;
     private int idCount;
 
     /** A pool that keeps every digest in memory. */
@@ -304,28 +306,43 @@ final class EntryPool {
         return length - olength;
     }
 
-    /** Stores a uid, gid and layer that do not fit in an entry's fields and returns where. */
-    int addIds(long uid, long gid, int layer) {
+    /**
+     * Stores the fields of an entry that do not fit in its own (a uid, gid, layer or size too large, or a link's
+     * target) and returns where.
+     */
+    int addWide(long uid, long gid, int layer, long size, String linkTarget) {
         if (ids == null) {
-            ids = new long[12];
-        } else if (3 * idCount + 3 > ids.length) {
+            ids = new long[4 * 4];
+            links = new String[4];
+        } else if (4 * idCount + 4 > ids.length) {
             ids = Arrays.copyOf(ids, ids.length * 2);
+            links = Arrays.copyOf(links, links.length * 2);
         }
-        ids[3 * idCount] = uid;
-        ids[3 * idCount + 1] = gid;
-        ids[3 * idCount + 2] = layer;
+        ids[4 * idCount] = uid;
+        ids[4 * idCount + 1] = gid;
+        ids[4 * idCount + 2] = layer;
+        ids[4 * idCount + 3] = size;
+        links[idCount] = linkTarget;
         return idCount++;
     }
 
     long uid(int index) {
-        return ids[3 * index];
+        return ids[4 * index];
     }
 
     long gid(int index) {
-        return ids[3 * index + 1];
+        return ids[4 * index + 1];
+    }
+
+    long size(int index) {
+        return ids[4 * index + 3];
+    }
+
+    String linkTarget(int index) {
+        return links[index];
     }
 
     int layer(int index) {
-        return (int) ids[3 * index + 2];
+        return (int) ids[4 * index + 2];
     }
 }

@@ -4,10 +4,11 @@ package dev.distill.sbom.tree;
  * One path of the image's filesystem.
  *
  * <p>A tree holds one of these per file, a million for a large image, so it is a class laid out to be small rather
- * than a record (48 bytes): the entry keeps its directory's path (one string shared by the entries of a directory)
+ * than a record (40 bytes): the entry keeps its directory's path (one string shared by the entries of a directory)
  * and its name and digests in an {@link EntryPool} (a dozen bytes for a short name, 52 for the digests), not a path
- * string of its own; the type, the hardlink flag, the mode and the layer share one int, uid and gid another (larger
- * ids and layers are in the pool). Entries are compared by identity: trees key their maps by instance.
+ * string of its own; the type, the hardlink flag, the mode and the layer share one int, uid and gid another, the
+ * size a third. A link's target, and ids, layers or sizes too large for those fields, are in the pool instead (a
+ * "wide" entry). Entries are compared by identity: trees key their maps by instance.
  */
 public final class FileEntry {
     private static final EntryType[] TYPES = EntryType.values();
@@ -18,20 +19,25 @@ public final class FileEntry {
     /** The largest layer index, plus one, kept in {@link #bits}; uid and gid below this are kept in {@link #ids}. */
     private static final int SMALL = 1 << 15;
     private static final int ID_SMALL = 1 << 16;
+    /** Sizes below this are kept in {@link #size} (as an unsigned int). */
+    private static final long SIZE_SMALL = 1L << 32;
 
     /** The directory's path ("/" for the root's children; "" for the root itself). */
     private final String dir;
-    private final String linkTarget;
-    /** Where the name, the content's SHA-256 and SHA-1 (when digested), and wide ids are. */
+    /** Where the name, the content's SHA-256 and SHA-1 (when digested), and a wide entry's fields are. */
     private final EntryPool pool;
     private final int name;
     private final int digest;
-    private final long size;
-    /** uid in the upper 16 bits, gid in the lower, or when {@link #WIDE_IDS} is set, where uid, gid and layer are. */
+    /** The size as an unsigned int (0 when {@link #WIDE_IDS} is set). */
+    private final int size;
+    /**
+     * uid in the upper 16 bits, gid in the lower, or when {@link #WIDE_IDS} is set, where uid, gid, layer, size and
+     * link target are in the pool.
+     */
     private final int ids;
     /**
-     * Mode in bits 0-11, hardlink in bit 12, wide ids in bit 13, the type's ordinal in bits 14-16, the layer plus
-     * one from bit 17 (0 when {@link #WIDE_IDS} is set).
+     * Mode in bits 0-11, hardlink in bit 12, wide in bit 13, the type's ordinal in bits 14-16, the layer plus one from
+     * bit 17 (0 when {@link #WIDE_IDS} is set).
      */
     private final int bits;
 
@@ -59,13 +65,13 @@ public final class FileEntry {
     FileEntry(String dir, String path, EntryPool pool, EntryType type, int mode, long uid, long gid, long size,
               String linkTarget, boolean hardlink, int layer, int digest) {
         this.dir = dir;
-        this.linkTarget = linkTarget;
         this.pool = pool;
         this.name = pool.addName(path, path.lastIndexOf('/') + 1);
         this.digest = digest;
-        this.size = size;
-        boolean wide = uid < 0 || uid >= ID_SMALL || gid < 0 || gid >= ID_SMALL || layer < -1 || layer + 1 >= SMALL;
-        this.ids = wide ? pool.addIds(uid, gid, layer) : (int) uid << 16 | (int) gid;
+        boolean wide = uid < 0 || uid >= ID_SMALL || gid < 0 || gid >= ID_SMALL || layer < -1 || layer + 1 >= SMALL
+                || size < 0 || size >= SIZE_SMALL || linkTarget != null;
+        this.size = wide ? 0 : (int) size;
+        this.ids = wide ? pool.addWide(uid, gid, layer, size, linkTarget) : (int) uid << 16 | (int) gid;
         this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE_IDS : 0) | type.ordinal() << TYPE_SHIFT
                 | (wide ? 0 : layer + 1) << LAYER_SHIFT;
     }
@@ -81,8 +87,8 @@ public final class FileEntry {
      * metadata, and its digests copied to {@code pool}.
      */
     static FileEntry hardlink(String dir, String path, EntryPool pool, FileEntry to, int layer) {
-        return new FileEntry(dir, path, pool, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size,
-                to.hardlink() ? to.linkTarget : to.path(), true, layer, to.copyDigest(pool));
+        return new FileEntry(dir, path, pool, EntryType.FILE, to.mode(), to.uid(), to.gid(), to.size(),
+                to.hardlink() ? to.linkTarget() : to.path(), true, layer, to.copyDigest(pool));
     }
 
     /**
@@ -90,8 +96,8 @@ public final class FileEntry {
      * stored in {@code pool}, with its digests (copied to {@code pool}) when {@code keepDigests}.
      */
     FileEntry at(String newDir, String newPath, EntryPool to, boolean keepDigests) {
-        return new FileEntry(newDir, newPath, to, type(), mode(), uid(), gid(), size, linkTarget, hardlink(), layer(),
-                keepDigests ? copyDigest(to) : -1);
+        return new FileEntry(newDir, newPath, to, type(), mode(), uid(), gid(), size(), linkTarget(), hardlink(),
+                layer(), keepDigests ? copyDigest(to) : -1);
     }
 
     private int copyDigest(EntryPool to) {
@@ -138,11 +144,11 @@ public final class FileEntry {
     }
 
     public long size() {
-        return size;
+        return (bits & WIDE_IDS) != 0 ? pool.size(ids) : Integer.toUnsignedLong(size);
     }
 
     public String linkTarget() {
-        return linkTarget;
+        return (bits & WIDE_IDS) != 0 ? pool.linkTarget(ids) : null;
     }
 
     public boolean hardlink() {
