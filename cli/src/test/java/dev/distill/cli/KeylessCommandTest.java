@@ -97,9 +97,7 @@ class KeylessCommandTest {
         assertTrue(noIssuer.err().contains("--certificate-oidc-issuer"), noIssuer.err());
 
         StringBuilder out = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
-                .toAbsolutePath().toString(), stack.trustedRoot().toString(), bundle.toString(), blob.toString(),
-                stack.identity(), stack.issuer()), out), "sigstore-js verifies the CLI's bundle: " + out);
+        assertEquals(0, stack.jsVerify(bundle, blob, out), "sigstore-js verifies the CLI's bundle: " + out);
     }
 
     @Test
@@ -416,9 +414,7 @@ class KeylessCommandTest {
         Path layerBundle = Files.writeString(dir.resolve("layer.sigstore.json"),
                 ann.get("dev.distill/sigstore-bundle"));
         StringBuilder js = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
-                .toAbsolutePath().toString(), stack.trustedRoot().toString(), layerBundle.toString(),
-                payload.toString(), stack.identity(), stack.issuer()), js), "sigstore-js: " + js);
+        assertEquals(0, stack.jsVerify(layerBundle, payload, js), "sigstore-js: " + js);
 
         MainTest.Result ok = MainTest.run(keyless("verify", image, "--certificate-identity", stack.identity(),
                 "--certificate-oidc-issuer", stack.issuer()));

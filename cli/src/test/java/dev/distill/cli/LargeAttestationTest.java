@@ -213,9 +213,7 @@ class LargeAttestationTest {
         }
         assertTrue(Files.size(b) > MIB_50, "the whole envelope is in the bundle: " + Files.size(b));
         StringBuilder out = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js")
-                .toAbsolutePath().toString(), stack.trustedRoot().toString(), b.toString(), b.toString(),
-                stack.identity(), stack.issuer()), out, Map.of("SIGSTORE_VERIFY", "sigstore-verify-4")),
+        assertEquals(0, stack.jsVerify(b, b, out, SigstoreStack.SIGSTORE_VERIFY_4),
                 "sigstore-js 4.1.3 verifies the large keyless bundle: " + out);
     }
 

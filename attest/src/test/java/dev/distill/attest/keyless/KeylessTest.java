@@ -73,9 +73,7 @@ class KeylessTest {
         Path b = Files.writeString(tmp.resolve("b.sigstore.json"), bundle);
         Path art = Files.write(tmp.resolve("art.json"), blob);
         StringBuilder out = new StringBuilder();
-        int code = SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(), b.toString(),
-                art.toString(), stack.identity(), stack.issuer()), out);
-        assertEquals(0, code, "sigstore-js verifies distill's keyless bundle: " + out);
+        assertEquals(0, stack.jsVerify(b, art, out), "sigstore-js verifies distill's keyless bundle: " + out);
 
         Path other = Files.writeString(tmp.resolve("other.json"), "{}\n");
         out.setLength(0);
@@ -414,17 +412,13 @@ class KeylessTest {
         // verifies the bundle, and refuses the tampered one; 3.1.1 compares it with the payload's digest instead.
         Path b = Files.writeString(tmp.resolve("large.sigstore.json"), bundle);
         Path t = Files.writeString(tmp.resolve("tampered.sigstore.json"), tampered.toString());
-        Map<String, String> v4 = Map.of("SIGSTORE_VERIFY", "sigstore-verify-4");
         StringBuilder out = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
-                b.toString(), b.toString(), stack.identity(), stack.issuer()), out, v4), "sigstore-js 4: " + out);
+        assertEquals(0, stack.jsVerify(b, b, out, SigstoreStack.SIGSTORE_VERIFY_4), "sigstore-js 4: " + out);
         out.setLength(0);
-        assertNotEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
-                t.toString(), t.toString(), stack.identity(), stack.issuer()), out, v4), "sigstore-js 4: " + out);
+        assertNotEquals(0, stack.jsVerify(t, t, out, SigstoreStack.SIGSTORE_VERIFY_4), "sigstore-js 4: " + out);
         assertTrue(out.toString().contains("TLOG_BODY_ERROR"), out.toString());
         out.setLength(0);
-        assertNotEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
-                b.toString(), b.toString(), stack.identity(), stack.issuer()), out), "sigstore-js 3.1.1: " + out);
+        assertNotEquals(0, stack.jsVerify(b, b, out), "sigstore-js 3.1.1: " + out);
         assertTrue(out.toString().contains("digest mismatch"), out.toString());
     }
 
@@ -454,8 +448,7 @@ class KeylessTest {
 
         Path b = Files.writeString(tmp.resolve("att.sigstore.json"), bundle);
         StringBuilder out = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
-                b.toString(), b.toString(), stack.identity(), stack.issuer()), out), "sigstore-js: " + out);
+        assertEquals(0, stack.jsVerify(b, b, out), "sigstore-js: " + out);
 
         // A DSSE envelope with a second signature (a bad one) is refused, whatever the first.
         ObjectNode two = (ObjectNode) JSON.readTree(bundle);
@@ -492,8 +485,7 @@ class KeylessTest {
                 .path("name").asText(), "the same JSON value");
         Path b = Files.writeString(tmp.resolve("non-ascii.sigstore.json"), bundle);
         StringBuilder out = new StringBuilder();
-        assertEquals(0, SigstoreStack.node(List.of(script("js-verify.js"), stack.trustedRoot().toString(),
-                b.toString(), b.toString(), stack.identity(), stack.issuer()), out), "sigstore-js: " + out);
+        assertEquals(0, stack.jsVerify(b, b, out), "sigstore-js: " + out);
     }
 
     @Test

@@ -182,6 +182,26 @@ public final class SigstoreStack implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
+    /** The @sigstore/verify 4.1.3 install (an npm alias), for {@link #jsVerify(Path, Path, StringBuilder, String)}. */
+    public static final String SIGSTORE_VERIFY_4 = "sigstore-verify-4";
+
+    /**
+     * sigstore-js's verifier (fixtures/sigstore-stack/js-verify.js) on a bundle and its artifact, against this stack's
+     * trusted root, identity and issuer, with @sigstore/verify 3.1.1; returns its exit code, its output in
+     * {@code out}.
+     */
+    public int jsVerify(Path bundle, Path artifact, StringBuilder out) throws IOException, InterruptedException {
+        return jsVerify(bundle, artifact, out, null);
+    }
+
+    /** The same with another install of @sigstore/verify ({@link #SIGSTORE_VERIFY_4}), or 3.1.1 when null. */
+    public int jsVerify(Path bundle, Path artifact, StringBuilder out, String verifyPackage)
+            throws IOException, InterruptedException {
+        return node(List.of(Path.of("../fixtures/sigstore-stack/js-verify.js").toAbsolutePath().toString(),
+                trustedRoot().toString(), bundle.toString(), artifact.toString(), identity(), issuer()), out,
+                verifyPackage == null ? Map.of() : Map.of("SIGSTORE_VERIFY", verifyPackage));
+    }
+
     /** Runs a node script with the test modules on NODE_PATH; returns its exit code, its output in {@code out}. */
     public static int node(List<String> args, StringBuilder out) throws IOException, InterruptedException {
         return node(args, out, Map.of());
