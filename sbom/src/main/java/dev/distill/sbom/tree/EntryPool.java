@@ -51,9 +51,9 @@ final class EntryPool {
     private int nameChunk = -1;
     private int nameEnd;
     /** Wide entries' fields: uid, gid, layer and size, four longs an entry; and their link targets. */
-    private long[] ids;
+    private long[] wideFields;
     private String[] links;
-    private int idCount;
+    private int wideCount;
 
     /** A pool that keeps every digest in memory. */
     EntryPool() {
@@ -311,31 +311,31 @@ final class EntryPool {
      * target) and returns where.
      */
     int addWide(long uid, long gid, int layer, long size, String linkTarget) {
-        if (ids == null) {
-            ids = new long[4 * 4];
+        if (wideFields == null) {
+            wideFields = new long[4 * 4];
             links = new String[4];
-        } else if (4 * idCount + 4 > ids.length) {
-            ids = Arrays.copyOf(ids, ids.length * 2);
+        } else if (4 * wideCount + 4 > wideFields.length) {
+            wideFields = Arrays.copyOf(wideFields, wideFields.length * 2);
             links = Arrays.copyOf(links, links.length * 2);
         }
-        ids[4 * idCount] = uid;
-        ids[4 * idCount + 1] = gid;
-        ids[4 * idCount + 2] = layer;
-        ids[4 * idCount + 3] = size;
-        links[idCount] = linkTarget;
-        return idCount++;
+        wideFields[4 * wideCount] = uid;
+        wideFields[4 * wideCount + 1] = gid;
+        wideFields[4 * wideCount + 2] = layer;
+        wideFields[4 * wideCount + 3] = size;
+        links[wideCount] = linkTarget;
+        return wideCount++;
     }
 
     long uid(int index) {
-        return ids[4 * index];
+        return wideFields[4 * index];
     }
 
     long gid(int index) {
-        return ids[4 * index + 1];
+        return wideFields[4 * index + 1];
     }
 
     long size(int index) {
-        return ids[4 * index + 3];
+        return wideFields[4 * index + 3];
     }
 
     String linkTarget(int index) {
@@ -343,6 +343,6 @@ final class EntryPool {
     }
 
     int layer(int index) {
-        return (int) ids[4 * index + 2];
+        return (int) wideFields[4 * index + 2];
     }
 }

@@ -13,7 +13,7 @@ package dev.distill.sbom.tree;
 public final class FileEntry {
     private static final EntryType[] TYPES = EntryType.values();
     private static final int HARDLINK = 1 << 12;
-    private static final int WIDE_IDS = 1 << 13;
+    private static final int WIDE = 1 << 13;
     private static final int TYPE_SHIFT = 14;
     private static final int LAYER_SHIFT = 17;
     /** The largest layer index, plus one, kept in {@link #bits}; uid and gid below this are kept in {@link #ids}. */
@@ -28,16 +28,16 @@ public final class FileEntry {
     private final EntryPool pool;
     private final int name;
     private final int digest;
-    /** The size as an unsigned int (0 when {@link #WIDE_IDS} is set). */
+    /** The size as an unsigned int (0 when {@link #WIDE} is set). */
     private final int size;
     /**
-     * uid in the upper 16 bits, gid in the lower, or when {@link #WIDE_IDS} is set, where uid, gid, layer, size and
+     * uid in the upper 16 bits, gid in the lower, or when {@link #WIDE} is set, where uid, gid, layer, size and
      * link target are in the pool.
      */
     private final int ids;
     /**
      * Mode in bits 0-11, hardlink in bit 12, wide in bit 13, the type's ordinal in bits 14-16, the layer plus one from
-     * bit 17 (0 when {@link #WIDE_IDS} is set).
+     * bit 17 (0 when {@link #WIDE} is set).
      */
     private final int bits;
 
@@ -72,7 +72,7 @@ public final class FileEntry {
                 || size < 0 || size >= SIZE_SMALL || linkTarget != null;
         this.size = wide ? 0 : (int) size;
         this.ids = wide ? pool.addWide(uid, gid, layer, size, linkTarget) : (int) uid << 16 | (int) gid;
-        this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE_IDS : 0) | type.ordinal() << TYPE_SHIFT
+        this.bits = (mode & 07777) | (hardlink ? HARDLINK : 0) | (wide ? WIDE : 0) | type.ordinal() << TYPE_SHIFT
                 | (wide ? 0 : layer + 1) << LAYER_SHIFT;
     }
 
@@ -136,19 +136,19 @@ public final class FileEntry {
     }
 
     public long uid() {
-        return (bits & WIDE_IDS) != 0 ? pool.uid(ids) : ids >>> 16;
+        return (bits & WIDE) != 0 ? pool.uid(ids) : ids >>> 16;
     }
 
     public long gid() {
-        return (bits & WIDE_IDS) != 0 ? pool.gid(ids) : ids & 0xffff;
+        return (bits & WIDE) != 0 ? pool.gid(ids) : ids & 0xffff;
     }
 
     public long size() {
-        return (bits & WIDE_IDS) != 0 ? pool.size(ids) : Integer.toUnsignedLong(size);
+        return (bits & WIDE) != 0 ? pool.size(ids) : Integer.toUnsignedLong(size);
     }
 
     public String linkTarget() {
-        return (bits & WIDE_IDS) != 0 ? pool.linkTarget(ids) : null;
+        return (bits & WIDE) != 0 ? pool.linkTarget(ids) : null;
     }
 
     public boolean hardlink() {
@@ -156,7 +156,7 @@ public final class FileEntry {
     }
 
     public int layer() {
-        return (bits & WIDE_IDS) != 0 ? pool.layer(ids) : (bits >>> LAYER_SHIFT) - 1;
+        return (bits & WIDE) != 0 ? pool.layer(ids) : (bits >>> LAYER_SHIFT) - 1;
     }
 
     /** SHA-256 of the content, or null. */
